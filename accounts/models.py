@@ -1,0 +1,132 @@
+"""Users and their roles.
+
+Every user has exactly one role. An enterprise user is bound to one enterprise, a county officer
+to one county/zone, a partner has a partner kind (bank, insurer, logistics, warehouse).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业用户")
+    COUNTY_OFFICER = "county_officer", _("县区商务部门")
+    CITY_REVIEWER = "city_reviewer", _("市商务局审核")
+    FINANCE_OFFICER = "finance_officer", _("财务人员")
+    PARTNER = "partner", _("合作机构")
+    ADMINISTRATOR = "administrator", _("平台管理员")
+
+
+class PartnerKind(models.TextChoices):
+    BANK = "bank", _("银行")
+    INSURER = "insurer", _("保险机构")
+    LOGISTICS = "logistics", _("物流企业")
+    WAREHOUSE = "warehouse", _("海外仓运营")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.ENTERPRISE)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    county = models.ForeignKey(
+        "codes.County",
+        verbose_name=_("所属县区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    partner_kind = models.CharField(
+        _("合作机构类型"), max_length=16, choices=PartnerKind.choices, blank=True
+    )
+    organisation = models.CharField(_("所属机构"), max_length=200, blank=True)
+    phone = models.CharField(_("手机号"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                name="enterprise_user_has_enterprise",
+                condition=~Q(role="enterprise") | Q(enterprise__isnull=False) | Q(is_active=False),
+            ),
+            models.CheckConstraint(
+                name="county_officer_has_county",
+                condition=~Q(role="county_officer") | Q(county__isnull=False),
+            ),
+        ]
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return self.role == Role.ENTERPRISE
+
+    @property
+    def is_county_officer(self) -> bool:
+        return self.role == Role.COUNTY_OFFICER
+
+    @property
+    def is_city_reviewer(self) -> bool:
+        return self.role == Role.CITY_REVIEWER
+
+    @property
+    def is_finance_officer(self) -> bool:
+        return self.role == Role.FINANCE_OFFICER
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR or self.is_superuser
+
+    @property
+    def is_officer(self) -> bool:
+        """Government staff who read the enterprise registry (scope decided by selectors)."""
+        return self.role in {Role.COUNTY_OFFICER, Role.CITY_REVIEWER, Role.FINANCE_OFFICER} or (
+            self.is_administrator
+        )
+
+
+class LoginFailure(models.Model):
+    """One failed login attempt, kept to lock out repeated guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    client_ip = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,0 +1,166 @@
+"""Writing the audit log. Every service that changes data calls ``audit_record`` inside its
+transaction, so the entry and the change commit (or roll back) together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from audit.chain import entry_hash
+from audit.models import GENESIS_HASH, AuditEntry, ChainHead
+from core.request_context import current_client_ip
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def jsonable(value: Any) -> Any:
+    """Turn a value into plain JSON (Decimal → str, dates → ISO, models → pk)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    return str(value)
+
+
+def snapshot(instance: models.Model, *, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of a model instance, JSON-ready, for before/after."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"password"}:
+            continue
+        data[field.attname] = jsonable(getattr(instance, field.attname))
+    return data
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    client_ip: str | None = None,
+) -> AuditEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    seq = head.last_seq + 1
+    prev_hash = head.last_hash if head.last_seq else GENESIS_HASH
+    at = timezone.now().astimezone(dt.UTC)
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    actor_repr = (actor.get_username() if actor_id is not None and actor else "") or "system"
+    before_j, after_j = jsonable(before), jsonable(after)
+    ip = current_client_ip() if client_ip is None else client_ip
+    digest = entry_hash(
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        actor_repr=actor_repr,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        before=before_j,
+        after=after_j,
+        client_ip=ip,
+        prev_hash=prev_hash,
+    )
+    entry = AuditEntry.objects.create(
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        actor_repr=actor_repr,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        before=before_j,
+        after=after_j,
+        client_ip=ip,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
+    ChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=digest)
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def audit_verify() -> VerifyResult:
+    """Walk the chain in order; report the first entry whose link or content does not match."""
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    checked = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            return VerifyResult(
+                False, checked, expected_seq, f"第 {expected_seq} 条缺失 / entry {expected_seq} missing"
+            )
+        if entry.prev_hash != prev_hash:
+            return VerifyResult(
+                False, checked, entry.seq, "前序哈希不符 / previous-hash link does not match"
+            )
+        digest = entry_hash(
+            seq=entry.seq,
+            at=entry.at.astimezone(dt.UTC),
+            actor_id=entry.actor_id,
+            actor_repr=entry.actor_repr,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            object_repr=entry.object_repr,
+            before=entry.before,
+            after=entry.after,
+            client_ip=entry.client_ip,
+            prev_hash=entry.prev_hash,
+        )
+        if digest != entry.hash:
+            return VerifyResult(
+                False, checked, entry.seq, "内容已被修改 / content altered (hash mismatch)"
+            )
+        prev_hash = entry.hash
+        expected_seq += 1
+        checked += 1
+    head = ChainHead.objects.filter(pk=1).first()
+    last_seq = head.last_seq if head else 0
+    if last_seq != checked or (head is not None and checked and head.last_hash != prev_hash):
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1,
+            f"链尾缺失：链头记录到第 {last_seq} 条 / tail truncated: head records {last_seq} entries",
+        )
+    return VerifyResult(True, checked)

@@ -1,0 +1,50 @@
+"""Navigation by role: which menu entries a user sees. Entries name URL patterns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+OFFICERS = frozenset({"county_officer", "city_reviewer", "finance_officer", "administrator"})
+ALL = frozenset(
+    {"enterprise", "county_officer", "city_reviewer", "finance_officer", "partner", "administrator"}
+)
+
+NAV: list[NavItem] = [
+    NavItem(_("首页"), "core:home", ALL),
+    NavItem(_("我的企业"), "enterprises:mine", frozenset({"enterprise"})),
+    NavItem(_("企业档案"), "enterprises:list", OFFICERS),
+    NavItem(_("代码表"), "codes:index", frozenset({"administrator", "city_reviewer"})),
+    NavItem(_("审计日志"), "audit:list", frozenset({"administrator"})),
+    NavItem(_("系统管理"), "admin:index", frozenset({"administrator"})),
+]
+
+
+def nav_for(user: object) -> list[tuple[str | Promise, str]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    role = "administrator" if getattr(user, "is_superuser", False) else getattr(user, "role", "")
+    items = []
+    for item in NAV:
+        if role in item.roles:
+            url = item.url()
+            if url:
+                items.append((item.label, url))
+    return items

@@ -1,0 +1,74 @@
+"""The JSON API at /api/v1/ (django-ninja, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Every error is JSON ``{"code": "...", "message": "..."}``. Authentication: the browser session
+(with CSRF) or ``Authorization: Bearer <token>`` (accounts.ApiToken). Routers live in each app's
+``api.py``; handlers parse, call a selector or service, and return schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from accounts.api import router as accounts_router
+from accounts.auth import api_auth
+from codes.api import router as codes_router
+from enterprises.api import router as enterprises_router
+
+api = NinjaAPI(
+    title="点点通 API / Diandiantong API",
+    version="1",
+    description="Lianyungang CBEC public service platform — 连云港跨境电商公共服务平台",
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+
+def error(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error(request, 401, "unauthenticated", "请先登录或提供有效令牌 / Authentication required")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error(request, 403, "forbidden", str(exc) or "无权访问 / Permission denied")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error(request, 404, "not_found", "对象不存在或无权查看 / Not found")
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    message = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+    return error(request, 400, "invalid", message, fields=fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_body(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    parts = []
+    for err in exc.errors:
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        parts.append(f"{loc}: {err.get('msg', '')}")
+    return error(request, 422, "invalid_request", "; ".join(parts), errors=exc.errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, "error", str(exc))
+
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/codes", codes_router)
+api.add_router("/enterprises", enterprises_router)

@@ -1,0 +1,56 @@
+"""The ``ddt`` console entry point: the project's ``manage.py`` plus our own commands.
+
+``ddt migrate``, ``ddt runserver`` and every Django command work as with ``manage.py``;
+project commands (``ddt audit verify``, ``ddt codes load``, ``ddt demo load`` …) are Django
+management commands whose first word names the app. ``ddt audit verify`` is accepted as
+well as ``ddt audit_verify``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+HELP = """\
+ddt — 点点通 跨境电商公共服务平台命令行 / Diandiantong command line
+
+用法 Usage: ddt <命令 command> [选项 options]
+
+项目命令 Project commands:
+  codes load            载入代码表（县区、国别、币制、计量单位、监管方式、节假日）
+                        Load code tables (counties, countries, currencies, units, modes, holidays)
+  audit verify          校验审计日志哈希链，发现断链时以非零状态退出
+                        Verify the audit log hash chain; exits non-zero on the first broken link
+  demo load             载入演示数据（可重复运行，不产生重复记录）
+                        Load demo data (idempotent)
+  enterprises import    从 Excel 导入企业（全部成功或全部不导入）
+                        Import enterprises from Excel (all-or-nothing)
+
+Django 命令 Django commands: migrate, runserver, createsuperuser, check --deploy, shell …
+  ddt help <命令>       查看某个命令的帮助 / help for one command
+  ddt help --commands   列出全部命令 / list every command
+"""
+
+# "ddt audit verify" → "ddt audit_verify": two-word project commands.
+_GROUPS = {"audit", "codes", "demo", "enterprises", "accounts", "policy", "customs"}
+
+
+def normalise_argv(argv: list[str]) -> list[str]:
+    if len(argv) >= 3 and argv[1] in _GROUPS and not argv[2].startswith("-"):
+        return [argv[0], f"{argv[1]}_{argv[2]}", *argv[3:]]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diandiantong.settings.base")
+    if len(argv) == 1 or argv[1] in {"-h", "--help"}:
+        sys.stdout.write(HELP)
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(normalise_argv(argv))
+
+
+if __name__ == "__main__":
+    main()

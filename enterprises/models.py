@@ -1,0 +1,145 @@
+"""The enterprise registry (一企一档): enterprises, their recognitions, industry belts and parks."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterpriseKind(models.TextChoices):
+    MANUFACTURER = "manufacturer", _("生产制造企业")
+    TRADER = "trader", _("外贸/贸易企业")
+    PLATFORM = "platform", _("跨境电商平台")
+    SERVICE_PROVIDER = "service_provider", _("服务商")
+    PARK_OPERATOR = "park_operator", _("产业园运营主体")
+    WAREHOUSE_OPERATOR = "warehouse_operator", _("海外仓运营主体")
+
+
+class EnterpriseStatus(models.TextChoices):
+    PENDING = "pending", _("待核验")
+    ACTIVE = "active", _("正常")
+    SUSPENDED = "suspended", _("暂停")
+    DEREGISTERED = "deregistered", _("注销")
+
+
+class IndustryBelt(models.Model):
+    """A distinctive CBEC industry belt (特色产业带), e.g. 东海水晶."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    county = models.ForeignKey(
+        "codes.County", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="belts"
+    )
+    products = models.CharField(_("主要产品"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["county__sort_order", "name"]
+        verbose_name = _("产业带")
+        verbose_name_plural = _("产业带")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Park(models.Model):
+    """A CBEC industrial park or cluster (跨境电商产业园/集聚区)."""
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    county = models.ForeignKey(
+        "codes.County", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="parks"
+    )
+
+    class Meta:
+        ordering = ["county__sort_order", "name"]
+        verbose_name = _("产业园")
+        verbose_name_plural = _("产业园")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(models.Model):
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    customs_code = models.CharField(_("海关注册编码"), max_length=10, blank=True, db_index=True)
+    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    county = models.ForeignKey(
+        "codes.County", verbose_name=_("所属县区"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    kind = models.CharField(_("企业类型"), max_length=32, choices=EnterpriseKind.choices)
+    industry_belt = models.ForeignKey(
+        IndustryBelt,
+        verbose_name=_("所属产业带"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    park = models.ForeignKey(
+        Park,
+        verbose_name=_("入驻园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    first_cbec_year = models.PositiveSmallIntegerField(_("首次开展跨境电商年份"), null=True, blank=True)
+    independent_site_url = models.URLField(_("独立站网址"), blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.PENDING
+    )
+    tags = models.JSONField(_("标签"), default=list, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        indexes = [models.Index(fields=["county", "status"]), models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecognitionType(models.TextChoices):
+    BENCHMARK = "benchmark", _("标杆跨境电商企业名单")
+    BRAND = "brand", _("跨境电商品牌")
+    PARK = "park", _("跨境电商产业园")
+    PUBLIC_WAREHOUSE = "public_warehouse", _("市级公共海外仓")
+    REGIONAL_CENTER = "regional_center", _("区域中心")
+
+
+class RecognitionLevel(models.TextChoices):
+    MUNICIPAL = "municipal", _("市级")
+    PROVINCIAL = "provincial", _("省级")
+    NATIONAL = "national", _("国家级")
+
+
+class Recognition(models.Model):
+    """A recognition of an enterprise in a given year (认定/入选名单)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="recognitions"
+    )
+    type = models.CharField(_("认定类型"), max_length=32, choices=RecognitionType.choices)
+    level = models.CharField(_("级别"), max_length=16, choices=RecognitionLevel.choices, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "type"]
+        verbose_name = _("认定")
+        verbose_name_plural = _("认定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "type", "level", "year"], name="recognition_unique_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_type_display()} {self.get_level_display()}"
