@@ -1,0 +1,61 @@
+"""Shared test fixtures.
+
+Locally, PostgreSQL and browser tests skip with a message when the service is missing; in CI
+(``CI=true``) a missing service is an error, so those tests can never silently skip there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("DDT_CHROMIUM", "/usr/bin/chromium")
+
+
+def require_or_skip(available: bool, what: str) -> None:
+    """Skip locally when ``what`` is missing; fail in CI."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available", pytrace=False)
+    pytest.skip(f"{what} not available here (runs in CI)")
+
+
+@pytest.fixture
+def counties(db: Any) -> dict[str, Any]:
+    """Two counties, enough for permission tests (the full table comes from `ddt codes load`)."""
+    from codes.models import County, CountyKind
+
+    donghai, _ = County.objects.get_or_create(
+        code="320722",
+        defaults={"name": "东海县", "name_en": "Donghai County", "kind": CountyKind.COUNTY, "sort_order": 4},
+    )
+    ganyu, _ = County.objects.get_or_create(
+        code="320707",
+        defaults={"name": "赣榆区", "name_en": "Ganyu District", "kind": CountyKind.DISTRICT, "sort_order": 3},
+    )
+    return {"donghai": donghai, "ganyu": ganyu}
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    """Create a user through the service (so the audit chain sees it). Password: 'Ddt-Test-Pass-1'."""
+    from accounts.services import user_create
+
+    def _make(username: str, role: str, **kwargs: Any) -> Any:
+        return user_create(
+            actor=None, username=username, password="Ddt-Test-Pass-1", role=role, **kwargs
+        )
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    require_or_skip(shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM), "Chromium")
+    return CHROMIUM
