@@ -7,8 +7,9 @@ to one county/zone, a partner has a partner kind (bank, insurer, logistics, ware
 from __future__ import annotations
 
 import hashlib
+from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,16 @@ class PartnerKind(models.TextChoices):
     INSURER = "insurer", _("保险机构")
     LOGISTICS = "logistics", _("物流企业")
     WAREHOUSE = "warehouse", _("海外仓运营")
+
+
+class DdtUserManager(UserManager["User"]):
+    """``ddt createsuperuser`` makes a platform administrator (the role the constraints need)."""
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra)
 
 
 class User(AbstractUser):
@@ -53,6 +64,8 @@ class User(AbstractUser):
     )
     organisation = models.CharField(_("所属机构"), max_length=200, blank=True)
     phone = models.CharField(_("手机号"), max_length=32, blank=True)
+
+    objects: ClassVar[DdtUserManager] = DdtUserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -111,6 +124,9 @@ class LoginFailure(models.Model):
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
 
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.client_ip}"
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored."""
@@ -126,6 +142,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
     @staticmethod
     def digest_of(raw: str) -> str:

@@ -28,7 +28,9 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
+        if timezone.is_aware(value):
+            return value.astimezone(dt.UTC).isoformat()
+        return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -126,9 +128,8 @@ def audit_verify() -> VerifyResult:
     checked = 0
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
-            return VerifyResult(
-                False, checked, expected_seq, f"第 {expected_seq} 条缺失 / entry {expected_seq} missing"
-            )
+            reason = f"第 {expected_seq} 条缺失 / entry {expected_seq} missing"
+            return VerifyResult(False, checked, expected_seq, reason)
         if entry.prev_hash != prev_hash:
             return VerifyResult(
                 False, checked, entry.seq, "前序哈希不符 / previous-hash link does not match"
@@ -161,6 +162,7 @@ def audit_verify() -> VerifyResult:
             False,
             checked,
             checked + 1,
-            f"链尾缺失：链头记录到第 {last_seq} 条 / tail truncated: head records {last_seq} entries",
+            f"链尾缺失：链头记录到第 {last_seq} 条"
+            f" / tail truncated: head records {last_seq} entries",
         )
     return VerifyResult(True, checked)

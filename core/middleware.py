@@ -34,8 +34,9 @@ class SecurityHeadersMiddleware:
             # The Swagger UI page is served by django-ninja with inline bootstrapping.
             response.setdefault(
                 "Content-Security-Policy",
-                settings.DDT_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
-                .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+                settings.DDT_CSP.replace(
+                    "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+                ).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
             )
         else:
             response.setdefault("Content-Security-Policy", settings.DDT_CSP)

@@ -37,6 +37,18 @@ NAV: list[NavItem] = [
 ]
 
 
+@dataclass(frozen=True)
+class HomeCard:
+    label: str | Promise
+    url: str
+
+
+def home_cards_for(user: object) -> list[HomeCard]:
+    """The home page cards: the user's navigation without the home entry itself."""
+    home = NAV[0].url()
+    return [HomeCard(label, url) for label, url in nav_for(user) if url != home]
+
+
 def nav_for(user: object) -> list[tuple[str | Promise, str]]:
     if not getattr(user, "is_authenticated", False):
         return []

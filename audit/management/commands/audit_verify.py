@@ -18,6 +18,6 @@ class Command(BaseCommand):
                 f" / audit chain broken at entry {result.broken_seq}: {result.reason}"
                 f" ({result.checked} entries verified before it)"
             )
-        self.stdout.write(
-            self.style.SUCCESS(f"审计链完整，共 {result.checked} 条 / audit chain intact: {result.checked} entries")
-        )
+        n = result.checked
+        message = f"审计链完整，共 {n} 条 / audit chain intact: {n} entries"
+        self.stdout.write(self.style.SUCCESS(message))

@@ -1,0 +1,102 @@
+"""Accounts pages: log-in (with lock-out), log-out, password change, own API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import selectors, services
+from accounts.forms import ApiTokenCreateForm, DdtPasswordChangeForm, LoginForm
+from accounts.models import User
+from accounts.roles import landing_url
+from core.request_context import client_ip_from_request
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "lockout_failures": settings.DDT_LOGIN_MAX_FAILURES,
+            "lockout_minutes": settings.DDT_LOGIN_LOCKOUT_MINUTES,
+        }
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        services.login_success(user=form.get_user(), client_ip=client_ip_from_request(self.request))
+        return response
+
+    def get_default_redirect_url(self) -> str:
+        user = self.request.user
+        if isinstance(user, User):
+            return landing_url(user)
+        return super().get_default_redirect_url()
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if isinstance(request.user, User):
+            services.logout_record(user=request.user, client_ip=client_ip_from_request(request))
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = DdtPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form: DdtPasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List the user's API tokens; POST creates one and shows its value once."""
+    assert isinstance(request.user, User)
+    raw: str | None = None
+    form = ApiTokenCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, raw = services.api_token_create(
+                actor=request.user, user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = ApiTokenCreateForm()
+    status = 400 if request.method == "POST" and raw is None else 200
+    context = {
+        "form": form,
+        "raw_token": raw,
+        "tokens": selectors.api_token_list_for(user=request.user),
+    }
+    response = render(request, "accounts/tokens.html", context, status=status)
+    if raw is not None:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponseBase:
+    assert isinstance(request.user, User)
+    token = selectors.api_token_get_own(user=request.user, pk=pk)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("令牌“%(name)s”已吊销。") % {"name": token.name})
+    return redirect("accounts:tokens")
