@@ -1,0 +1,1 @@
+from core.tests.fixtures import enterprise, users  # noqa: F401
