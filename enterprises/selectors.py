@@ -1,0 +1,279 @@
+"""Permission-aware reads of the enterprise registry, shared by the UI, the API and exports.
+
+Who sees what:
+
+* enterprise user — only its own enterprise;
+* county officer — the enterprises of its county / zone;
+* city reviewer, finance officer, administrator — all enterprises;
+* partner and anyone else — none (partners see only what an enterprise authorised, elsewhere).
+
+The permission helpers for writes (``can_edit_enterprise``, ``editable_fields_for`` …) live here
+too, so the services, views and API ask one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from enterprises.models import Enterprise, IndustryBelt, Park, Recognition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import Promise
+
+    from accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+# Fields an enterprise user may change on its own profile (contact and profile data).
+ENTERPRISE_USER_FIELDS = frozenset(
+    {
+        "kind",
+        "customs_code",
+        "industry_belt",
+        "park",
+        "first_cbec_year",
+        "independent_site_url",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    }
+)
+# County officers may also correct the name and tags of enterprises of their county.
+COUNTY_OFFICER_FIELDS = ENTERPRISE_USER_FIELDS | {"name", "tags"}
+# City reviewers and administrators may change everything, status, county and USCC included.
+CITY_FIELDS = COUNTY_OFFICER_FIELDS | {"uscc", "county", "status"}
+ALL_EDITABLE_FIELDS = CITY_FIELDS
+
+# Profile fields whose absence the completeness indicator reports.
+COMPLETENESS_FIELDS = (
+    "customs_code",
+    "industry_belt",
+    "park",
+    "first_cbec_year",
+    "independent_site_url",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+    "year": ("first_cbec_year", "name"),
+    "-year": ("-first_cbec_year", "name"),
+    "county": ("county__sort_order", "name"),
+}
+
+
+def _role(user: AnyUser | None) -> str:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ""
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    return str(user.role)
+
+
+def is_city_level(user: AnyUser | None) -> bool:
+    return _role(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+
+
+def can_view_registry(user: AnyUser | None) -> bool:
+    """The officers' registry list, filters and export (not for enterprises or partners)."""
+    return _role(user) in {
+        Role.COUNTY_OFFICER,
+        Role.CITY_REVIEWER,
+        Role.FINANCE_OFFICER,
+        Role.ADMINISTRATOR,
+    }
+
+
+def can_import_enterprises(user: AnyUser | None) -> bool:
+    return is_city_level(user)
+
+
+def can_manage_recognitions(user: AnyUser | None) -> bool:
+    return is_city_level(user)
+
+
+def can_create_enterprise(user: AnyUser | None, county_id: int | None = None) -> bool:
+    role = _role(user)
+    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}:
+        return True
+    return role == Role.COUNTY_OFFICER and county_id is not None and county_id == user.county_id  # type: ignore[union-attr]
+
+
+def editable_fields_for(user: AnyUser | None, enterprise: Enterprise) -> frozenset[str]:
+    """The fields ``user`` may change on ``enterprise`` (empty: may not edit at all)."""
+    role = _role(user)
+    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}:
+        return CITY_FIELDS
+    if role == Role.COUNTY_OFFICER and enterprise.county_id == user.county_id:  # type: ignore[union-attr]
+        return COUNTY_OFFICER_FIELDS
+    if role == Role.ENTERPRISE and enterprise.pk == user.enterprise_id:  # type: ignore[union-attr]
+        return ENTERPRISE_USER_FIELDS
+    return frozenset()
+
+
+def can_edit_enterprise(user: AnyUser | None, enterprise: Enterprise) -> bool:
+    return bool(editable_fields_for(user, enterprise))
+
+
+def enterprise_visible_qs(*, user: AnyUser | None) -> QuerySet[Enterprise]:
+    """Every enterprise ``user`` may read, unfiltered."""
+    qs = Enterprise.objects.select_related("county", "industry_belt", "park")
+    role = _role(user)
+    if role in {Role.CITY_REVIEWER, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}:
+        return qs
+    if role == Role.COUNTY_OFFICER and user.county_id:  # type: ignore[union-attr]
+        return qs.filter(county_id=user.county_id)  # type: ignore[union-attr]
+    if role == Role.ENTERPRISE and user.enterprise_id:  # type: ignore[union-attr]
+        return qs.filter(pk=user.enterprise_id)  # type: ignore[union-attr]
+    return qs.none()
+
+
+@dataclass(frozen=True)
+class EnterpriseFilters:
+    """Registry filters, parsed from the UI filter form or the API query."""
+
+    county: str = ""  # County.code
+    kind: str = ""
+    industry_belt: int | None = None
+    park: int | None = None
+    status: str = ""
+    recognition: str = ""  # RecognitionType value
+    first_cbec_year: int | None = None
+    q: str = ""
+    ordering: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> EnterpriseFilters:
+        """Build from cleaned data; model instances become their code / pk, blanks become unset."""
+        if not data:
+            return cls()
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            value = data.get(f.name)
+            if value in (None, ""):
+                continue
+            if f.name == "county":
+                value = getattr(value, "code", value)
+            elif f.name in {"industry_belt", "park"}:
+                value = getattr(value, "pk", value)
+            if f.name in {"industry_belt", "park", "first_cbec_year"}:
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    continue
+            else:
+                value = str(value).strip()
+            values[f.name] = value
+        return cls(**values)
+
+    def as_params(self) -> dict[str, str]:
+        return {
+            f.name: str(getattr(self, f.name))
+            for f in fields(self)
+            if getattr(self, f.name) not in (None, "")
+        }
+
+
+def enterprise_list_for(
+    *, user: AnyUser | None, filters: EnterpriseFilters | Mapping[str, Any] | None = None
+) -> QuerySet[Enterprise]:
+    """The enterprises ``user`` may see, narrowed by ``filters`` and ordered."""
+    if not isinstance(filters, EnterpriseFilters):
+        filters = EnterpriseFilters.from_mapping(filters)
+    qs = enterprise_visible_qs(user=user)
+    if filters.county:
+        qs = qs.filter(county__code=filters.county)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.industry_belt is not None:
+        qs = qs.filter(industry_belt_id=filters.industry_belt)
+    if filters.park is not None:
+        qs = qs.filter(park_id=filters.park)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.first_cbec_year is not None:
+        qs = qs.filter(first_cbec_year=filters.first_cbec_year)
+    if filters.recognition:
+        qs = qs.filter(
+            pk__in=Recognition.objects.filter(type=filters.recognition).values("enterprise_id")
+        )
+    if filters.q:
+        q = filters.q.strip()
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(uscc__icontains=q) | Q(customs_code__icontains=q)
+        )
+    return qs.order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+
+
+def enterprise_get_for(*, user: AnyUser | None, pk: int) -> Enterprise:
+    """One enterprise ``user`` may read; Http404 otherwise (existence is not revealed)."""
+    enterprise = enterprise_visible_qs(user=user).filter(pk=pk).first()
+    if enterprise is None:
+        raise Http404("not found")
+    return enterprise
+
+
+def recognition_list_for(*, user: AnyUser | None, enterprise_pk: int) -> QuerySet[Recognition]:
+    enterprise = enterprise_get_for(user=user, pk=enterprise_pk)
+    return enterprise.recognitions.all()
+
+
+def recognition_get_for(*, user: AnyUser | None, enterprise_pk: int, pk: int) -> Recognition:
+    enterprise = enterprise_get_for(user=user, pk=enterprise_pk)
+    recognition = enterprise.recognitions.filter(pk=pk).first()
+    if recognition is None:
+        raise Http404("not found")
+    return recognition
+
+
+def belt_list() -> QuerySet[IndustryBelt]:
+    return IndustryBelt.objects.select_related("county")
+
+
+def park_list() -> QuerySet[Park]:
+    return Park.objects.select_related("county")
+
+
+def missing_profile_fields(enterprise: Enterprise) -> list[tuple[str, str | Promise]]:
+    """(field name, label) of every profile field still empty — the completeness indicator."""
+    missing = []
+    for name in COMPLETENESS_FIELDS:
+        field = Enterprise._meta.get_field(name)
+        value = getattr(enterprise, field.attname)
+        if value in (None, "", []):
+            missing.append((name, field.verbose_name))  # type: ignore[union-attr]
+    return missing
+
+
+def profile_completeness(enterprise: Enterprise) -> int:
+    """Percentage (0–100) of profile fields filled in."""
+    missing = len(missing_profile_fields(enterprise))
+    return round(100 * (len(COMPLETENESS_FIELDS) - missing) / len(COMPLETENESS_FIELDS))
+
+
+
+def county_by_code(code: str | None) -> Any:
+    """The county with ``code`` (for API input), or a field error in Chinese."""
+    from django.core.exceptions import ValidationError
+
+    from codes.models import County
+
+    county = County.objects.filter(code=(code or "").strip()).first()
+    if county is None:
+        raise ValidationError({"county": [_("县区代码“%(c)s”不存在。") % {"c": code}]})
+    return county

@@ -1,0 +1,486 @@
+"""Writes to the enterprise registry. Keyword-only, transactional and audited.
+
+Permission decisions come from :mod:`enterprises.selectors`; views and the API only parse input,
+call these functions and render the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.services import user_create
+from audit.services import audit_record, snapshot
+from codes.models import County
+from enterprises import selectors
+from enterprises.models import (
+    Enterprise,
+    EnterpriseKind,
+    EnterpriseStatus,
+    IndustryBelt,
+    Park,
+    Recognition,
+    RecognitionLevel,
+    RecognitionType,
+)
+from enterprises.validators import django_validate_customs_code, django_validate_uscc
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+EARLIEST_CBEC_YEAR = 1995
+
+# Allowed status changes (the only place that knows them).
+STATUS_EDGES: dict[str, frozenset[str]] = {
+    EnterpriseStatus.PENDING: frozenset({EnterpriseStatus.ACTIVE, EnterpriseStatus.DEREGISTERED}),
+    EnterpriseStatus.ACTIVE: frozenset(
+        {EnterpriseStatus.SUSPENDED, EnterpriseStatus.DEREGISTERED}
+    ),
+    EnterpriseStatus.SUSPENDED: frozenset({EnterpriseStatus.ACTIVE, EnterpriseStatus.DEREGISTERED}),
+    EnterpriseStatus.DEREGISTERED: frozenset(),
+}
+
+PROFILE_FIELDS = (
+    "uscc",
+    "name",
+    "county",
+    "kind",
+    "customs_code",
+    "industry_belt",
+    "park",
+    "first_cbec_year",
+    "independent_site_url",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "tags",
+)
+
+
+def _duplicate_uscc_error(uscc: str) -> ValidationError:
+    return ValidationError(
+        {"uscc": [_("统一社会信用代码“%(uscc)s”已登记，不能重复登记。") % {"uscc": uscc}]}
+    )
+
+
+def _resolve(model: type[Any], value: Any, field_name: str, *, label: str) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, model):
+        return value
+    obj = model.objects.filter(pk=value).first() if str(value).isdigit() else None
+    if obj is None:
+        raise ValidationError({field_name: [_("%(label)s不存在。") % {"label": label}]})
+    return obj
+
+
+def _clean_value(name: str, value: Any, *, current_year: int) -> Any:
+    """Normalise and check one profile value; raise ValidationError keyed by the field."""
+    if name == "uscc":
+        return django_validate_uscc(value, field="uscc")
+    if name == "customs_code":
+        text = str(value or "").strip()
+        return django_validate_customs_code(text, field="customs_code") if text else ""
+    if name == "name":
+        text = " ".join(str(value or "").split())
+        if not text:
+            raise ValidationError({"name": [_("请填写企业名称。")]})
+        return text
+    if name == "county":
+        county = _resolve(County, value, "county", label=_("县区"))
+        if county is None:
+            raise ValidationError({"county": [_("请选择所属县区。")]})
+        return county
+    if name == "kind":
+        if value not in EnterpriseKind.values:
+            raise ValidationError({"kind": [_("请选择有效的企业类型。")]})
+        return value
+    if name == "industry_belt":
+        return _resolve(IndustryBelt, value, name, label=_("产业带"))
+    if name == "park":
+        return _resolve(Park, value, name, label=_("园区"))
+    if name == "first_cbec_year":
+        if value in (None, ""):
+            return None
+        try:
+            year = int(value)
+        except (TypeError, ValueError):
+            year = -1
+        if not EARLIEST_CBEC_YEAR <= year <= current_year:
+            raise ValidationError(
+                {
+                    name: [
+                        _("首次开展跨境电商年份应在%(a)d年至%(b)d年之间。")
+                        % {"a": EARLIEST_CBEC_YEAR, "b": current_year}
+                    ]
+                }
+            )
+        return year
+    if name == "tags":
+        items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+        return sorted({str(t).strip() for t in items if str(t).strip()})
+    if name == "status":
+        if value not in EnterpriseStatus.values:
+            raise ValidationError({"status": [_("无效的状态。")]})
+        return value
+    return str(value or "").strip()
+
+
+def _apply(enterprise: Enterprise, values: Mapping[str, Any]) -> None:
+    """Clean ``values`` onto ``enterprise``; collect every field error, then validate the model."""
+    errors: dict[str, list[str]] = {}
+    year = timezone.localdate().year
+    for name, raw in values.items():
+        try:
+            setattr(enterprise, name, _clean_value(name, raw, current_year=year))
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
+    if "uscc" in values and "uscc" not in errors:
+        clash = Enterprise.objects.filter(uscc=enterprise.uscc).exclude(pk=enterprise.pk)
+        if clash.exists():
+            errors["uscc"] = _duplicate_uscc_error(enterprise.uscc).message_dict["uscc"]
+    try:
+        enterprise.full_clean(
+            exclude=[n for n in errors] + ["uscc"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_new(enterprise: Enterprise) -> None:
+    """Insert, turning a USCC unique-constraint race into the same field error."""
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError:
+        if Enterprise.objects.filter(uscc=enterprise.uscc).exists():
+            raise _duplicate_uscc_error(enterprise.uscc) from None
+        raise
+
+
+def build_enterprise(values: Mapping[str, Any], *, status: str) -> Enterprise:
+    """A validated, unsaved enterprise (shared by register, create and import)."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+    enterprise = Enterprise(status=status)
+    required = {"uscc": "", "name": "", "county": None, "kind": ""}
+    _apply(enterprise, {**required, **values})
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_register(
+    *,
+    uscc: str,
+    name: str,
+    county: County | int,
+    kind: str,
+    username: str,
+    password: str,
+    customs_code: str = "",
+    industry_belt: IndustryBelt | int | None = None,
+    park: Park | int | None = None,
+    first_cbec_year: int | None = None,
+    independent_site_url: str = "",
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> tuple[Enterprise, User]:
+    """Public self-registration: a PENDING enterprise and its first (enterprise-role) user."""
+    enterprise = build_enterprise(
+        {
+            "uscc": uscc,
+            "name": name,
+            "county": county,
+            "kind": kind,
+            "customs_code": customs_code,
+            "industry_belt": industry_belt,
+            "park": park,
+            "first_cbec_year": first_cbec_year,
+            "independent_site_url": independent_site_url,
+            "address": address,
+            "contact_name": contact_name,
+            "contact_phone": contact_phone,
+            "contact_email": contact_email,
+        },
+        status=EnterpriseStatus.PENDING,
+    )
+    _save_new(enterprise)
+    user = user_create(
+        actor=None,
+        username=username,
+        password=password,
+        role=Role.ENTERPRISE,
+        enterprise=enterprise,
+        email=enterprise.contact_email,
+        full_name=enterprise.contact_name,
+        phone=enterprise.contact_phone,
+    )
+    audit_record(
+        actor=user,
+        action="enterprises.enterprise_register",
+        obj=enterprise,
+        after=snapshot(enterprise),
+    )
+    return enterprise, user
+
+
+@transaction.atomic
+def enterprise_create(
+    *, actor: User | None, status: str = EnterpriseStatus.ACTIVE, **values: Any
+) -> Enterprise:
+    """Create an enterprise on behalf of an officer, an import or the demo loader (actor None)."""
+    county_id = getattr(values.get("county"), "pk", values.get("county"))
+    if actor is not None and not selectors.can_create_enterprise(
+        actor, int(county_id) if str(county_id).isdigit() else None
+    ):
+        raise PermissionDenied(_("无权登记该县区的企业。"))
+    if status not in EnterpriseStatus.values:
+        raise ValidationError({"status": [_("无效的状态。")]})
+    enterprise = build_enterprise(values, status=status)
+    _save_new(enterprise)
+    audit_record(
+        actor=actor, action="enterprises.enterprise_create", obj=enterprise, after=snapshot(enterprise)
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, actor: User, enterprise: Enterprise, **changes: Any) -> Enterprise:
+    """Change profile fields within the actor's whitelist (see ``selectors.editable_fields_for``)."""
+    allowed = selectors.editable_fields_for(actor, enterprise)
+    if not allowed:
+        raise PermissionDenied(_("无权修改该企业档案。"))
+    unknown = set(changes) - selectors.ALL_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(_("不可修改的字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+    forbidden = set(changes) - allowed
+    if forbidden:
+        labels = [str(Enterprise._meta.get_field(f).verbose_name) for f in sorted(forbidden)]
+        raise PermissionDenied(_("无权修改：%(f)s") % {"f": "、".join(labels)})
+    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    before = snapshot(locked)
+    new_status = changes.pop("status", None)
+    _apply(locked, changes)
+    if new_status is not None and new_status != locked.status:
+        if new_status not in STATUS_EDGES.get(locked.status, frozenset()):
+            raise ValidationError(
+                {
+                    "status": [
+                        _("状态不能从“%(a)s”改为“%(b)s”。")
+                        % {
+                            "a": locked.get_status_display(),
+                            "b": EnterpriseStatus(new_status).label
+                            if new_status in EnterpriseStatus.values
+                            else new_status,
+                        }
+                    ]
+                }
+            )
+        locked.status = new_status
+    after = snapshot(locked)
+    if after == before:
+        return locked
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError:
+        raise _duplicate_uscc_error(locked.uscc) from None
+    audit_record(
+        actor=actor, action="enterprises.enterprise_update", obj=locked, before=before, after=after
+    )
+    return locked
+
+
+@transaction.atomic
+def recognition_add(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    type: str,
+    level: str = "",
+    year: int,
+    note: str = "",
+) -> Recognition:
+    if not selectors.can_manage_recognitions(actor):
+        raise PermissionDenied(_("只有市商务局审核人员或管理员可以登记认定。"))
+    errors: dict[str, list[str]] = {}
+    if type not in RecognitionType.values:
+        errors["type"] = [_("请选择有效的认定类型。")]
+    if level and level not in RecognitionLevel.values:
+        errors["level"] = [_("请选择有效的级别。")]
+    this_year = timezone.localdate().year
+    if not isinstance(year, int) or not 2000 <= year <= this_year + 1:
+        errors["year"] = [_("年度应在2000年至%(y)d年之间。") % {"y": this_year + 1}]
+    if not errors and Recognition.objects.filter(
+        enterprise=enterprise, type=type, level=level, year=year
+    ).exists():
+        errors["__all__"] = [_("该企业在该年度已有相同的认定。")]
+    if errors:
+        raise ValidationError(errors)
+    recognition = Recognition.objects.create(
+        enterprise=enterprise, type=type, level=level, year=year, note=note.strip()[:300]
+    )
+    audit_record(
+        actor=actor, action="enterprises.recognition_add", obj=recognition, after=snapshot(recognition)
+    )
+    return recognition
+
+
+@transaction.atomic
+def recognition_remove(*, actor: User, recognition: Recognition) -> None:
+    if not selectors.can_manage_recognitions(actor):
+        raise PermissionDenied(_("只有市商务局审核人员或管理员可以撤销认定。"))
+    before = snapshot(recognition)
+    pk = recognition.pk
+    recognition.delete()
+    audit_record(
+        actor=actor,
+        action="enterprises.recognition_remove",
+        object_type=Recognition._meta.label,
+        object_id=str(pk),
+        object_repr=str(recognition),
+        before=before,
+    )
+
+
+def _place_check(actor: User | None) -> None:
+    if actor is not None and not selectors.is_city_level(actor):
+        raise PermissionDenied(_("只有市商务局审核人员或管理员可以维护产业带和园区。"))
+
+
+@transaction.atomic
+def industry_belt_save(
+    *,
+    actor: User | None,
+    name: str,
+    county: County,
+    name_en: str = "",
+    products: str = "",
+    belt: IndustryBelt | None = None,
+) -> IndustryBelt:
+    """Create (``belt`` None) or update an industry belt."""
+    _place_check(actor)
+    obj = belt or IndustryBelt()
+    before = snapshot(obj) if obj.pk else None
+    obj.name, obj.county, obj.name_en, obj.products = name.strip(), county, name_en, products
+    obj.full_clean()
+    obj.save()
+    audit_record(
+        actor=actor, action="enterprises.industry_belt_save", obj=obj, before=before, after=snapshot(obj)
+    )
+    return obj
+
+
+@transaction.atomic
+def park_save(*, actor: User | None, name: str, county: County, park: Park | None = None) -> Park:
+    """Create (``park`` None) or update a park."""
+    _place_check(actor)
+    obj = park or Park()
+    before = snapshot(obj) if obj.pk else None
+    obj.name, obj.county = name.strip(), county
+    obj.full_clean()
+    obj.save()
+    audit_record(
+        actor=actor, action="enterprises.park_save", obj=obj, before=before, after=snapshot(obj)
+    )
+    return obj
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # spreadsheet row number; None for errors about the whole file
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: list[Enterprise] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _row_errors(row: int | None, exc: ValidationError, labels: Mapping[str, str]) -> Iterable[RowError]:
+    if hasattr(exc, "error_dict"):
+        for key, messages in exc.message_dict.items():
+            for message in messages:
+                yield RowError(row, labels.get(key, ""), message)
+    else:
+        for message in exc.messages:
+            yield RowError(row, "", message)
+
+
+def enterprises_import(*, actor: User | None, file: IO[bytes], filename: str = "") -> ImportResult:
+    """Import enterprises from an .xlsx file: all rows valid → all created; otherwise none."""
+    from enterprises import excel
+
+    if actor is not None and not selectors.can_import_enterprises(actor):
+        raise PermissionDenied(_("只有市商务局审核人员或管理员可以导入企业。"))
+    parsed = excel.read_import_file(file, filename=filename)
+    result = ImportResult(errors=list(parsed.errors), rows=len(parsed.rows))
+    if result.errors:
+        return result
+    seen: dict[str, int] = {}
+    for row in parsed.rows:
+        result.errors.extend(row.errors)
+        try:
+            enterprise = build_enterprise(row.values, status=EnterpriseStatus.ACTIVE)
+        except ValidationError as exc:
+            result.errors.extend(
+                e
+                for e in _row_errors(row.number, exc, excel.COLUMN_LABELS)
+                if e.column not in row.failed_columns
+            )
+            continue
+        if row.errors:
+            continue
+        if enterprise.uscc in seen:
+            result.errors.append(
+                RowError(
+                    row.number,
+                    excel.COLUMN_LABELS["uscc"],
+                    _("统一社会信用代码“%(u)s”与第%(r)d行重复。")
+                    % {"u": enterprise.uscc, "r": seen[enterprise.uscc]},
+                )
+            )
+            continue
+        seen[enterprise.uscc] = row.number
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            for row in parsed.rows:
+                result.created.append(
+                    enterprise_create(actor=actor, status=EnterpriseStatus.ACTIVE, **row.values)
+                )
+            audit_record(
+                actor=actor,
+                action="enterprises.enterprises_import",
+                object_type=Enterprise._meta.label,
+                object_repr=filename[:300],
+                after={"rows": len(parsed.rows), "ids": [e.pk for e in result.created]},
+            )
+    except ValidationError as exc:  # e.g. a USCC registered concurrently
+        result.created = []
+        result.errors.extend(_row_errors(None, exc, excel.COLUMN_LABELS))
+    return result
+

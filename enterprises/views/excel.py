@@ -1,0 +1,69 @@
+"""Excel views: import (upload + template) and export of the filtered list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from enterprises import excel, selectors, services
+from enterprises.forms import FilterForm, ImportForm
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view_registry(request.user):
+        raise PermissionDenied(_("企业档案仅对政府部门开放。"))
+    form = FilterForm(request.GET or None)
+    filters = selectors.EnterpriseFilters.from_mapping(form.filters() if request.GET else {})
+    qs = selectors.enterprise_list_for(user=request.user, filters=filters)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _xlsx(excel.build_export(qs), f"enterprises-{stamp}.xlsx")
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_import_enterprises(request.user):
+        raise PermissionDenied(_("只有市商务局审核人员或管理员可以导入企业。"))
+    return _xlsx(excel.build_template(), "enterprise-import-template.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_import_enterprises(request.user):
+        raise PermissionDenied(_("只有市商务局审核人员或管理员可以导入企业。"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = services.enterprises_import(
+                actor=request.user,  # type: ignore[arg-type]
+                file=upload,
+                filename=upload.name,
+            )
+            if result.ok:
+                messages.success(
+                    request, _("导入成功：共 %(n)d 家企业。") % {"n": len(result.created)}
+                )
+                return redirect("enterprises:list")
+        status = 400
+    return render(
+        request, "enterprises/import.html", {"form": form, "result": result}, status=status
+    )

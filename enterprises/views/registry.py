@@ -1,0 +1,179 @@
+"""Registration, the enterprise's own page, the officers' list, detail, edit and recognitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from enterprises import selectors, services
+from enterprises.forms import (
+    EnterpriseEditForm,
+    FilterForm,
+    RecognitionForm,
+    RegisterForm,
+    apply_service_errors,
+    edit_initial,
+)
+from enterprises.models import Enterprise
+
+PAGE_SIZE = 25
+_PROFILE_KEYS = (
+    "uscc",
+    "name",
+    "county",
+    "kind",
+    "customs_code",
+    "industry_belt",
+    "park",
+    "first_cbec_year",
+    "independent_site_url",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("enterprises:mine")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _enterprise, user = services.enterprise_register(
+                **{k: data[k] for k in _PROFILE_KEYS},
+                username=data["username"],
+                password=data["password1"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, aliases={"password": "password1"})
+        else:
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            messages.success(
+                request, _("企业注册成功，档案待县区商务部门核验。您已登录，可以继续完善企业信息。")
+            )
+            return redirect("enterprises:mine")
+    return render(request, "enterprises/register.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, enterprise: Enterprise, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    can_recognise = selectors.can_manage_recognitions(user)
+    context = {
+        "enterprise": enterprise,
+        "recognitions": enterprise.recognitions.all(),
+        "missing": selectors.missing_profile_fields(enterprise),
+        "completeness": selectors.profile_completeness(enterprise),
+        "can_edit": selectors.can_edit_enterprise(user, enterprise),
+        "can_recognise": can_recognise,
+    }
+    if can_recognise and "recognition_form" not in extra:
+        context["recognition_form"] = RecognitionForm()
+    context.update(extra)
+    return context
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    enterprise_id = getattr(request.user, "enterprise_id", None)
+    if not getattr(request.user, "is_enterprise_user", False) or not enterprise_id:
+        return redirect("enterprises:list")
+    enterprise = selectors.enterprise_get_for(user=request.user, pk=enterprise_id)
+    return render(request, "enterprises/mine.html", _detail_context(request, enterprise))
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view_registry(request.user):
+        raise PermissionDenied(_("企业档案仅对政府部门开放。"))
+    form = FilterForm(request.GET or None)
+    filters = selectors.EnterpriseFilters.from_mapping(form.filters() if request.GET else {})
+    qs = selectors.enterprise_list_for(user=request.user, filters=filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "total": page.paginator.count,
+        "can_import": selectors.can_import_enterprises(request.user),
+    }
+    template = "enterprises/list.html"
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        template = "enterprises/_results.html"
+    return render(request, template, context)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get_for(user=request.user, pk=pk)
+    return render(request, "enterprises/detail.html", _detail_context(request, enterprise))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get_for(user=request.user, pk=pk)
+    editable = selectors.editable_fields_for(request.user, enterprise)
+    if not editable:
+        raise PermissionDenied(_("无权修改该企业档案。"))
+    form = EnterpriseEditForm(
+        request.POST or None, editable=editable, initial=edit_initial(enterprise)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_update(
+                actor=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("企业档案已保存。"))
+            if getattr(request.user, "enterprise_id", None) == enterprise.pk:
+                return redirect("enterprises:mine")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/edit.html", {"enterprise": enterprise, "form": form})
+
+
+@login_required
+@require_POST
+def recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get_for(user=request.user, pk=pk)
+    if not selectors.can_manage_recognitions(request.user):
+        raise PermissionDenied(_("只有市商务局审核人员或管理员可以登记认定。"))
+    form = RecognitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recognition_add(
+                actor=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("认定已登记。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    context = _detail_context(request, enterprise, recognition_form=form)
+    return render(request, "enterprises/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def recognition_remove(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    recognition = selectors.recognition_get_for(user=request.user, enterprise_pk=pk, pk=rid)
+    services.recognition_remove(actor=request.user, recognition=recognition)  # type: ignore[arg-type]
+    messages.success(request, _("认定已撤销。"))
+    return redirect("enterprises:detail", pk=pk)
