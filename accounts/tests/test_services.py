@@ -119,6 +119,7 @@ def test_user_update_audits_before_and_after(make_user: Any, counties: Any) -> N
     user.refresh_from_db()
     assert user.role == Role.COUNTY_OFFICER and user.county == counties["ganyu"]
     entry = AuditEntry.objects.get(action="accounts.user_update")
+    assert isinstance(entry.before, dict) and isinstance(entry.after, dict)
     assert entry.before["role"] == "city_reviewer" and entry.after["role"] == "county_officer"
     assert entry.before["county_id"] is None and entry.after["county_id"] == counties["ganyu"].pk
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -36,7 +37,7 @@ def test_verify_passes_on_intact_chain() -> None:
     ],
     ids=["edited", "middle-deleted", "tail-truncated"],
 )
-def test_verify_fails_naming_the_first_broken_entry(tamper, broken: int) -> None:  # type: ignore[no-untyped-def]
+def test_verify_fails_naming_the_first_broken_entry(tamper: Any, broken: int) -> None:
     _append(3)
     tamper()
     with pytest.raises(CommandError, match=f"entry {broken}:"):

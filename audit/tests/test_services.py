@@ -34,7 +34,7 @@ def test_audit_record_builds_a_chain() -> None:
 
 def test_hash_covers_content() -> None:
     (entry,) = _append(1)
-    fields = {
+    fields: dict[str, Any] = {
         "seq": entry.seq,
         "at": entry.at,
         "actor_id": entry.actor_id,
@@ -115,6 +115,7 @@ def test_decimal_and_date_values_round_trip_and_verify() -> None:
     entry = audit_record(actor=None, action="test.money", before=before, after=after)
     entry.refresh_from_db()
     assert entry.before == {"amount": "100000.00", "day": "2026-11-26"}
+    assert isinstance(entry.after, dict)
     assert entry.after["amount"] == "123456.78"
     assert entry.after["nested"] == {"b": ["0.02", 1], "a": {"y": 1, "x": None}}
     assert entry.after == jsonable(after)
