@@ -46,11 +46,18 @@ class Country(models.Model):
     iso_alpha2 = models.CharField(_("ISO 3166 二字母"), max_length=2, blank=True)
     iso_alpha3 = models.CharField(_("ISO 3166 三字母"), max_length=3, blank=True)
     iso_numeric = models.CharField(_("ISO 3166 数字"), max_length=3, blank=True)
+    notes = models.CharField(_("备注"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["customs_code"]
         verbose_name = _("国别（地区）")
         verbose_name_plural = _("国别（地区）")
+        constraints = [
+            # 142 is the customs code of China; ISO 3166 numeric for China is 156.
+            models.CheckConstraint(
+                name="country_iso_numeric_not_customs_142", condition=~models.Q(iso_numeric="142")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customs_code} {self.name}"
@@ -62,11 +69,18 @@ class Currency(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=100)
     iso_alpha = models.CharField(_("ISO 4217 字母"), max_length=3, blank=True)
     iso_numeric = models.CharField(_("ISO 4217 数字"), max_length=3, blank=True)
+    notes = models.CharField(_("备注"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["customs_code"]
         verbose_name = _("币制")
         verbose_name_plural = _("币制")
+        constraints = [
+            # 142 is the customs code of the renminbi; ISO 4217 numeric for CNY is 156.
+            models.CheckConstraint(
+                name="currency_iso_numeric_not_customs_142", condition=~models.Q(iso_numeric="142")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customs_code} {self.name}"
@@ -139,3 +153,6 @@ class CodeTableVersion(models.Model):
     class Meta:
         verbose_name = _("代码表版本")
         verbose_name_plural = _("代码表版本")
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.version}"
