@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from codes.models import County
@@ -53,10 +54,18 @@ def apply_service_errors(form: forms.Form, exc: ValidationError, aliases: dict[s
         form.add_error(name if name in form.fields else None, messages)
 
 
+def profile_formfield(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
 def _profile_fields(names: list[str]) -> dict[str, forms.Field]:
     """Form fields mirroring the model fields (without model validation side effects)."""
     model_names = [n for n in names if n != "tags"]
-    result = forms.fields_for_model(Enterprise, fields=model_names)
+    result = forms.fields_for_model(
+        Enterprise, fields=model_names, formfield_callback=profile_formfield
+    )
     for name, form_field in result.items():
         if name in {"uscc", "customs_code"}:
             form_field.validators = []
