@@ -1,11 +1,15 @@
-"""/api/v1/accounts: who am I."""
+"""/api/v1/accounts: who am I, and one's own API tokens."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+import datetime as dt
 
-from accounts.models import User
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from accounts import selectors, services
+from accounts.models import ApiToken, User
 
 router = Router(tags=["accounts"])
 
@@ -24,8 +28,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="当前用户 / The current user")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
-    assert isinstance(user, User)  # api_auth only lets authenticated users through
+    user = _user(request)  # api_auth only lets authenticated users through
     return MeOut(
         username=user.get_username(),
         full_name=user.get_full_name(),
@@ -37,3 +40,59 @@ def me(request: HttpRequest) -> MeOut:
         county_name=user.county.name if user.county else None,
         partner_kind=user.partner_kind,
     )
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="令牌原文，只返回这一次 / the raw token, returned only once")
+
+
+def _token_out(token: ApiToken) -> TokenOut:
+    return TokenOut(
+        id=token.pk,
+        name=token.name,
+        prefix=token.prefix,
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        revoked_at=token.revoked_at,
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@router.get("/tokens", response=list[TokenOut], summary="我的 API 令牌 / My API tokens")
+def token_list(request: HttpRequest) -> list[TokenOut]:
+    return [_token_out(t) for t in selectors.api_token_list_for(user=_user(request))]
+
+
+@router.post(
+    "/tokens", response={201: TokenCreatedOut}, summary="创建 API 令牌 / Create an API token"
+)
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
+    user = _user(request)
+    token, raw = services.api_token_create(actor=user, user=user, name=payload.name)
+    return Status(201, TokenCreatedOut(**_token_out(token).model_dump(), token=raw))
+
+
+@router.delete(
+    "/tokens/{token_id}", response=TokenOut, summary="吊销 API 令牌 / Revoke an API token"
+)
+def token_revoke(request: HttpRequest, token_id: int) -> TokenOut:
+    user = _user(request)
+    token = selectors.api_token_get_own(user=user, pk=token_id)
+    return _token_out(services.api_token_revoke(actor=user, token=token))

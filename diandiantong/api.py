@@ -35,7 +35,8 @@ def error(request: HttpRequest, status: int, code: str, message: str, **extra: A
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error(request, 401, "unauthenticated", "请先登录或提供有效令牌 / Authentication required")
+    message = "请先登录或提供有效令牌 / Authentication required"
+    return error(request, 401, "unauthenticated", message)
 
 
 @api.exception_handler(PermissionDenied)
@@ -72,3 +73,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/accounts", accounts_router)
 api.add_router("/codes", codes_router)
 api.add_router("/enterprises", enterprises_router)
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Project 404 handler: JSON under /api/, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return error(request, 404, "not_found", "接口不存在 / No such endpoint")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception or Http404())

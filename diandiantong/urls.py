@@ -15,3 +15,5 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("", include("core.urls")),
 ]
+
+handler404 = "diandiantong.api.handler404"
