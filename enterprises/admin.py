@@ -17,7 +17,23 @@ from enterprises.validators import django_validate_customs_code, django_validate
 class EnterpriseAdminForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = "__all__"
+        fields = [
+            "uscc",
+            "name",
+            "county",
+            "kind",
+            "customs_code",
+            "industry_belt",
+            "park",
+            "first_cbec_year",
+            "independent_site_url",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "status",
+            "tags",
+        ]
 
     def clean_uscc(self) -> str:
         return django_validate_uscc(self.cleaned_data.get("uscc"))
@@ -48,7 +64,9 @@ class EnterpriseAdmin(admin.ModelAdmin):
     inlines = [RecognitionInline]
 
     def save_model(self, request: HttpRequest, obj: Enterprise, form: Any, change: bool) -> None:
-        values = {k: form.cleaned_data[k] for k in services.PROFILE_FIELDS if k in form.cleaned_data}
+        values = {
+            k: form.cleaned_data[k] for k in services.PROFILE_FIELDS if k in form.cleaned_data
+        }
         if change:
             original = Enterprise.objects.get(pk=obj.pk)
             changes = {k: form.cleaned_data[k] for k in form.changed_data if k in values}

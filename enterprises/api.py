@@ -169,7 +169,9 @@ def get_enterprise(request: HttpRequest, enterprise_id: int) -> Enterprise:
 
 
 @router.patch("/{int:enterprise_id}", response=EnterpriseOut, summary="修改企业档案 Update")
-def patch_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch) -> Enterprise:
+def patch_enterprise(
+    request: HttpRequest, enterprise_id: int, payload: EnterprisePatch
+) -> Enterprise:
     enterprise = selectors.enterprise_get_for(user=request.user, pk=enterprise_id)
     changes = payload.dict(exclude_unset=True)
     if "county" in changes:

@@ -127,9 +127,7 @@ def read_import_file(file: IO[bytes], *, filename: str = "") -> ParsedFile:
         return _file_error(_("只能导入 .xlsx 格式的 Excel 文件。"))
     data = file.read(max_bytes + 1)
     if len(data) > max_bytes:
-        return _file_error(
-            _("文件超过大小上限（%(mb).1f MB）。") % {"mb": max_bytes / 1024 / 1024}
-        )
+        return _file_error(_("文件超过大小上限（%(mb).1f MB）。") % {"mb": max_bytes / 1024 / 1024})
     if not data.startswith(b"PK"):
         return _file_error(_("文件不是有效的 Excel（.xlsx）文件。"))
     try:

@@ -43,7 +43,9 @@ PROFILE_FORM_FIELDS = [
 ]
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+def apply_service_errors(
+    form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
     """Attach a service's ValidationError to the matching form fields (others: non-field)."""
     aliases = aliases or {}
     if not hasattr(exc, "error_dict"):
@@ -54,7 +56,7 @@ def apply_service_errors(form: forms.Form, exc: ValidationError, aliases: dict[s
         form.add_error(name if name in form.fields else None, messages)
 
 
-def profile_formfield(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
+def profile_formfield(model_field: models.Field, **kwargs: Any) -> Any:
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
     return model_field.formfield(**kwargs)
@@ -64,7 +66,9 @@ def _profile_fields(names: list[str]) -> dict[str, forms.Field]:
     """Form fields mirroring the model fields (without model validation side effects)."""
     model_names = [n for n in names if n != "tags"]
     result = forms.fields_for_model(
-        Enterprise, fields=model_names, formfield_callback=profile_formfield
+        Enterprise,
+        fields=model_names,
+        formfield_callback=profile_formfield,
     )
     for name, form_field in result.items():
         if name in {"uscc", "customs_code"}:
@@ -117,7 +121,11 @@ class RegisterForm(CodeCleaningMixin, AccessibleFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
             self.add_error("password2", _("两次输入的密码不一致。"))
         return data
 
@@ -143,7 +151,9 @@ def edit_initial(enterprise: Enterprise) -> dict[str, Any]:
 class FilterForm(AccessibleFormMixin, forms.Form):
     """GET filters of the registry list. Invalid values are ignored, never an error page."""
 
-    q = forms.CharField(label=_("搜索"), required=False, help_text=_("企业名称、信用代码或海关编码"))
+    q = forms.CharField(
+        label=_("搜索"), required=False, help_text=_("企业名称、信用代码或海关编码")
+    )
     county = forms.ModelChoiceField(
         label=_("县区"), queryset=County.objects.all(), to_field_name="code", required=False
     )
@@ -161,10 +171,7 @@ class FilterForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        blank = [("", _("全部"))]
-        self.fields["kind"].choices = blank + list(EnterpriseKind.choices)
-        self.fields["status"].choices = blank + list(EnterpriseStatus.choices)
-        self.fields["recognition"].choices = blank + list(RecognitionType.choices)
+        blank: list[tuple[str, Any]] = [("", _("全部"))]
         labels = {
             "name": _("名称 A→Z"),
             "-name": _("名称 Z→A"),
@@ -174,7 +181,16 @@ class FilterForm(AccessibleFormMixin, forms.Form):
             "year": _("首次跨境年份（旧→新）"),
             "county": _("县区"),
         }
-        self.fields["ordering"].choices = [(k, labels[k]) for k in ORDERINGS]
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "kind": blank + list(EnterpriseKind.choices),
+            "status": blank + list(EnterpriseStatus.choices),
+            "recognition": blank + list(RecognitionType.choices),
+            "ordering": [(k, labels[k]) for k in ORDERINGS],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
 
     def filters(self) -> dict[str, Any]:
         """Valid values only; a bad value in one filter does not drop the others."""
@@ -195,7 +211,9 @@ class ImportForm(AccessibleFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel 文件（.xlsx）"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
         ),
     )
 

@@ -63,7 +63,10 @@ class Enterprise(models.Model):
     customs_code = models.CharField(_("海关注册编码"), max_length=10, blank=True, db_index=True)
     name = models.CharField(_("企业名称"), max_length=200, db_index=True)
     county = models.ForeignKey(
-        "codes.County", verbose_name=_("所属县区"), on_delete=models.PROTECT, related_name="enterprises"
+        "codes.County",
+        verbose_name=_("所属县区"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
     )
     kind = models.CharField(_("企业类型"), max_length=32, choices=EnterpriseKind.choices)
     industry_belt = models.ForeignKey(
@@ -82,7 +85,9 @@ class Enterprise(models.Model):
         on_delete=models.PROTECT,
         related_name="enterprises",
     )
-    first_cbec_year = models.PositiveSmallIntegerField(_("首次开展跨境电商年份"), null=True, blank=True)
+    first_cbec_year = models.PositiveSmallIntegerField(
+        _("首次开展跨境电商年份"), null=True, blank=True
+    )
     independent_site_url = models.URLField(_("独立站网址"), blank=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)

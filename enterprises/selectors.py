@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,6 @@ from enterprises.models import Enterprise, IndustryBelt, Park, Recognition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-    from django.utils.functional import Promise
 
     from accounts.models import User
 
@@ -164,7 +163,7 @@ class EnterpriseFilters:
             return cls()
         values: dict[str, Any] = {}
         for f in fields(cls):
-            value = data.get(f.name)
+            value: Any = data.get(f.name)
             if value in (None, ""):
                 continue
             if f.name == "county":
@@ -214,9 +213,7 @@ def enterprise_list_for(
         )
     if filters.q:
         q = filters.q.strip()
-        qs = qs.filter(
-            Q(name__icontains=q) | Q(uscc__icontains=q) | Q(customs_code__icontains=q)
-        )
+        qs = qs.filter(Q(name__icontains=q) | Q(uscc__icontains=q) | Q(customs_code__icontains=q))
     return qs.order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
 
 
@@ -249,14 +246,15 @@ def park_list() -> QuerySet[Park]:
     return Park.objects.select_related("county")
 
 
-def missing_profile_fields(enterprise: Enterprise) -> list[tuple[str, str | Promise]]:
+def missing_profile_fields(enterprise: Enterprise) -> list[tuple[str, Any]]:
     """(field name, label) of every profile field still empty — the completeness indicator."""
-    missing = []
+    missing: list[tuple[str, Any]] = []
     for name in COMPLETENESS_FIELDS:
         field = Enterprise._meta.get_field(name)
+        assert isinstance(field, Field)
         value = getattr(enterprise, field.attname)
         if value in (None, "", []):
-            missing.append((name, field.verbose_name))  # type: ignore[union-attr]
+            missing.append((name, field.verbose_name))
     return missing
 
 
@@ -264,7 +262,6 @@ def profile_completeness(enterprise: Enterprise) -> int:
     """Percentage (0–100) of profile fields filled in."""
     missing = len(missing_profile_fields(enterprise))
     return round(100 * (len(COMPLETENESS_FIELDS) - missing) / len(COMPLETENESS_FIELDS))
-
 
 
 def county_by_code(code: str | None) -> Any:

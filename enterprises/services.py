@@ -40,9 +40,7 @@ EARLIEST_CBEC_YEAR = 1995
 # Allowed status changes (the only place that knows them).
 STATUS_EDGES: dict[str, frozenset[str]] = {
     EnterpriseStatus.PENDING: frozenset({EnterpriseStatus.ACTIVE, EnterpriseStatus.DEREGISTERED}),
-    EnterpriseStatus.ACTIVE: frozenset(
-        {EnterpriseStatus.SUSPENDED, EnterpriseStatus.DEREGISTERED}
-    ),
+    EnterpriseStatus.ACTIVE: frozenset({EnterpriseStatus.SUSPENDED, EnterpriseStatus.DEREGISTERED}),
     EnterpriseStatus.SUSPENDED: frozenset({EnterpriseStatus.ACTIVE, EnterpriseStatus.DEREGISTERED}),
     EnterpriseStatus.DEREGISTERED: frozenset(),
 }
@@ -63,6 +61,10 @@ PROFILE_FIELDS = (
     "contact_email",
     "tags",
 )
+
+
+def _field_label(name: str) -> Any:
+    return getattr(Enterprise._meta.get_field(name), "verbose_name", name)
 
 
 def _duplicate_uscc_error(uscc: str) -> ValidationError:
@@ -150,7 +152,9 @@ def _apply(enterprise: Enterprise, values: Mapping[str, Any]) -> None:
             errors["uscc"] = _duplicate_uscc_error(enterprise.uscc).message_dict["uscc"]
     try:
         enterprise.full_clean(
-            exclude=[n for n in errors] + ["uscc"], validate_unique=False, validate_constraints=False
+            exclude=[n for n in errors] + ["uscc"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
@@ -244,7 +248,7 @@ def enterprise_create(
     *, actor: User | None, status: str = EnterpriseStatus.ACTIVE, **values: Any
 ) -> Enterprise:
     """Create an enterprise on behalf of an officer, an import or the demo loader (actor None)."""
-    county_id = getattr(values.get("county"), "pk", values.get("county"))
+    county_id: Any = getattr(values.get("county"), "pk", values.get("county"))
     if actor is not None and not selectors.can_create_enterprise(
         actor, int(county_id) if str(county_id).isdigit() else None
     ):
@@ -254,14 +258,17 @@ def enterprise_create(
     enterprise = build_enterprise(values, status=status)
     _save_new(enterprise)
     audit_record(
-        actor=actor, action="enterprises.enterprise_create", obj=enterprise, after=snapshot(enterprise)
+        actor=actor,
+        action="enterprises.enterprise_create",
+        obj=enterprise,
+        after=snapshot(enterprise),
     )
     return enterprise
 
 
 @transaction.atomic
 def enterprise_update(*, actor: User, enterprise: Enterprise, **changes: Any) -> Enterprise:
-    """Change profile fields within the actor's whitelist (see ``selectors.editable_fields_for``)."""
+    """Change profile fields within the actor's whitelist (``selectors.editable_fields_for``)."""
     allowed = selectors.editable_fields_for(actor, enterprise)
     if not allowed:
         raise PermissionDenied(_("无权修改该企业档案。"))
@@ -270,7 +277,7 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **changes: Any) ->
         raise ValidationError(_("不可修改的字段：%(f)s") % {"f": "、".join(sorted(unknown))})
     forbidden = set(changes) - allowed
     if forbidden:
-        labels = [str(Enterprise._meta.get_field(f).verbose_name) for f in sorted(forbidden)]
+        labels = [str(_field_label(f)) for f in sorted(forbidden)]
         raise PermissionDenied(_("无权修改：%(f)s") % {"f": "、".join(labels)})
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = snapshot(locked)
@@ -326,9 +333,12 @@ def recognition_add(
     this_year = timezone.localdate().year
     if not isinstance(year, int) or not 2000 <= year <= this_year + 1:
         errors["year"] = [_("年度应在2000年至%(y)d年之间。") % {"y": this_year + 1}]
-    if not errors and Recognition.objects.filter(
-        enterprise=enterprise, type=type, level=level, year=year
-    ).exists():
+    if (
+        not errors
+        and Recognition.objects.filter(
+            enterprise=enterprise, type=type, level=level, year=year
+        ).exists()
+    ):
         errors["__all__"] = [_("该企业在该年度已有相同的认定。")]
     if errors:
         raise ValidationError(errors)
@@ -336,7 +346,10 @@ def recognition_add(
         enterprise=enterprise, type=type, level=level, year=year, note=note.strip()[:300]
     )
     audit_record(
-        actor=actor, action="enterprises.recognition_add", obj=recognition, after=snapshot(recognition)
+        actor=actor,
+        action="enterprises.recognition_add",
+        obj=recognition,
+        after=snapshot(recognition),
     )
     return recognition
 
@@ -381,7 +394,11 @@ def industry_belt_save(
     obj.full_clean()
     obj.save()
     audit_record(
-        actor=actor, action="enterprises.industry_belt_save", obj=obj, before=before, after=snapshot(obj)
+        actor=actor,
+        action="enterprises.industry_belt_save",
+        obj=obj,
+        before=before,
+        after=snapshot(obj),
     )
     return obj
 
@@ -419,7 +436,9 @@ class ImportResult:
         return not self.errors
 
 
-def _row_errors(row: int | None, exc: ValidationError, labels: Mapping[str, str]) -> Iterable[RowError]:
+def _row_errors(
+    row: int | None, exc: ValidationError, labels: Mapping[str, str]
+) -> Iterable[RowError]:
     if hasattr(exc, "error_dict"):
         for key, messages in exc.message_dict.items():
             for message in messages:
@@ -483,4 +502,3 @@ def enterprises_import(*, actor: User | None, file: IO[bytes], filename: str = "
         result.created = []
         result.errors.extend(_row_errors(None, exc, excel.COLUMN_LABELS))
     return result
-

@@ -1,4 +1,4 @@
-"""Validators for enterprise identifiers: the USCC (GB 32100-2015) and the customs registration code.
+"""Validators for enterprise identifiers: the USCC (GB 32100-2015), the customs registration code.
 
 The core functions are plain Python (no Django import) so the entitlement engine, demo data and
 command-line tools can use them. Each failure raises :class:`CodeError` whose ``message`` says in
@@ -38,7 +38,9 @@ MSG_USCC_REGION = gettext_noop(
 MSG_USCC_CHECK = gettext_noop("校验码错误：第18位应为“%(expected)s”，实际为“%(actual)s”。")
 MSG_CUSTOMS_EMPTY = gettext_noop("请填写海关注册编码。")
 MSG_CUSTOMS_LENGTH = gettext_noop("海关注册编码长度应为10位，实际%(actual)d位。")
-MSG_CUSTOMS_ILLEGAL = gettext_noop("海关注册编码第%(pos)d位“%(char)s”不是合法字符（只能使用数字和大写字母）。")
+MSG_CUSTOMS_ILLEGAL = gettext_noop(
+    "海关注册编码第%(pos)d位“%(char)s”不是合法字符（只能使用数字和大写字母）。"
+)
 MSG_CUSTOMS_AREA = gettext_noop("海关注册编码前4位（所在地区代码）应为数字，实际为“%(segment)s”。")
 MSG_CUSTOMS_ZONE = gettext_noop("海关注册编码第5位（经济区划代码）应为数字，实际为“%(char)s”。")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -33,10 +34,7 @@ def make_enterprise(counties: dict[str, Any]) -> Callable[..., Enterprise]:
 def world(counties: dict[str, Any], make_user: Callable[..., Any], make_enterprise: Any) -> Any:
     """Enterprise A (东海) and B (赣榆), their users, and officers of each role."""
 
-    class World:
-        pass
-
-    w = World()
+    w = SimpleNamespace()
     w.counties = counties
     w.a = make_enterprise("甲水晶跨境电商有限公司", "donghai", contact_phone="0518-1")
     w.b = make_enterprise("乙贸易有限公司", "ganyu", contact_phone="0518-2")
@@ -57,7 +55,7 @@ def login_client(user: Any) -> Client:
     return client
 
 
-def bearer(user: Any, raw: str | None = None) -> dict[str, str]:
+def bearer(user: Any, raw: str | None = None) -> dict[str, Any]:
     """Create an API token row for ``user`` and return the Authorization header kwargs."""
     raw = raw or f"test-token-{user.username}-0123456789"
     ApiToken.objects.create(user=user, name="test", digest=ApiToken.digest_of(raw), prefix=raw[:8])

@@ -77,10 +77,14 @@ def test_patch_visible_but_not_editable_is_403(world) -> None:
 def test_patch_own_profile_and_validation_error(world) -> None:
     client = Client()
     auth = bearer(world.user_a)
-    response = _patch(client, f"{BASE}/{world.a.pk}", {"contact_name": "赵六", "first_cbec_year": 2021}, auth)
+    response = _patch(
+        client, f"{BASE}/{world.a.pk}", {"contact_name": "赵六", "first_cbec_year": 2021}, auth
+    )
     assert response.status_code == 200, response.content
     assert response.json()["contact_name"] == "赵六"
-    response = _patch(client, f"{BASE}/{world.a.pk}", {"customs_code": "32", "contact_name": "钱七"}, auth)
+    response = _patch(
+        client, f"{BASE}/{world.a.pk}", {"customs_code": "32", "contact_name": "钱七"}, auth
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid" and "customs_code" in body["fields"]
@@ -97,8 +101,12 @@ def test_city_reviewer_moves_county_by_code(world) -> None:
 
 
 def test_belts_and_parks(world) -> None:
-    services.industry_belt_save(actor=world.reviewer, name="东海水晶", county=world.counties["donghai"], products="水晶")
-    services.park_save(actor=world.reviewer, name="赣榆跨境电商产业园", county=world.counties["ganyu"])
+    services.industry_belt_save(
+        actor=world.reviewer, name="东海水晶", county=world.counties["donghai"], products="水晶"
+    )
+    services.park_save(
+        actor=world.reviewer, name="赣榆跨境电商产业园", county=world.counties["ganyu"]
+    )
     client = Client()
     auth = bearer(world.user_a)
     belts = client.get(f"{BASE}/belts", **auth).json()

@@ -32,7 +32,9 @@ def _xlsx(rows: list[list[object]], headers: list[str] = HEADERS) -> bytes:
     return buffer.getvalue()
 
 
-def _row(uscc: str, name: str, county: str = "东海县", kind: str = "生产制造企业", **extra: object) -> list[object]:
+def _row(
+    uscc: str, name: str, county: str = "东海县", kind: str = "生产制造企业", **extra: object
+) -> list[object]:
     row: list[object] = [uscc, name, county, kind, "", "", "", 2023, "", "", "", "", ""]
     for key, value in extra.items():
         row[[n for n, _l, _r in COLUMNS].index(key)] = value
@@ -70,7 +72,9 @@ def test_import_happy_path(world) -> None:
     rng = random.Random(5)
     rows = [
         _row(generate_uscc(rng), "导入一号", county="320722", customs_code="3207961Q43"),
-        _row(generate_uscc(rng), "导入二号", county="赣榆区", kind="trader", contact_email="a@b.cn"),
+        _row(
+            generate_uscc(rng), "导入二号", county="赣榆区", kind="trader", contact_email="a@b.cn"
+        ),
     ]
     response = _upload(login_client(world.reviewer), _xlsx(rows))
     assert response.status_code == 302
@@ -148,14 +152,23 @@ def test_export_contains_only_filtered_rows_in_scope(world, make_enterprise) -> 
     assert rows[1][9] == "=1+1"  # stored as text, not a formula
     # Without filters the county officer still gets only their county.
     response = client.get(reverse("enterprises:export"))
-    names = {r[1] for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)}
+    names = {
+        r[1]
+        for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(
+            min_row=2, values_only=True
+        )
+    }
     assert names == {world.a.name, "丙平台公司"}
     # And enterprise users cannot export at all.
     assert login_client(world.user_a).get(reverse("enterprises:export")).status_code == 403
 
 
 def test_list_export_link_keeps_filters(world) -> None:
-    html = login_client(world.reviewer).get(reverse("enterprises:list"), {"q": "水晶", "page": 1}).content.decode()
+    html = (
+        login_client(world.reviewer)
+        .get(reverse("enterprises:list"), {"q": "水晶", "page": "1"})
+        .content.decode()
+    )
     assert 'href="/enterprises/export/?q=%E6%B0%B4%E6%99%B6"' in html
 
 
@@ -187,7 +200,10 @@ def test_ddt_command_exit_code(tmp_path: Path) -> None:
     subprocess.run([ddt, "migrate", "-v0"], check=True, env=env, timeout=300)
     missing = subprocess.run(
         [ddt, "enterprises", "import", str(tmp_path / "none.xlsx"), "--actor", "nobody"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert missing.returncode == 1
     assert "不存在" in missing.stderr

@@ -25,13 +25,19 @@ def test_scope_by_role(world) -> None:
 
 def test_get_for_hides_invisible_enterprises(world) -> None:
     assert selectors.enterprise_get_for(user=world.user_a, pk=world.a.pk) == world.a
-    for user, pk in [(world.user_a, world.b.pk), (world.donghai_officer, world.b.pk), (world.partner, world.a.pk)]:
+    for user, pk in [
+        (world.user_a, world.b.pk),
+        (world.donghai_officer, world.b.pk),
+        (world.partner, world.a.pk),
+    ]:
         with pytest.raises(Http404):
             selectors.enterprise_get_for(user=user, pk=pk)
 
 
 def test_filters_and_search(world, make_enterprise) -> None:
-    make_enterprise("丙平台公司", "donghai", kind="platform", first_cbec_year=2022, customs_code="3207961Q43")
+    make_enterprise(
+        "丙平台公司", "donghai", kind="platform", first_cbec_year=2022, customs_code="3207961Q43"
+    )
     assert _names(world.reviewer, county="320707") == {world.b.name}
     assert _names(world.reviewer, kind="platform") == {"丙平台公司"}
     assert _names(world.reviewer, first_cbec_year="2022") == {"丙平台公司"}
@@ -42,7 +48,10 @@ def test_filters_and_search(world, make_enterprise) -> None:
     assert _names(world.donghai_officer, county="320707") == set()
     services.recognition_add(actor=world.reviewer, enterprise=world.b, type="benchmark", year=2025)
     assert _names(world.reviewer, recognition="benchmark") == {world.b.name}
-    ordered = [e.name for e in selectors.enterprise_list_for(user=world.reviewer, filters={"ordering": "-year"})]
+    ordered = [
+        e.name
+        for e in selectors.enterprise_list_for(user=world.reviewer, filters={"ordering": "-year"})
+    ]
     assert ordered[-1] != "丙平台公司" or len(ordered) == 1
 
 

@@ -9,7 +9,6 @@ from enterprises import services
 from enterprises.models import Enterprise, EnterpriseStatus, Recognition
 
 
-
 def _valid(prefix17: str) -> str:
     from enterprises.validators import uscc_check_char
 
@@ -39,6 +38,7 @@ def test_register_creates_pending_enterprise_user_and_audit(counties) -> None:
     actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
     assert actions[-2:] == ["accounts.user_create", "enterprises.enterprise_register"]
     entry = AuditEntry.objects.get(action="enterprises.enterprise_register")
+    assert entry.after is not None
     assert entry.actor_id == user.pk and entry.after["uscc"] == enterprise.uscc
 
 
@@ -93,7 +93,8 @@ def test_enterprise_user_may_edit_contact_fields_only(world) -> None:
     services.enterprise_update(actor=world.user_a, enterprise=world.a, contact_name="李四")
     world.a.refresh_from_db()
     assert world.a.contact_name == "李四"
-    entry = AuditEntry.objects.filter(action="enterprises.enterprise_update").last()
+    entry = AuditEntry.objects.filter(action="enterprises.enterprise_update").latest("seq")
+    assert entry.before is not None and entry.after is not None
     assert entry.before["contact_name"] == "" and entry.after["contact_name"] == "李四"
     for field, value in [
         ("status", EnterpriseStatus.ACTIVE),
@@ -167,18 +168,26 @@ def test_update_refuses_unknown_fields(world) -> None:
 
 
 def test_create_by_county_officer_limited_to_own_county(world) -> None:
-    from enterprises.validators import uscc_generate
-
     import random
+
+    from enterprises.validators import uscc_generate
 
     code = uscc_generate(random.Random(99))
     with pytest.raises(PermissionDenied):
         services.enterprise_create(
-            actor=world.donghai_officer, uscc=code, name="丙", county=world.counties["ganyu"], kind="trader"
+            actor=world.donghai_officer,
+            uscc=code,
+            name="丙",
+            county=world.counties["ganyu"],
+            kind="trader",
         )
     assert not Enterprise.objects.filter(uscc=code).exists()
     e = services.enterprise_create(
-        actor=world.donghai_officer, uscc=code, name="丙", county=world.counties["donghai"], kind="trader"
+        actor=world.donghai_officer,
+        uscc=code,
+        name="丙",
+        county=world.counties["donghai"],
+        kind="trader",
     )
     assert e.status == EnterpriseStatus.ACTIVE
 

@@ -137,7 +137,12 @@ def test_enterprise_edits_own_profile_without_status_field(world) -> None:
     assert "status" not in form.fields and "uscc" not in form.fields and "county" not in form.fields
     response = client.post(
         reverse("enterprises:edit", args=[world.a.pk]),
-        {"kind": "trader", "contact_name": "赵六", "contact_phone": "0518-9", "status": "suspended"},
+        {
+            "kind": "trader",
+            "contact_name": "赵六",
+            "contact_phone": "0518-9",
+            "status": "suspended",
+        },
     )
     assert response.status_code == 302
     fresh = Enterprise.objects.get(pk=world.a.pk)

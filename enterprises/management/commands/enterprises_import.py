@@ -13,7 +13,10 @@ from enterprises.services import enterprises_import
 
 
 class Command(BaseCommand):
-    help = "从 Excel（.xlsx）导入企业，全部成功或全部不导入 / Import enterprises from Excel (all-or-nothing)"
+    help = (
+        "从 Excel（.xlsx）导入企业，全部成功或全部不导入 / "
+        "Import enterprises from Excel (all-or-nothing)"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="导入文件 .xlsx / the .xlsx file")
@@ -41,9 +44,12 @@ class Command(BaseCommand):
                 column = f" [{error.column}]" if error.column else ""
                 self.stderr.write(f"{where}{column}: {error.message}")
             raise CommandError(
-                f"导入失败：{len(result.errors)} 处错误，未导入任何企业 / import failed, nothing saved",
+                f"导入失败：{len(result.errors)} 处错误，未导入任何企业 / "
+                "import failed, nothing saved",
                 returncode=1,
             )
         self.stdout.write(
-            self.style.SUCCESS(f"已导入 {len(result.created)} 家企业 / imported {len(result.created)}")
+            self.style.SUCCESS(
+                f"已导入 {len(result.created)} 家企业 / imported {len(result.created)}"
+            )
         )
