@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from codes import services
 from codes.models import (
     CodeTableVersion,
-    County,
     Country,
+    County,
     Currency,
     Holiday,
     SupervisionMode,
@@ -43,11 +43,6 @@ class CodeRowForm(forms.ModelForm):
 
 class CodeAdmin(admin.ModelAdmin):
     table: str = ""
-
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.table = self.table
-        return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The natural key is fixed once a row exists (delete and add instead).
@@ -170,4 +165,3 @@ class CodeTableVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-

@@ -37,7 +37,9 @@ MANIFEST_NAME = "manifest.yaml"
 class CodeTableError(ValueError):
     """A data file or manifest problem, located as precisely as possible."""
 
-    def __init__(self, file: str, message: str, *, line: int | None = None, column: str = "") -> None:
+    def __init__(
+        self, file: str, message: str, *, line: int | None = None, column: str = ""
+    ) -> None:
         self.file, self.line, self.column, self.message = file, line, column, message
         where = file
         if line is not None:
@@ -152,7 +154,9 @@ def parse_table(name: str, *, data_dir: Path | None = None) -> ParsedTable:
                 typed = {c: parse_text(spec, c, record[c]) for c in spec.columns}
                 row = clean_row(spec, typed)
             except RowError as exc:
-                raise CodeTableError(entry.file, exc.message, line=line, column=exc.column) from None
+                raise CodeTableError(
+                    entry.file, exc.message, line=line, column=exc.column
+                ) from None
             key = row[spec.key]
             if key in seen:
                 raise CodeTableError(

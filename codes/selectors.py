@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from codes.models import (
     CodeTableVersion,
-    County,
     Country,
+    County,
     Currency,
     Holiday,
     SupervisionMode,

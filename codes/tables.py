@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from codes.models import County, Country, Currency, Holiday, SupervisionMode, Unit
+from codes.models import Country, County, Currency, Holiday, SupervisionMode, Unit
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", ""})
@@ -179,9 +179,7 @@ def parse_text(spec: TableSpec, column: str, raw: str) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise RowError(
-                column, _("“%(v)s”不是日期（格式 YYYY-MM-DD）。") % {"v": raw}
-            ) from None
+            raise RowError(column, _("“%(v)s”不是日期（格式 YYYY-MM-DD）。") % {"v": raw}) from None
     if isinstance(f, models.IntegerField):
         if not re.fullmatch(r"\d+", text):
             raise RowError(column, _("“%(v)s”不是非负整数。") % {"v": raw})
@@ -202,9 +200,7 @@ def clean_row(spec: TableSpec, values: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(f, models.CharField):
             value = "" if value is None else str(value)
             if f.max_length is not None and len(value) > f.max_length:
-                raise RowError(
-                    column, _("长度不能超过 %(n)d 个字符。") % {"n": f.max_length}
-                )
+                raise RowError(column, _("长度不能超过 %(n)d 个字符。") % {"n": f.max_length})
             if f.choices and value not in {c[0] for c in f.choices}:
                 allowed = ", ".join(str(c[0]) for c in f.choices)
                 raise RowError(

@@ -53,7 +53,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def table(request: HttpRequest, table: str) -> HttpResponse:
     q = request.GET.get("q", "")
-    page = selectors.table_page(user=request.user, table=table, q=q, page=request.GET.get("page", 1))
+    page = selectors.table_page(
+        user=request.user, table=table, q=q, page=request.GET.get("page", 1)
+    )
     spec = TABLES[table]
     headers = [spec.field(c).verbose_name for c in spec.columns]
     body = [[_cell(obj, c) for c in spec.columns] for obj in page.object_list]

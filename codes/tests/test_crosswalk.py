@@ -10,11 +10,26 @@ from django.db import IntegrityError, transaction
 
 from codes import services
 from codes.loaders import LoadResult
-from codes.models import County, Country, Currency, SupervisionMode, Unit
+from codes.models import Country, County, Currency, SupervisionMode, Unit
 
 pytestmark = pytest.mark.django_db
 
-RCEP_AND_ASEAN = ["JP", "KR", "AU", "NZ", "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
+RCEP_AND_ASEAN = [
+    "JP",
+    "KR",
+    "AU",
+    "NZ",
+    "BN",
+    "KH",
+    "ID",
+    "LA",
+    "MY",
+    "MM",
+    "PH",
+    "SG",
+    "TH",
+    "VN",
+]
 EU_MAIN = ["DE", "FR", "IT", "NL", "BE", "ES", "PL", "SE", "IE", "AT", "DK", "FI", "PT", "GR", "CZ"]
 CENTRAL_ASIA = ["KZ", "KG", "TJ", "TM", "UZ"]
 OTHERS = ["RU", "US", "CA", "MX", "BR", "AR", "CL", "AE", "SA", "TR", "IL", "ZA", "EG", "NG", "KE"]

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from audit.models import AuditEntry
 from codes import services
 from codes.loaders import DATA_DIR, CodeTableError, LoadResult, load_all, load_table
-from codes.models import CodeTableVersion, County, Country, Currency, Holiday, SupervisionMode, Unit
+from codes.models import CodeTableVersion, Country, County, Currency, Holiday, SupervisionMode, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -86,13 +86,16 @@ def test_one_audit_entry_per_table_load(code_tables: list[LoadResult]) -> None:
     entries = AuditEntry.objects.filter(action="codes.load")
     assert entries.count() == 6
     entry = entries.get(object_type="codes.countries")
+    assert entry.after is not None
     assert entry.actor_id is None
     assert entry.after["version"] == "2024.1"
     assert (entry.after["created"], entry.after["updated"]) == (232, 0)
     # no entry per row
-    assert not AuditEntry.objects.exclude(action="codes.load").filter(
-        object_type__startswith="codes."
-    ).exists()
+    assert (
+        not AuditEntry.objects.exclude(action="codes.load")
+        .filter(object_type__startswith="codes.")
+        .exists()
+    )
 
 
 def test_malformed_row_names_file_line_and_column_and_changes_nothing(data_dir: Path) -> None:
@@ -197,7 +200,7 @@ def test_new_version_upserts_and_never_deletes(
         .order_by("seq")
         .last()
     )
-    assert entry is not None
+    assert entry is not None and entry.before is not None
     assert entry.before["version"] == "2024.1"
     assert entry.after == {
         "version": "2025.1",

@@ -62,7 +62,9 @@ def test_is_working_day(code_tables: list[LoadResult], day: dt.date, working: bo
 
 def test_working_days_between(code_tables: list[LoadResult]) -> None:
     assert working_days_between(D(2025, 9, 30), D(2025, 10, 9)) == 1
-    assert working_days_between(D(2025, 9, 26), D(2025, 10, 10)) == 5  # 9/28 (make-up), 9/29, 9/30, 10/9, 10/10
+    assert (
+        working_days_between(D(2025, 9, 26), D(2025, 10, 10)) == 5
+    )  # 9/28 (make-up), 9/29, 9/30, 10/9, 10/10
     assert working_days_between(D(2025, 10, 10), D(2025, 9, 26)) == -5
     assert working_days_between(D(2025, 10, 1), D(2025, 10, 1)) == 0
 
@@ -101,7 +103,9 @@ def test_change_by_another_process_is_seen(code_tables: list[LoadResult]) -> Non
     assert is_working_day(D(2025, 11, 26)) is False
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     day=st.dates(min_value=D(2024, 1, 1), max_value=D(2027, 9, 30)),
     n=st.integers(min_value=1, max_value=40),
@@ -113,7 +117,9 @@ def test_add_then_count_round_trips(code_tables: list[LoadResult], day: dt.date,
     assert working_days_between(day, later) == n
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     day=st.dates(min_value=D(2024, 3, 1), max_value=D(2027, 11, 30)),
     n=st.integers(min_value=1, max_value=30),

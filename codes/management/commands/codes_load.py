@@ -49,7 +49,9 @@ class Command(BaseCommand):
                 )
             results = load_all(names or None, force=options["force"])
         except CodeTableError as exc:
-            raise CommandError(f"载入失败，未做任何修改 / load failed, nothing changed: {exc}") from exc
+            raise CommandError(
+                f"载入失败，未做任何修改 / load failed, nothing changed: {exc}"
+            ) from exc
         header = ["代码表 Table", "版本 Version", "状态 Status", "新增 Created", "更新 Updated",
                   "行数 Rows", "保留 Kept"]  # fmt: skip
         table = [
