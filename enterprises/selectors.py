@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Field, Q, QuerySet
+from django.db.models import F, Field, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -65,13 +65,13 @@ COMPLETENESS_FIELDS = (
     "contact_email",
 )
 
-ORDERINGS: dict[str, tuple[str, ...]] = {
+ORDERINGS: dict[str, tuple[Any, ...]] = {
     "name": ("name", "pk"),
     "-name": ("-name", "-pk"),
     "created": ("created_at", "pk"),
     "-created": ("-created_at", "-pk"),
-    "year": ("first_cbec_year", "name"),
-    "-year": ("-first_cbec_year", "name"),
+    "year": (F("first_cbec_year").asc(nulls_last=True), "name"),
+    "-year": (F("first_cbec_year").desc(nulls_last=True), "name"),
     "county": ("county__sort_order", "name"),
 }
 

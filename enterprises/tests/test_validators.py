@@ -126,3 +126,17 @@ def test_customs_codes_invalid(code: str, expected: str) -> None:
     with pytest.raises(CodeError) as info:
         validate_customs_code(code)
     assert expected in info.value.message
+
+
+def test_django_adapter_translates_and_keys_by_field() -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from enterprises.validators import django_validate_uscc
+
+    with pytest.raises(ValidationError) as info:
+        django_validate_uscc("91350203M0001QAY9B", field="uscc")
+    assert info.value.message_dict["uscc"] == ["校验码错误：第18位应为“9”，实际为“B”。"]
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        django_validate_uscc("91350203M0001QAY9B")
+    assert info.value.messages == ["Wrong check character: character 18 should be “9” but is “B”."]
