@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from core.navigation import NAV, home_cards_for, nav_for
+
+pytestmark = pytest.mark.django_db
+ROLES = [
+    "enterprise",
+    "county_officer",
+    "city_reviewer",
+    "finance_officer",
+    "partner",
+    "administrator",
+]
+
+
+def _available(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_sees_its_entries_and_not_others(users: dict[str, Any], role: str) -> None:
+    urls = {url for _label, url in nav_for(users[role])}
+    for item in NAV:
+        url = _available(item.url_name)
+        if url is None:
+            continue  # that page's app is not installed yet
+        if role in item.roles:
+            assert url in urls, (role, item.url_name)
+        else:
+            assert url not in urls, (role, item.url_name)
+
+
+def test_concrete_entries(users: dict[str, Any]) -> None:
+    audit = reverse("audit:list")
+    admin = reverse("admin:index")
+    assert audit in {u for _l, u in nav_for(users["administrator"])}
+    assert admin in {u for _l, u in nav_for(users["administrator"])}
+    for role in ROLES[:-1]:
+        urls = {u for _l, u in nav_for(users[role])}
+        assert audit not in urls and admin not in urls, role
+
+
+def test_superuser_without_admin_role_sees_admin_entries(make_user: Any) -> None:
+    user = make_user("boss", "finance_officer")
+    user.is_superuser = True
+    assert reverse("audit:list") in {u for _l, u in nav_for(user)}
+
+
+def test_anonymous_has_no_navigation() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    assert nav_for(AnonymousUser()) == []
+    assert nav_for(None) == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_page_cards_follow_the_role(client: Client, users: dict[str, Any], role: str) -> None:
+    client.force_login(users[role])
+    response = client.get("/")
+    assert response.status_code == 200
+    cards = {card.url for card in response.context["home_cards"]}
+    assert cards == {c.url for c in home_cards_for(users[role])}
+    assert reverse("core:home") not in cards
+    html = response.content.decode()
+    audit = reverse("audit:list")
+    assert (f'class="card" href="{audit}"' in html) == (role == "administrator")
+
+
+def test_home_page_for_anonymous_offers_login(client: Client) -> None:
+    html = client.get("/").content.decode()
+    assert reverse("accounts:login") in html
+    assert 'data-testid="whoami"' not in html
