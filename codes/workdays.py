@@ -47,7 +47,7 @@ class Calendar:
 
     def check_year(self, day: dt.date) -> None:
         if day.year not in self.years:
-            loaded = "、".join(str(y) for y in sorted(self.years)) or _("无")
+            loaded = ", ".join(str(y) for y in sorted(self.years)) or _("无")
             raise ValueError(
                 _(
                     "%(year)d 年的节假日安排尚未载入（已载入：%(loaded)s），无法计算工作日。"
