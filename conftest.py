@@ -59,3 +59,40 @@ def make_user(db: Any) -> Callable[..., Any]:
 def chromium_path() -> str:
     require_or_skip(shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM), "Chromium")
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Any:
+    """Debian's Chromium driven by Playwright (never `playwright install`)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - dev extra missing
+        require_or_skip(False, "playwright (Python package)")
+        raise
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    """A fresh browser page in Chinese (zh-CN) pointed at the live test server."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()

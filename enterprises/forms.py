@@ -59,6 +59,8 @@ def apply_service_errors(
 def profile_formfield(model_field: models.Field, **kwargs: Any) -> Any:
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
+    if isinstance(model_field, models.ForeignKey) and not model_field.has_default():
+        kwargs.setdefault("empty_label", _("（未选择）"))
     return model_field.formfield(**kwargs)
 
 
@@ -155,13 +157,21 @@ class FilterForm(AccessibleFormMixin, forms.Form):
         label=_("搜索"), required=False, help_text=_("企业名称、信用代码或海关编码")
     )
     county = forms.ModelChoiceField(
-        label=_("县区"), queryset=County.objects.all(), to_field_name="code", required=False
+        label=_("县区"), queryset=County.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部"),
     )
     kind = forms.ChoiceField(label=_("企业类型"), required=False)
     industry_belt = forms.ModelChoiceField(
-        label=_("产业带"), queryset=IndustryBelt.objects.all(), required=False
+        label=_("产业带"),
+        queryset=IndustryBelt.objects.all(),
+        required=False,
+        empty_label=_("全部"),
     )
-    park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.all(), required=False)
+    park = forms.ModelChoiceField(
+        label=_("园区"), queryset=Park.objects.all(), required=False, empty_label=_("全部")
+    )
     status = forms.ChoiceField(label=_("状态"), required=False)
     recognition = forms.ChoiceField(label=_("认定"), required=False)
     first_cbec_year = forms.IntegerField(

@@ -1,0 +1,112 @@
+"""Load the demo data set through the services (so every row has its audit entry).
+
+Idempotent: enterprises are keyed by USCC, users by username, belts and parks by name,
+recognitions by (enterprise, type, level, year); what exists is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services import user_create
+from codes.loaders import load_all
+from codes.models import County
+from demo.data import BELTS, DEMO_PASSWORD, PARKS, USERS, generate
+from enterprises.models import Enterprise, IndustryBelt, Park, Recognition
+from enterprises.services import enterprise_create, industry_belt_save, park_save, recognition_add
+
+
+@dataclass
+class DemoReport:
+    enterprises_created: int = 0
+    enterprises_existing: int = 0
+    recognitions_created: int = 0
+    users_created: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def demo_load(*, count: int = 200) -> DemoReport:
+    report = DemoReport()
+    load_all()
+    counties = {c.code: c for c in County.objects.all()}
+    belts: dict[str, IndustryBelt] = {}
+    for name, county, products, name_en, _stems, _product in BELTS:
+        belt = IndustryBelt.objects.filter(name=name).first()
+        belts[name] = belt or industry_belt_save(
+            actor=None, name=name, county=counties[county], name_en=name_en, products=products
+        )
+    parks: dict[str, Park] = {}
+    for name, county in PARKS:
+        park = Park.objects.filter(name=name).first()
+        parks[name] = park or park_save(actor=None, name=name, county=counties[county])
+
+    reviewer: User | None = User.objects.filter(username="city").first()
+    existing = set(Enterprise.objects.values_list("uscc", flat=True))
+    by_key: dict[str, Enterprise] = {}
+    demo_rows = generate(count)
+    for row in demo_rows:
+        if row.uscc in existing:
+            by_key[row.key] = Enterprise.objects.get(uscc=row.uscc)
+            report.enterprises_existing += 1
+            continue
+        enterprise = enterprise_create(
+            actor=None,
+            status=row.status,
+            uscc=row.uscc,
+            customs_code=row.customs_code,
+            name=row.name,
+            county=counties[row.county],
+            kind=row.kind,
+            industry_belt=belts[row.belt] if row.belt else None,
+            park=parks[row.park] if row.park else None,
+            first_cbec_year=row.first_cbec_year,
+            independent_site_url=row.independent_site_url,
+            contact_name=row.contact_name,
+            contact_phone=row.contact_phone,
+        )
+        by_key[row.key] = enterprise
+        report.enterprises_created += 1
+
+    for username, role, binding, display in USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        kwargs: dict[str, object] = {"full_name": display}
+        if role == "county_officer":
+            kwargs["county"] = counties[binding]
+        elif role == "partner":
+            kwargs["partner_kind"] = binding
+            kwargs["organisation"] = display
+        elif role == "enterprise":
+            county_code = binding.split(":", 1)[1]
+            first = next(
+                r for r in demo_rows if r.county == county_code and r.kind == "manufacturer"
+            )
+            kwargs["enterprise"] = by_key[first.key]
+        user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role, **kwargs)  # type: ignore[arg-type]
+        report.users_created += 1
+
+    reviewer = reviewer or User.objects.get(username="city")
+    for row in demo_rows:
+        for rtype, level, year in row.recognitions:
+            enterprise = by_key[row.key]
+            if Recognition.objects.filter(
+                enterprise=enterprise, type=rtype, level=level, year=year
+            ).exists():
+                continue
+            recognition_add(
+                actor=reviewer, enterprise=enterprise, type=rtype, level=level, year=year,
+                note="演示数据",
+            )
+            report.recognitions_created += 1
+
+    for username, role, _binding, display in USERS:
+        user = User.objects.get(username=username)
+        label = display
+        if user.enterprise_id:
+            label = f"{display}：{user.enterprise}"
+        report.logins.append((username, user.get_role_display(), label))
+    return report

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from core.request_context import client_context
+from demo.data import DEMO_PASSWORD
+from demo.loader import demo_load
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（可重复运行，不产生重复记录）/ Load demo data (idempotent)"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--count", type=int, default=200, help="企业数量 / number of enterprises")
+        parser.add_argument("--quiet-logins", action="store_true", help="不打印登录信息 / no logins")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with client_context(ip="cli"):
+            report = demo_load(count=options["count"])
+        self.stdout.write(
+            f"演示数据 Demo data: 企业 enterprises +{report.enterprises_created} "
+            f"(已有 existing {report.enterprises_existing}), 认定 recognitions "
+            f"+{report.recognitions_created}, 用户 users +{report.users_created}"
+        )
+        if options["quiet_logins"]:
+            return
+        self.stdout.write("\n演示账号 Demo logins（密码 password: %s）" % DEMO_PASSWORD)
+        width = max(len(u) for u, _r, _l in report.logins)
+        for username, role, label in report.logins:
+            self.stdout.write(f"  {username.ljust(width)}  {role}  {label}")
