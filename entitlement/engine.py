@@ -1,0 +1,468 @@
+"""Claim evaluation: rules 1–8 of the policy, each a named function citing its article.
+
+``evaluate(scenario)`` returns an ``Evaluation``: per claim a status, the amount computed
+after conditions and caps (rules 1–5), the amount granted (after 就高不重复 and the budget,
+rules 6–8), and the reasons. No number of the policy appears here: ceilings come from the
+catalogue, working values from the guide.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from . import ENGINE_VERSION
+from .explain import Reason
+from .guide import BudgetMode, Guide, Terms
+from .measures import Catalogue, Kind, Measure, Policy, catalogue
+from .money import ZERO, fmt, ratio, round_down, scale_down
+from .scenario import Beneficiary, Claim, Payment, Scenario
+
+
+class Status(StrEnum):
+    GRANTED = "granted"
+    PARTIALLY_GRANTED = "partially_granted"  # reduced by the budget
+    SUPERSEDED = "superseded"  # 就高不重复
+    INELIGIBLE = "ineligible"  # nothing due for any other reason
+    UNFUNDED = "unfunded"  # budget exhausted (first come)
+
+
+@dataclass(slots=True)
+class ClaimResult:
+    claim: Claim
+    status: Status = Status.INELIGIBLE
+    computed: Decimal = ZERO  # after conditions and caps (rules 1–5)
+    due: Decimal = ZERO  # after 就高不重复, before the budget (rule 6)
+    granted: Decimal = ZERO  # what is paid (rule 8)
+    reasons: list[Reason] = field(default_factory=list)
+    superseded_by: str | None = None
+
+    def as_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "id": self.claim.id,
+            "measure": self.claim.measure,
+            "status": self.status.value,
+            "computed": fmt(self.computed),
+            "granted": fmt(self.granted),
+            "reasons": [r.as_json(lang) for r in self.reasons],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    computed: Decimal
+    due: Decimal  # what the claims would get without the budget limit (the budget needed)
+    granted: Decimal
+    budget: Decimal
+    scale: Decimal
+
+    def as_json(self) -> dict[str, str]:
+        scale = "1" if self.scale == 1 else f"{self.scale:f}"
+        return {"computed": fmt(self.computed), "granted": fmt(self.granted),
+                "budget": fmt(self.budget), "scale": scale}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    year: int
+    guide: Guide
+    results: list[ClaimResult]  # in the scenario's order
+    totals: Totals
+    beneficiaries: dict[str, Beneficiary]
+    engine_version: str = ENGINE_VERSION
+
+    def as_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "guide": self.guide.title,
+            "engine": self.engine_version,
+            "guide_hash": self.guide.content_hash,
+            "claims": [r.as_json(lang) for r in self.results],
+            "totals": self.totals.as_json(),
+        }
+
+
+# --- the ledger: what has been paid, from history and from this evaluation ---------------
+
+
+class Ledger:
+    """Money paid so far, indexed the ways rules 4–6 ask for it."""
+
+    def __init__(self, history: tuple[Payment, ...], cat: Catalogue) -> None:
+        self.by_measure: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        self.by_measure_year: defaultdict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+        self.one_off: dict[tuple[str, str], Reason] = {}  # → why it cannot be paid again
+        self.by_matter: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        self.by_matter_measure: defaultdict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+        for p in history:
+            if p.measure in cat.measures:
+                art = cat.measures[p.measure].article
+                self.add(p.beneficiary, p.measure, p.year, p.amount,
+                         Reason("one_off_paid", art, {"year": p.year}))  # fmt: skip
+            if p.matter is not None:
+                self.by_matter[p.beneficiary, p.matter] += p.amount
+                self.by_matter_measure[p.beneficiary, p.matter, p.measure] += p.amount
+
+    def add(self, ben: str, measure: str, year: int, amount: Decimal, when: Reason) -> None:
+        if amount <= ZERO:
+            return
+        self.by_measure[ben, measure] += amount
+        self.by_measure_year[ben, measure, year] += amount
+        self.one_off.setdefault((ben, measure), when)
+
+
+# --- rules 1–5: what one claim is due ------------------------------------------------------
+
+
+def rule_1_eligibility(
+    claim: Claim, measure: Measure, ben: Beneficiary, guide: Guide, year: int, policy: Policy
+) -> Reason | None:
+    """Rule 1 (末段 and each measure's article): window, year, guide, disqualification, kind."""
+    if not policy.window_start <= claim.date <= policy.window_end:
+        return Reason("outside_policy_window", policy.window_article,
+                      {"date": claim.date, "start": policy.window_start, "end": policy.window_end})  # fmt: skip
+    if claim.date.year != year:
+        return Reason("wrong_year", policy.budget_article, {"date": claim.date, "year": year})
+    if measure.id not in guide.measures:
+        return Reason("measure_not_open", policy.budget_article, {"measure": measure.id, "year": guide.year})
+    if ben.disqualified:
+        return Reason("disqualified", measure.article, {"beneficiary": ben.id})
+    if ben.kind != measure.beneficiary:
+        return Reason("wrong_beneficiary_kind", measure.article,
+                      {"expected": measure.beneficiary.value, "actual": ben.kind})  # fmt: skip
+    return None
+
+
+def rule_2_conditions(
+    claim: Claim, measure: Measure, ben: Beneficiary, terms: Terms, year: int,
+    levels: tuple[str, ...], reasons: list[Reason],
+) -> Decimal | None:  # fmt: skip
+    """Rule 2 (articles 一–十一): the measure's conditions; the base amount, or None if unmet.
+
+    The base is the award (fixed, tier or level amount), the cost of a cost share, or the
+    amount set for a discretionary measure. Thresholds are inclusive.
+    """
+    art = measure.article
+    mid = measure.id
+    if mid == "a1.first_time":
+        if ben.first_cbec_year != year:
+            reasons.append(Reason("not_first_cbec_year", art, {"first": ben.first_cbec_year or "-", "year": year}))
+            return None
+        if not _trade_reaches(ben, terms, year, art, reasons):
+            return None
+    elif mid == "a6.livestream":
+        if not _trade_reaches(ben, terms, year, art, reasons):
+            return None
+    elif mid == "a5.exhibition":
+        if not claim.in_plan:
+            reasons.append(Reason("not_in_plan", art, {}))
+            return None
+    elif measure.kind is Kind.AWARD_TIERS:
+        value = ben.independent_site_export.get(year, ZERO)
+        reached = [t for t in terms.tiers if t[0] <= value]
+        if not reached:
+            reasons.append(Reason("tier_not_reached", art, {"year": year, "value": value, "threshold": terms.tiers[0][0]}))
+            return None
+        low, amount = reached[-1]
+        reasons.append(Reason("tier_applied", art, {"year": year, "value": value, "threshold": low, "amount": amount}))
+        return amount
+    elif measure.kind is Kind.AWARD_LEVEL:
+        found = {r.level for r in ben.recognitions if r.type == measure.recognition and r.year == year}
+        level = next((lv for lv in reversed(levels) if lv in found), None)
+        if level is None:
+            reasons.append(Reason("no_recognition", art, {"year": year, "recognition": measure.recognition}))
+            return None
+        amount = terms.amounts[level]
+        reasons.append(Reason("level_applied", art, {"year": year, "level": level, "recognition": measure.recognition, "amount": amount}))
+        return amount
+    if measure.recognition is not None:  # a2, a3, a10: a recognition of the type in the year
+        years = [r.year for r in ben.recognitions if r.type == measure.recognition]
+        if year not in years:
+            reasons.append(Reason("no_recognition", art, {"year": year, "recognition": measure.recognition}))
+            return None
+        if measure.one_off and mid == "a3.benchmark" and min(years) < year:
+            reasons.append(Reason("not_first_benchmark", art, {"first": min(years)}))
+            return None
+    if measure.kind is Kind.COST_SHARE:
+        return claim.cost
+    if measure.kind is Kind.DISCRETIONARY:
+        amount = claim.amount if claim.amount is not None else terms.amount
+        if amount is None:
+            reasons.append(Reason("amount_not_set", art, {}))
+        else:
+            reasons.append(Reason("amount_set", art, {"amount": amount}))
+        return amount
+    assert terms.amount is not None  # the guide schema requires it for awards
+    reasons.append(Reason("award_applied", art, {"amount": terms.amount}))
+    return terms.amount
+
+
+def _trade_reaches(
+    ben: Beneficiary, terms: Terms, year: int, art: str, reasons: list[Reason]
+) -> bool:
+    threshold = terms.min_cbec_trade or ZERO
+    value = ben.cbec_trade.get(year, ZERO)
+    params = {"year": year, "value": value, "threshold": threshold}
+    if value < threshold:
+        reasons.append(Reason("threshold_not_met", art, params))
+        return False
+    reasons.append(Reason("threshold_met", art, params))
+    return True
+
+
+def rule_3_cost_share(
+    cost: Decimal, measure: Measure, terms: Terms, unit: Decimal, reasons: list[Reason]
+) -> Decimal:
+    """Rule 3 (each cost share's article): cost × rate, the per-claim cap, rounded down (舍尾)."""
+    assert terms.rate is not None
+    exact = cost * terms.rate
+    amount = round_down(exact, unit)
+    reasons.append(Reason("rate_applied", measure.article, {"cost": cost, "rate": terms.rate, "amount": amount}))
+    if terms.cap is not None and amount > terms.cap:
+        amount = round_down(terms.cap, unit)
+        reasons.append(Reason("cap_applied", measure.article, {"cap": terms.cap, "amount": amount}))
+    return amount
+
+
+def rule_4_annual_cap(
+    amount: Decimal, claim: Claim, measure: Measure, terms: Terms, ledger: Ledger, unit: Decimal,
+    reasons: list[Reason],
+) -> Decimal:  # fmt: skip
+    """Rule 4 (七, 十一 …): per beneficiary, measure and year, counting history and this run."""
+    cap = terms.annual_cap
+    if cap is None:
+        return amount
+    year = claim.date.year
+    used = ledger.by_measure_year.get((claim.beneficiary, measure.id, year), ZERO)
+    left = round_down(cap - used, unit)
+    if left <= ZERO:
+        reasons.append(Reason("annual_cap_reached", measure.article, {"year": year, "cap": cap, "used": used}))
+        return ZERO
+    if amount > left:
+        reasons.append(Reason("annual_cap_applied", measure.article,
+                              {"year": year, "cap": cap, "used": used, "amount": left}))  # fmt: skip
+        return left
+    return amount
+
+
+def rule_5_one_off(claim: Claim, measure: Measure, ledger: Ledger) -> Reason | None:
+    """Rule 5 (一, 二, 三, 六, 八, 十): a one-off measure pays at most once per beneficiary."""
+    if not measure.one_off:
+        return None
+    return ledger.one_off.get((claim.beneficiary, measure.id))
+
+
+def rule_5_top_up(
+    amount: Decimal, claim: Claim, measure: Measure, ledger: Ledger, unit: Decimal,
+    reasons: list[Reason],
+) -> Decimal:  # fmt: skip
+    """Rule 5 (七): a brand recognised at a higher level is topped up by the difference."""
+    if not measure.top_up:
+        return amount
+    paid = ledger.by_measure.get((claim.beneficiary, measure.id), ZERO)
+    if paid <= ZERO:
+        return amount
+    left = round_down(amount - paid, unit)
+    code = "topped_up" if left > ZERO else "top_up_nothing_left"
+    reasons.append(Reason(code, measure.article, {"level_amount": amount, "paid": paid, "amount": left}))
+    return left
+
+
+class _Run:
+    """One evaluation: the scenario, the ledger and the results."""
+
+    def __init__(self, scenario: Scenario, cat: Catalogue) -> None:
+        self.scenario = scenario
+        self.cat = cat
+        self.policy = cat.policy
+        self.unit = cat.policy.rounding_unit
+        self.guide = scenario.guide
+        self.ledger = Ledger(scenario.history, cat)
+        self.remaining = scenario.guide.budget_total  # first come: what is left of the budget
+
+    def due(self, claim: Claim) -> tuple[Decimal, list[Reason]]:
+        """Rules 1–5: the amount computed for one claim, given what is paid so far."""
+        measure = self.cat.measures[claim.measure]
+        ben = self.scenario.beneficiaries[claim.beneficiary]
+        year = self.scenario.year
+        reason = rule_1_eligibility(claim, measure, ben, self.guide, year, self.policy)
+        if reason is None:
+            reason = rule_5_one_off(claim, measure, self.ledger)
+        if reason is not None:
+            return ZERO, [reason]
+        terms = self.guide.measures[measure.id]
+        reasons: list[Reason] = []
+        base = rule_2_conditions(claim, measure, ben, terms, year, self.policy.recognition_levels, reasons)
+        if base is None:
+            return ZERO, reasons
+        unit = self.unit
+        if measure.kind is Kind.COST_SHARE:
+            amount = rule_3_cost_share(base, measure, terms, unit, reasons)
+        else:
+            amount = round_down(base, unit)
+            if measure.kind is Kind.DISCRETIONARY and terms.cap is not None and amount > terms.cap:
+                amount = round_down(terms.cap, unit)
+                reasons.append(Reason("cap_applied", measure.article, {"cap": terms.cap, "amount": amount}))
+            if amount != base:
+                reasons.append(Reason("rounded_down", measure.article, {"amount": amount}))
+        amount = rule_5_top_up(amount, claim, measure, self.ledger, unit, reasons)
+        amount = rule_4_annual_cap(amount, claim, measure, terms, self.ledger, unit, reasons)
+        return amount, reasons
+
+    # --- rules 6–8 ---
+
+    def decide(self, group: list[Claim], results: dict[str, ClaimResult]) -> None:
+        """Rules 1–6 for one group (one beneficiary, one matter), then rule 8 (first come)."""
+        members = []
+        for claim in group:
+            amount, reasons = self.due(claim)
+            res = results[claim.id]
+            res.computed, res.reasons = amount, reasons
+            members.append(res)
+        winner = rule_6_highest(members)
+        if winner is None:
+            return  # all ineligible
+        for res in members:
+            if res is not winner and res.computed > ZERO:
+                rule_6_supersede(res, winner, self.policy)
+        measure = self.cat.measures[winner.claim.measure]
+        payable = rule_6_deduct_matter(winner, measure, self.ledger, self.unit, self.policy)
+        if payable <= ZERO:
+            return
+        winner.due = winner.granted = payable
+        winner.status = Status.GRANTED
+        if self.guide.budget_mode is BudgetMode.FIRST_COME:
+            self.remaining = rule_8_first_come(winner, self.remaining, self.guide, self.unit, self.policy)
+        if winner.granted > ZERO:
+            claim = winner.claim
+            self.ledger.add(claim.beneficiary, claim.measure, claim.date.year, winner.granted,
+                            Reason("one_off_paid_here", measure.article, {"claim": claim.id}))  # fmt: skip
+
+    def run(self) -> Evaluation:
+        claims = self.scenario.claims
+        results = {c.id: ClaimResult(c) for c in claims}
+        groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+        ordered = rule_7_processing_order(claims)
+        for claim in ordered:
+            groups[group_key(claim)].append(claim)
+        decided: set[tuple[str, str]] = set()
+        for claim in ordered:
+            key = group_key(claim)
+            if key not in decided:
+                decided.add(key)
+                self.decide(groups[key], results)
+        out = [results[c.id] for c in claims]
+        scale = Decimal(1)
+        if self.guide.budget_mode is BudgetMode.PRO_RATA:
+            scale = rule_8_pro_rata(out, self.guide, self.unit, self.policy)
+        totals = Totals(
+            computed=sum((r.computed for r in out), ZERO),
+            due=sum((r.due for r in out), ZERO),
+            granted=sum((r.granted for r in out), ZERO),
+            budget=self.guide.budget_total,
+            scale=scale,
+        )
+        return Evaluation(self.scenario.year, self.guide, out, totals, self.scenario.beneficiaries)
+
+
+def group_key(claim: Claim) -> tuple[str, str]:
+    """Rule 6: one beneficiary's claims for one matter form a group; no matter, no group."""
+    if claim.matter is None:
+        return (claim.beneficiary, "\x00" + claim.id)
+    return (claim.beneficiary, claim.matter)
+
+
+def rule_6_highest(members: list[ClaimResult]) -> ClaimResult | None:
+    """Rule 6 (末段, 就高不重复): the claim with the highest amount due wins.
+
+    Ties go to the earlier ``submitted_at``, then the smaller id: ``members`` is already in
+    that order (rule 7), so the first of the highest wins.
+    """
+    winner: ClaimResult | None = None
+    for res in members:
+        if res.computed > ZERO and (winner is None or res.computed > winner.computed):
+            winner = res
+    return winner
+
+
+def rule_6_supersede(res: ClaimResult, winner: ClaimResult, policy: Policy) -> None:
+    res.status = Status.SUPERSEDED
+    res.superseded_by = winner.claim.id
+    res.reasons.append(Reason("superseded", policy.duplication_article, {
+        "matter": res.claim.matter, "winner": winner.claim.id, "winner_measure": winner.claim.measure,
+    }))  # fmt: skip
+
+
+def rule_6_deduct_matter(
+    winner: ClaimResult, measure: Measure, ledger: Ledger, unit: Decimal, policy: Policy
+) -> Decimal:
+    """Rule 6 (末段): money already paid for the same matter (any measure, any policy) is deducted.
+
+    A top-up measure (rule 5) has already deducted its own payments; they are not counted twice.
+    """
+    claim = winner.claim
+    if claim.matter is None:
+        return winner.computed
+    paid = ledger.by_matter.get((claim.beneficiary, claim.matter), ZERO)
+    if measure.top_up:
+        paid -= ledger.by_matter_measure.get((claim.beneficiary, claim.matter, measure.id), ZERO)
+    if paid <= ZERO:
+        return winner.computed
+    left = round_down(winner.computed - paid, unit)
+    art = policy.duplication_article
+    if left <= ZERO:
+        winner.status = Status.SUPERSEDED
+        winner.reasons.append(Reason("matter_already_paid", art,
+                                     {"matter": claim.matter, "paid": paid, "computed": winner.computed}))  # fmt: skip
+        return ZERO
+    winner.reasons.append(Reason("matter_deducted", art, {"matter": claim.matter, "paid": paid, "amount": left}))
+    return left
+
+
+def rule_7_processing_order(claims: tuple[Claim, ...]) -> list[Claim]:
+    """Rule 7: claims are processed in order of ``submitted_at``, then id."""
+    return sorted(claims, key=lambda c: (c.submitted_at, c.id))
+
+
+def rule_8_first_come(
+    res: ClaimResult, remaining: Decimal, guide: Guide, unit: Decimal, policy: Policy
+) -> Decimal:
+    """Rule 8 (末段, 总量控制), first come: pay in order until the budget runs out."""
+    if res.due <= remaining:
+        return remaining - res.due
+    left = round_down(remaining, unit)
+    art = policy.budget_article
+    if left <= ZERO:
+        res.status, res.granted = Status.UNFUNDED, ZERO
+        res.reasons.append(Reason("budget_exhausted", art, {"budget": guide.budget_total}))
+        return remaining
+    res.status, res.granted = Status.PARTIALLY_GRANTED, left
+    res.reasons.append(Reason("budget_crossing", art, {"budget": guide.budget_total, "amount": left}))
+    return remaining - left
+
+
+def rule_8_pro_rata(results: list[ClaimResult], guide: Guide, unit: Decimal, policy: Policy) -> Decimal:
+    """Rule 8 (末段, 总量控制), pro rata: scale every grant by budget/total, rounded down."""
+    budget = guide.budget_total
+    total = sum((r.due for r in results), ZERO)
+    if total <= budget:
+        return Decimal(1)
+    scale = ratio(budget, total)
+    art = policy.budget_article
+    for res in results:
+        if res.due > ZERO:
+            res.granted = scale_down(res.due, budget, total, unit)
+            if res.granted < res.due:
+                res.status = Status.PARTIALLY_GRANTED
+                res.reasons.append(Reason("budget_pro_rata", art, {
+                    "total": total, "budget": budget, "scale": scale, "amount": res.granted,
+                }))  # fmt: skip
+    return scale
+
+
+def evaluate(scenario: Scenario, *, cat: Catalogue | None = None) -> Evaluation:
+    """Evaluate every claim of a validated scenario (rules 1–8)."""
+    return _Run(scenario, cat or catalogue()).run()
