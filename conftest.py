@@ -33,23 +33,40 @@ def counties(db: Any) -> dict[str, Any]:
 
     donghai, _ = County.objects.get_or_create(
         code="320722",
-        defaults={"name": "东海县", "name_en": "Donghai County", "kind": CountyKind.COUNTY, "sort_order": 4},
+        defaults={
+            "name": "东海县",
+            "name_en": "Donghai County",
+            "kind": CountyKind.COUNTY,
+            "sort_order": 4,
+        },
     )
     ganyu, _ = County.objects.get_or_create(
         code="320707",
-        defaults={"name": "赣榆区", "name_en": "Ganyu District", "kind": CountyKind.DISTRICT, "sort_order": 3},
+        defaults={
+            "name": "赣榆区",
+            "name_en": "Ganyu District",
+            "kind": CountyKind.DISTRICT,
+            "sort_order": 3,
+        },
     )
     return {"donghai": donghai, "ganyu": ganyu}
 
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
-    """Create a user through the service (so the audit chain sees it). Password: 'Ddt-Test-Pass-1'."""
+    """Create a user through the service (so the audit chain sees it).
+
+    Password: 'Ddt-Test-Pass-1'.
+    """
     from accounts.services import user_create
 
     def _make(username: str, role: str, **kwargs: Any) -> Any:
         return user_create(
-            actor=None, username=username, password="Ddt-Test-Pass-1", role=role, **kwargs
+            actor=None,
+            username=username,
+            password="Ddt-Test-Pass-1",  # noqa: S106 - test users only
+            role=role,
+            **kwargs,
         )
 
     return _make
@@ -93,6 +110,6 @@ def page(browser: Any, live_server: Any) -> Any:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     pg = context.new_page()
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    pg.base_url = live_server.url
     yield pg
     context.close()

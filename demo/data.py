@@ -16,26 +16,86 @@ DEMO_PASSWORD = "Ddt-Demo-2026"  # noqa: S105 - printed demo login, demo data on
 
 # (belt name, county code, products, English name, name stems, product word)
 BELTS: list[tuple[str, str, str, str, list[str], str]] = [
-    ("东海水晶", "320722", "水晶工艺品、水晶饰品", "Donghai crystal",
-     ["晶华", "水韵", "晶之源", "明珠", "晶彩", "琉光", "晶艺", "天晶", "晶耀", "紫晶"], "水晶工艺品"),
-    ("东海穿戴甲", "320722", "穿戴甲、美甲用品", "Donghai press-on nails",
-     ["美甲坊", "指尖", "甲艺", "丽人", "彩绘", "纤指", "甲尚", "蔻丹"], "美甲用品"),
-    ("灌云主题服饰", "320723", "主题服饰、内衣", "Guanyun themed apparel",
-     ["伊人", "霓裳", "锦绣", "云裳", "蝶舞", "绮罗", "丝语", "衣恋"], "服饰"),
-    ("赣榆海产品", "320707", "海鲜、紫菜、海产干货", "Ganyu seafood",
-     ["海头", "海之鲜", "渔港", "蓝海", "海韵", "紫菜坊", "渔家", "海丰"], "海产品"),
-    ("海州美妆个护", "320706", "美妆、个护用品", "Haizhou cosmetics",
-     ["花颜", "悦容", "雅姿", "素肌", "芳华", "丽颜"], "化妆品"),
-    ("连云特色糖果", "320703", "特色糖果、休闲食品", "Lianyun confectionery",
-     ["甜蜜", "港城", "海滨", "糖果屋", "蜜语"], "食品"),
-    ("灌南生活用纸", "320724", "生活用纸", "Guannan household paper",
-     ["洁柔", "纸韵", "清风", "云绵"], "纸业"),
-    ("开发区汽车零配件", "320771", "汽车零配件、机械设备", "ETDZ auto parts",
-     ["恒通", "精工", "远航", "力拓", "中驰", "华鼎"], "汽车零部件"),
-    ("高新区宠物用品", "320772", "宠物用品、玩具", "High-tech zone pet supplies",
-     ["萌宠", "乐宠", "宠爱", "趣玩"], "宠物用品"),
-    ("徐圩新材料", "3207X1", "新材料、石化产品", "Xuwei new materials",
-     ["新材", "华盛", "瀚海"], "新材料"),
+    (
+        "东海水晶",
+        "320722",
+        "水晶工艺品、水晶饰品",
+        "Donghai crystal",
+        ["晶华", "水韵", "晶之源", "明珠", "晶彩", "琉光", "晶艺", "天晶", "晶耀", "紫晶"],
+        "水晶工艺品",
+    ),
+    (
+        "东海穿戴甲",
+        "320722",
+        "穿戴甲、美甲用品",
+        "Donghai press-on nails",
+        ["美甲坊", "指尖", "甲艺", "丽人", "彩绘", "纤指", "甲尚", "蔻丹"],
+        "美甲用品",
+    ),
+    (
+        "灌云主题服饰",
+        "320723",
+        "主题服饰、内衣",
+        "Guanyun themed apparel",
+        ["伊人", "霓裳", "锦绣", "云裳", "蝶舞", "绮罗", "丝语", "衣恋"],
+        "服饰",
+    ),
+    (
+        "赣榆海产品",
+        "320707",
+        "海鲜、紫菜、海产干货",
+        "Ganyu seafood",
+        ["海头", "海之鲜", "渔港", "蓝海", "海韵", "紫菜坊", "渔家", "海丰"],
+        "海产品",
+    ),
+    (
+        "海州美妆个护",
+        "320706",
+        "美妆、个护用品",
+        "Haizhou cosmetics",
+        ["花颜", "悦容", "雅姿", "素肌", "芳华", "丽颜"],
+        "化妆品",
+    ),
+    (
+        "连云特色糖果",
+        "320703",
+        "特色糖果、休闲食品",
+        "Lianyun confectionery",
+        ["甜蜜", "港城", "海滨", "糖果屋", "蜜语"],
+        "食品",
+    ),
+    (
+        "灌南生活用纸",
+        "320724",
+        "生活用纸",
+        "Guannan household paper",
+        ["洁柔", "纸韵", "清风", "云绵"],
+        "纸业",
+    ),
+    (
+        "开发区汽车零配件",
+        "320771",
+        "汽车零配件、机械设备",
+        "ETDZ auto parts",
+        ["恒通", "精工", "远航", "力拓", "中驰", "华鼎"],
+        "汽车零部件",
+    ),
+    (
+        "高新区宠物用品",
+        "320772",
+        "宠物用品、玩具",
+        "High-tech zone pet supplies",
+        ["萌宠", "乐宠", "宠爱", "趣玩"],
+        "宠物用品",
+    ),
+    (
+        "徐圩新材料",
+        "3207X1",
+        "新材料、石化产品",
+        "Xuwei new materials",
+        ["新材", "华盛", "瀚海"],
+        "新材料",
+    ),
 ]
 
 PARKS: list[tuple[str, str]] = [
@@ -49,12 +109,36 @@ PARKS: list[tuple[str, str]] = [
 
 SUFFIXES = ["有限公司", "科技有限公司", "贸易有限公司", "电子商务有限公司", "实业有限公司"]
 COUNTY_PREFIX = {
-    "320703": "连云港", "320706": "连云港", "320707": "赣榆", "320722": "东海县",
-    "320723": "灌云县", "320724": "灌南县", "320771": "连云港", "320772": "连云港", "3207X1": "连云港",
+    "320703": "连云港",
+    "320706": "连云港",
+    "320707": "赣榆",
+    "320722": "东海县",
+    "320723": "灌云县",
+    "320724": "灌南县",
+    "320771": "连云港",
+    "320772": "连云港",
+    "3207X1": "连云港",
     "3207X2": "连云港",
 }
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "霞"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "霞",
+]
 SITE_WORDS = ["crystal", "nails", "wear", "sea", "beauty", "sweet", "paper", "parts", "pet", "mat"]
 
 
@@ -77,7 +161,9 @@ class DemoEnterprise:
 
 
 def _person(rng: random.Random) -> tuple[str, str]:
-    name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.5 else "")
+    name = (
+        rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.5 else "")
+    )
     phone = "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9))
     return name, phone
 
@@ -113,10 +199,22 @@ def generate(count: int = 200) -> list[DemoEnterprise]:
             belt_name, county = belt_row[0], belt_row[1]
             kind = rng.choices(["manufacturer", "trader"], weights=[3, 2])[0]
         belt = next((b for b in BELTS if b[0] == belt_name), None)
-        product = belt[5] if belt else {"park_operator": "产业园运营", "warehouse_operator": "国际物流",
-                                         "platform": "网络科技", "service_provider": "供应链管理",
-                                         "trader": "进出口"}[kind]
-        stems = belt[4] if belt else ["港通", "海联", "丝路", "东方", "新亚欧", "陆桥", "云台", "花果山"]
+        product = (
+            belt[5]
+            if belt
+            else {
+                "park_operator": "产业园运营",
+                "warehouse_operator": "国际物流",
+                "platform": "网络科技",
+                "service_provider": "供应链管理",
+                "trader": "进出口",
+            }[kind]
+        )
+        stems = (
+            belt[4]
+            if belt
+            else ["港通", "海联", "丝路", "东方", "新亚欧", "陆桥", "云台", "花果山"]
+        )
         while True:
             name = (
                 f"{COUNTY_PREFIX[county]}{rng.choice(stems)}{rng.choice('华盛鑫泰源达嘉丰宏润')}"
@@ -126,7 +224,9 @@ def generate(count: int = 200) -> list[DemoEnterprise]:
                 used_names.add(name)
                 break
         contact_name, phone = _person(rng)
-        first_year = rng.choice([None, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2024, 2025, 2025, 2026])
+        first_year = rng.choice(
+            [None, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2024, 2025, 2025, 2026]
+        )
         site = ""
         if kind in {"manufacturer", "trader", "platform"} and rng.random() < 0.22:
             site = f"https://www.lyg-{rng.choice(SITE_WORDS)}{i:03d}.com"
@@ -134,7 +234,9 @@ def generate(count: int = 200) -> list[DemoEnterprise]:
         if kind in {"manufacturer", "trader"} and rng.random() < 0.12:
             recognitions.append(("benchmark", "municipal", rng.choice([2024, 2025, 2026])))
         if kind in {"manufacturer", "trader"} and rng.random() < 0.06:
-            recognitions.append(("brand", rng.choice(["provincial", "provincial", "national"]), 2025))
+            recognitions.append(
+                ("brand", rng.choice(["provincial", "provincial", "national"]), 2025)
+            )
         if kind == "park_operator" and rng.random() < 0.75:
             recognitions.append(("park", "provincial", rng.choice([2025, 2026])))
         if kind == "warehouse_operator" and rng.random() < 0.75:

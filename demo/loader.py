@@ -98,12 +98,16 @@ def demo_load(*, count: int = 200) -> DemoReport:
             ).exists():
                 continue
             recognition_add(
-                actor=reviewer, enterprise=enterprise, type=rtype, level=level, year=year,
+                actor=reviewer,
+                enterprise=enterprise,
+                type=rtype,
+                level=level,
+                year=year,
                 note="演示数据",
             )
             report.recognitions_created += 1
 
-    for username, role, _binding, display in USERS:
+    for username, _role, _binding, display in USERS:
         user = User.objects.get(username=username)
         label = display
         if user.enterprise_id:

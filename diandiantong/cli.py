@@ -32,12 +32,12 @@ Django 命令 Django commands: migrate, runserver, createsuperuser, check --depl
 """
 
 # "ddt audit verify" → "ddt audit_verify": two-word project commands.
-_GROUPS = {"audit", "codes", "demo", "enterprises", "accounts", "policy", "customs"}
+_GROUPS = {"audit", "codes", "demo", "enterprises", "accounts", "policy", "customs", "stats"}
 
 
 def normalise_argv(argv: list[str]) -> list[str]:
     if len(argv) >= 3 and argv[1] in _GROUPS and not argv[2].startswith("-"):
-        return [argv[0], f"{argv[1]}_{argv[2]}", *argv[3:]]
+        return [argv[0], f"{argv[1]}_{argv[2].replace('-', '_')}", *argv[3:]]
     return argv
 
 

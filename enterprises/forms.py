@@ -157,7 +157,8 @@ class FilterForm(AccessibleFormMixin, forms.Form):
         label=_("搜索"), required=False, help_text=_("企业名称、信用代码或海关编码")
     )
     county = forms.ModelChoiceField(
-        label=_("县区"), queryset=County.objects.all(),
+        label=_("县区"),
+        queryset=County.objects.all(),
         to_field_name="code",
         required=False,
         empty_label=_("全部"),

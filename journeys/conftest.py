@@ -14,7 +14,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-PASSWORD = "Ddt-Test-Pass-1"
+PASSWORD = "Ddt-Test-Pass-1"  # noqa: S105 - test users only
 
 
 @pytest.fixture

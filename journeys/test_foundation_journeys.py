@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from enterprises.validators import uscc_check_char
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
 
 
 @pytest.fixture
@@ -123,14 +123,14 @@ def test_officer_filters_and_searches_the_registry(
     page.get_by_label("县区").select_option("320707")
     page.get_by_role("button", name="查询").click()
     page.wait_for_load_state()
-    page.wait_for_function("document.querySelectorAll('table.data tbody tr').length === 1")
+    expect(rows).to_have_count(1)
     assert "赣榆海头海鲜" in rows.first.inner_text()
 
     page.get_by_role("link", name="重置").click()
     page.wait_for_load_state()
     page.get_by_label("搜索").fill("晶华")
     page.get_by_role("button", name="查询").click()
-    page.wait_for_function("document.querySelectorAll('table.data tbody tr').length === 1")
+    expect(rows).to_have_count(1)
     assert "东海县晶华水晶" in rows.first.inner_text()
     shoot("registry-search")
 
@@ -141,7 +141,9 @@ def test_officer_filters_and_searches_the_registry(
     assert "赣榆海头海鲜" not in page.locator("main").inner_text()
 
 
-def test_switch_language_keeps_the_page(page: Any, login: Callable[..., Any], people: dict[str, Any]) -> None:
+def test_switch_language_keeps_the_page(
+    page: Any, login: Callable[..., Any], people: dict[str, Any]
+) -> None:
     login("city")
     page.goto(f"{page.base_url}/enterprises/")
     assert page.locator("h1").inner_text() == "企业档案"

@@ -26,16 +26,25 @@ def postgres_reachable(url: str) -> bool:
     try:
         with psycopg.connect(dsn, connect_timeout=3, dbname="postgres"):
             return True
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         print(f"PostgreSQL not reachable at {url}: {exc}", file=sys.stderr)
         return False
 
 
 def run(label: str, env_extra: dict[str, str], marker: str, extra: list[str]) -> int:
     env = {**os.environ, **env_extra}
-    cmd = [sys.executable, "-m", "pytest", "-n", os.environ.get("DDT_TEST_WORKERS", "2"), "-m", marker, *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-n",
+        os.environ.get("DDT_TEST_WORKERS", "2"),
+        "-m",
+        marker,
+        *extra,
+    ]
     print(f"\n=== {label}: {' '.join(cmd)}", flush=True)
-    return subprocess.call(cmd, env=env)
+    return subprocess.call(cmd, env=env)  # noqa: S603 - our own interpreter and pytest
 
 
 def main() -> int:
@@ -52,7 +61,10 @@ def main() -> int:
             print("PostgreSQL is required in CI but is not reachable.", file=sys.stderr)
             status |= 1
         else:
-            print("\n=== PostgreSQL pass SKIPPED: no server (set DDT_TEST_POSTGRES_URL); it runs in CI.")
+            print(
+                "\n=== PostgreSQL pass SKIPPED: no server (set DDT_TEST_POSTGRES_URL);"
+                " it runs in CI."
+            )
     return status
 
 

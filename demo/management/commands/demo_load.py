@@ -13,8 +13,12 @@ class Command(BaseCommand):
     help = "载入演示数据（可重复运行，不产生重复记录）/ Load demo data (idempotent)"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--count", type=int, default=200, help="企业数量 / number of enterprises")
-        parser.add_argument("--quiet-logins", action="store_true", help="不打印登录信息 / no logins")
+        parser.add_argument(
+            "--count", type=int, default=200, help="企业数量 / number of enterprises"
+        )
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="不打印登录信息 / no logins"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with client_context(ip="cli"):
@@ -26,7 +30,7 @@ class Command(BaseCommand):
         )
         if options["quiet_logins"]:
             return
-        self.stdout.write("\n演示账号 Demo logins（密码 password: %s）" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号 Demo logins（密码 password: {DEMO_PASSWORD}）")
         width = max(len(u) for u, _r, _l in report.logins)
         for username, role, label in report.logins:
             self.stdout.write(f"  {username.ljust(width)}  {role}  {label}")
