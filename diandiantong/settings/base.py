@@ -44,13 +44,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "codes",
     "audit",
     "accounts",
     "enterprises",
     "demo",
+    "customs",
 ]
+
+# Background jobs: django-tasks with its database backend (no Redis); run `ddt db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
