@@ -8,21 +8,25 @@ catalogue, working values from the guide.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from . import ENGINE_VERSION
+from .batch import no_gc
 from .explain import Reason
 from .guide import BudgetMode, Guide, Terms
 from .measures import Catalogue, Kind, Measure, Policy, catalogue
-from .money import ZERO, fmt, ratio, round_down, scale_down
+from .money import ZERO, Scaler, fmt, ratio, round_down
 from .scenario import Beneficiary, Claim, Payment, Scenario
 
 
 class Status(StrEnum):
+    """A claim's outcome (the output contract)."""
+
     GRANTED = "granted"
     PARTIALLY_GRANTED = "partially_granted"  # reduced by the budget
     SUPERSEDED = "superseded"  # 就高不重复
@@ -30,15 +34,22 @@ class Status(StrEnum):
     UNFUNDED = "unfunded"  # budget exhausted (first come)
 
 
-@dataclass(slots=True)
 class ClaimResult:
-    claim: Claim
-    status: Status = Status.INELIGIBLE
-    computed: Decimal = ZERO  # after conditions and caps (rules 1–5)
-    due: Decimal = ZERO  # after 就高不重复, before the budget (rule 6)
-    granted: Decimal = ZERO  # what is paid (rule 8)
-    reasons: list[Reason] = field(default_factory=list)
-    superseded_by: str | None = None
+    """The outcome for one claim (mutable while the run decides it)."""
+
+    __slots__ = ("claim", "computed", "due", "granted", "reasons", "status", "superseded_by")
+
+    def __init__(self, claim: Claim, computed: Decimal, reasons: list[Reason]) -> None:
+        self.claim = claim
+        self.status = INELIGIBLE
+        self.computed = computed  # after conditions and caps (rules 1–5)
+        self.due = ZERO  # after 就高不重复, before the budget (rule 6): the budget needed
+        self.granted = ZERO  # what is paid (rule 8)
+        self.reasons = reasons
+        self.superseded_by: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<ClaimResult {self.claim.id} {self.status} {self.computed} {self.granted}>"
 
     def as_json(self, lang: str = "zh") -> dict[str, Any]:
         return {
@@ -49,6 +60,15 @@ class ClaimResult:
             "granted": fmt(self.granted),
             "reasons": [r.as_json(lang) for r in self.reasons],
         }
+
+
+# Enum members looked up once (class attribute access on an Enum is slow in hot loops).
+COST_SHARE, DISCRETIONARY, AWARD_TIERS, AWARD_LEVEL = (
+    Kind.COST_SHARE, Kind.DISCRETIONARY, Kind.AWARD_TIERS, Kind.AWARD_LEVEL
+)
+GRANTED, PARTIALLY_GRANTED, SUPERSEDED, INELIGIBLE, UNFUNDED = (
+    Status.GRANTED, Status.PARTIALLY_GRANTED, Status.SUPERSEDED, Status.INELIGIBLE, Status.UNFUNDED
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,19 +114,18 @@ class Ledger:
     def __init__(self, history: tuple[Payment, ...], cat: Catalogue) -> None:
         self.by_measure: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
         self.by_measure_year: defaultdict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
-        self.one_off: dict[tuple[str, str], Reason] = {}  # → why it cannot be paid again
+        self.one_off: dict[tuple[str, str], int | str] = {}  # → the year or claim that paid it
         self.by_matter: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
         self.by_matter_measure: defaultdict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
         for p in history:
             if p.measure in cat.measures:
-                art = cat.measures[p.measure].article
-                self.add(p.beneficiary, p.measure, p.year, p.amount,
-                         Reason("one_off_paid", art, {"year": p.year}))  # fmt: skip
+                self.add(p.beneficiary, p.measure, p.year, p.amount, p.year)
             if p.matter is not None:
                 self.by_matter[p.beneficiary, p.matter] += p.amount
                 self.by_matter_measure[p.beneficiary, p.matter, p.measure] += p.amount
 
-    def add(self, ben: str, measure: str, year: int, amount: Decimal, when: Reason) -> None:
+    def add(self, ben: str, measure: str, year: int, amount: Decimal, when: int | str) -> None:
+        """Record a payment; ``when`` is the history year or the claim id that got it."""
         if amount <= ZERO:
             return
         self.by_measure[ben, measure] += amount
@@ -160,7 +179,7 @@ def rule_2_conditions(
         if not claim.in_plan:
             reasons.append(Reason("not_in_plan", art, {}))
             return None
-    elif measure.kind is Kind.AWARD_TIERS:
+    elif measure.kind is AWARD_TIERS:
         value = ben.independent_site_export.get(year, ZERO)
         reached = [t for t in terms.tiers if t[0] <= value]
         if not reached:
@@ -169,7 +188,7 @@ def rule_2_conditions(
         low, amount = reached[-1]
         reasons.append(Reason("tier_applied", art, {"year": year, "value": value, "threshold": low, "amount": amount}))
         return amount
-    elif measure.kind is Kind.AWARD_LEVEL:
+    elif measure.kind is AWARD_LEVEL:
         found = {r.level for r in ben.recognitions if r.type == measure.recognition and r.year == year}
         level = next((lv for lv in reversed(levels) if lv in found), None)
         if level is None:
@@ -186,9 +205,9 @@ def rule_2_conditions(
         if measure.one_off and mid == "a3.benchmark" and min(years) < year:
             reasons.append(Reason("not_first_benchmark", art, {"first": min(years)}))
             return None
-    if measure.kind is Kind.COST_SHARE:
+    if measure.kind is COST_SHARE:
         return claim.cost
-    if measure.kind is Kind.DISCRETIONARY:
+    if measure.kind is DISCRETIONARY:
         amount = claim.amount if claim.amount is not None else terms.amount
         if amount is None:
             reasons.append(Reason("amount_not_set", art, {}))
@@ -252,7 +271,12 @@ def rule_5_one_off(claim: Claim, measure: Measure, ledger: Ledger) -> Reason | N
     """Rule 5 (一, 二, 三, 六, 八, 十): a one-off measure pays at most once per beneficiary."""
     if not measure.one_off:
         return None
-    return ledger.one_off.get((claim.beneficiary, measure.id))
+    when = ledger.one_off.get((claim.beneficiary, measure.id))
+    if when is None:
+        return None
+    if isinstance(when, int):
+        return Reason("one_off_paid", measure.article, {"year": when})
+    return Reason("one_off_paid_here", measure.article, {"claim": when})
 
 
 def rule_5_top_up(
@@ -282,11 +306,14 @@ class _Run:
         self.guide = scenario.guide
         self.ledger = Ledger(scenario.history, cat)
         self.remaining = scenario.guide.budget_total  # first come: what is left of the budget
+        self.first_come = scenario.guide.budget_mode is BudgetMode.FIRST_COME
+        self.measures = cat.measures
+        self.beneficiaries = scenario.beneficiaries
 
     def due(self, claim: Claim) -> tuple[Decimal, list[Reason]]:
         """Rules 1–5: the amount computed for one claim, given what is paid so far."""
-        measure = self.cat.measures[claim.measure]
-        ben = self.scenario.beneficiaries[claim.beneficiary]
+        measure = self.measures[claim.measure]
+        ben = self.beneficiaries[claim.beneficiary]
         year = self.scenario.year
         reason = rule_1_eligibility(claim, measure, ben, self.guide, year, self.policy)
         if reason is None:
@@ -299,14 +326,14 @@ class _Run:
         if base is None:
             return ZERO, reasons
         unit = self.unit
-        if measure.kind is Kind.COST_SHARE:
+        if measure.kind is COST_SHARE:
             amount = rule_3_cost_share(base, measure, terms, unit, reasons)
         else:
             amount = round_down(base, unit)
-            if measure.kind is Kind.DISCRETIONARY and terms.cap is not None and amount > terms.cap:
+            if measure.kind is DISCRETIONARY and terms.cap is not None and amount > terms.cap:
                 amount = round_down(terms.cap, unit)
                 reasons.append(Reason("cap_applied", measure.article, {"cap": terms.cap, "amount": amount}))
-            if amount != base:
+            elif amount != base:
                 reasons.append(Reason("rounded_down", measure.article, {"amount": amount}))
         amount = rule_5_top_up(amount, claim, measure, self.ledger, unit, reasons)
         amount = rule_4_annual_cap(amount, claim, measure, terms, self.ledger, unit, reasons)
@@ -319,49 +346,51 @@ class _Run:
         members = []
         for claim in group:
             amount, reasons = self.due(claim)
-            res = results[claim.id]
-            res.computed, res.reasons = amount, reasons
+            res = results[claim.id] = ClaimResult(claim, amount, reasons)
             members.append(res)
-        winner = rule_6_highest(members)
-        if winner is None:
+        winner = members[0] if len(members) == 1 else rule_6_highest(members)
+        if winner is None or winner.computed <= ZERO:
             return  # all ineligible
-        for res in members:
-            if res is not winner and res.computed > ZERO:
-                rule_6_supersede(res, winner, self.policy)
-        measure = self.cat.measures[winner.claim.measure]
+        if len(members) > 1:
+            for res in members:
+                if res is not winner and res.computed > ZERO:
+                    rule_6_supersede(res, winner, self.policy)
+        measure = self.measures[winner.claim.measure]
         payable = rule_6_deduct_matter(winner, measure, self.ledger, self.unit, self.policy)
         if payable <= ZERO:
             return
         winner.due = winner.granted = payable
-        winner.status = Status.GRANTED
-        if self.guide.budget_mode is BudgetMode.FIRST_COME:
+        winner.status = GRANTED
+        if self.first_come:
             self.remaining = rule_8_first_come(winner, self.remaining, self.guide, self.unit, self.policy)
         if winner.granted > ZERO:
             claim = winner.claim
-            self.ledger.add(claim.beneficiary, claim.measure, claim.date.year, winner.granted,
-                            Reason("one_off_paid_here", measure.article, {"claim": claim.id}))  # fmt: skip
+            self.ledger.add(claim.beneficiary, claim.measure, claim.date.year, winner.granted, claim.id)
 
     def run(self) -> Evaluation:
         claims = self.scenario.claims
-        results = {c.id: ClaimResult(c) for c in claims}
-        groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
-        ordered = rule_7_processing_order(claims)
-        for claim in ordered:
-            groups[group_key(claim)].append(claim)
-        decided: set[tuple[str, str]] = set()
-        for claim in ordered:
-            key = group_key(claim)
-            if key not in decided:
-                decided.add(key)
-                self.decide(groups[key], results)
+        results: dict[str, ClaimResult] = {}
+        # Rule 7: a group is decided when its earliest claim comes up. Groups are keyed in
+        # processing order, so iterating the dict decides them in that order.
+        groups: dict[tuple[str, str], list[Claim]] = {}
+        for claim in rule_7_processing_order(claims):
+            key = (claim.beneficiary, claim.matter or "\x00" + claim.id)  # rule 6: group_key
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [claim]
+            else:
+                group.append(claim)
+        decide = self.decide
+        for group in groups.values():
+            decide(group, results)
         out = [results[c.id] for c in claims]
         scale = Decimal(1)
-        if self.guide.budget_mode is BudgetMode.PRO_RATA:
+        if not self.first_come:
             scale = rule_8_pro_rata(out, self.guide, self.unit, self.policy)
         totals = Totals(
-            computed=sum((r.computed for r in out), ZERO),
-            due=sum((r.due for r in out), ZERO),
-            granted=sum((r.granted for r in out), ZERO),
+            computed=sum([r.computed for r in out], ZERO),
+            due=sum([r.due for r in out], ZERO),
+            granted=sum([r.granted for r in out], ZERO),
             budget=self.guide.budget_total,
             scale=scale,
         )
@@ -389,7 +418,7 @@ def rule_6_highest(members: list[ClaimResult]) -> ClaimResult | None:
 
 
 def rule_6_supersede(res: ClaimResult, winner: ClaimResult, policy: Policy) -> None:
-    res.status = Status.SUPERSEDED
+    res.status = SUPERSEDED
     res.superseded_by = winner.claim.id
     res.reasons.append(Reason("superseded", policy.duplication_article, {
         "matter": res.claim.matter, "winner": winner.claim.id, "winner_measure": winner.claim.measure,
@@ -414,7 +443,7 @@ def rule_6_deduct_matter(
     left = round_down(winner.computed - paid, unit)
     art = policy.duplication_article
     if left <= ZERO:
-        winner.status = Status.SUPERSEDED
+        winner.status = SUPERSEDED
         winner.reasons.append(Reason("matter_already_paid", art,
                                      {"matter": claim.matter, "paid": paid, "computed": winner.computed}))  # fmt: skip
         return ZERO
@@ -424,7 +453,11 @@ def rule_6_deduct_matter(
 
 def rule_7_processing_order(claims: tuple[Claim, ...]) -> list[Claim]:
     """Rule 7: claims are processed in order of ``submitted_at``, then id."""
-    return sorted(claims, key=lambda c: (c.submitted_at, c.id))
+    return sorted(claims, key=_order)
+
+
+def _order(claim: Claim) -> tuple[dt.datetime, str]:
+    return (claim.submitted_at, claim.id)
 
 
 def rule_8_first_come(
@@ -436,10 +469,10 @@ def rule_8_first_come(
     left = round_down(remaining, unit)
     art = policy.budget_article
     if left <= ZERO:
-        res.status, res.granted = Status.UNFUNDED, ZERO
+        res.status, res.granted = UNFUNDED, ZERO
         res.reasons.append(Reason("budget_exhausted", art, {"budget": guide.budget_total}))
         return remaining
-    res.status, res.granted = Status.PARTIALLY_GRANTED, left
+    res.status, res.granted = PARTIALLY_GRANTED, left
     res.reasons.append(Reason("budget_crossing", art, {"budget": guide.budget_total, "amount": left}))
     return remaining - left
 
@@ -452,11 +485,12 @@ def rule_8_pro_rata(results: list[ClaimResult], guide: Guide, unit: Decimal, pol
         return Decimal(1)
     scale = ratio(budget, total)
     art = policy.budget_article
+    scaled = Scaler(budget, total, unit)
     for res in results:
         if res.due > ZERO:
-            res.granted = scale_down(res.due, budget, total, unit)
+            res.granted = scaled(res.due)
             if res.granted < res.due:
-                res.status = Status.PARTIALLY_GRANTED
+                res.status = PARTIALLY_GRANTED
                 res.reasons.append(Reason("budget_pro_rata", art, {
                     "total": total, "budget": budget, "scale": scale, "amount": res.granted,
                 }))  # fmt: skip
@@ -465,4 +499,5 @@ def rule_8_pro_rata(results: list[ClaimResult], guide: Guide, unit: Decimal, pol
 
 def evaluate(scenario: Scenario, *, cat: Catalogue | None = None) -> Evaluation:
     """Evaluate every claim of a validated scenario (rules 1–8)."""
-    return _Run(scenario, cat or catalogue()).run()
+    with no_gc():
+        return _Run(scenario, cat or catalogue()).run()

@@ -6,15 +6,15 @@ when output is produced, in the language asked for. Every message cites its arti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from .money import fmt_grouped, fmt_rate
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
+    """Why: a code, the article it applies, and the numbers for the message."""
+
     code: str
     article: str
     params: dict[str, Any]

@@ -52,7 +52,7 @@ def round_down(amount: Decimal, unit: Decimal) -> Decimal:
     """Round down (舍尾) to a multiple of ``unit`` (the catalogue's rounding unit, 1 yuan)."""
     if amount <= ZERO:
         return ZERO
-    return (amount / unit).to_integral_value(rounding=ROUND_DOWN) * unit
+    return amount // unit * unit  # // truncates toward zero: the floor for positive amounts
 
 
 def fmt(amount: Decimal) -> str:
@@ -77,12 +77,19 @@ def canonical(amount: Decimal) -> str:
     return text
 
 
-def scale_down(amount: Decimal, numerator: Decimal, denominator: Decimal, unit: Decimal) -> Decimal:
+class Scaler:
     """``amount × numerator / denominator`` rounded down to ``unit``, in exact integer cents."""
-    if denominator <= ZERO:
-        return ZERO
-    cents = int(amount * 100) * int(numerator * 100) // int(denominator * 100)
-    return round_down(Decimal(cents) / 100, unit)
+
+    def __init__(self, numerator: Decimal, denominator: Decimal, unit: Decimal) -> None:
+        self.num = int(numerator * 100)
+        self.den = int(denominator * 100)
+        self.unit = int(unit * 100)
+
+    def __call__(self, amount: Decimal) -> Decimal:
+        if self.den <= 0:
+            return ZERO
+        cents = int(amount * 100) * self.num // self.den
+        return Decimal(cents // self.unit * self.unit).scaleb(-2)
 
 
 def ratio(numerator: Decimal, denominator: Decimal, places: int = 6) -> Decimal:

@@ -14,8 +14,9 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from .batch import no_gc
 from .guide import Guide, GuideError, parse_guide, shipped_guide
 from .measures import BeneficiaryKind, Catalogue, Kind, catalogue
 from .money import _AMOUNT_RE
@@ -74,8 +75,7 @@ class Beneficiary:
     disqualified: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Payment:
+class Payment(NamedTuple):
     """Money already paid (history): counts for caps, one-offs and 就高不重复."""
 
     beneficiary: str
@@ -85,17 +85,30 @@ class Payment:
     matter: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(NamedTuple):
+    """One claim. A tuple rather than a dataclass: tens of thousands are built per run."""
+
     id: str
     beneficiary: str
     measure: str
     matter: str | None
     cost: Decimal | None
     date: dt.date
-    submitted_at: dt.datetime
+    submitted_at: dt.datetime  # in UTC: one tzinfo for all, so comparisons are fast
     in_plan: bool
     amount: Decimal | None  # attributes.amount: a reviewer-set amount (discretionary measures)
+
+
+def make_claim(
+    id: str, beneficiary: str, measure: str, date: dt.date, submitted_at: dt.datetime, *,
+    matter: str | None = None, cost: Decimal | None = None, in_plan: bool = False,
+    amount: Decimal | None = None,
+) -> Claim:  # fmt: skip
+    """A ``Claim`` built in code (the workflow, tests); ``submitted_at`` must be aware."""
+    if submitted_at.tzinfo is None:
+        raise ValueError("submitted_at must be timezone-aware")
+    return Claim(id, beneficiary, measure, matter, cost, date, submitted_at.astimezone(dt.UTC),
+                 in_plan, amount)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +287,8 @@ class _Reader:
         date_parse = dt.date.fromisoformat
         stamp_parse = dt.datetime.fromisoformat
         dates: dict[str, dt.date] = {}
+        utc = dt.UTC
+        new_claim = tuple.__new__  # Claim(...) without the NamedTuple __new__ wrapper
         for i, c in enumerate(self.items(raw, "claims")):
             # Fast path: a well-formed claim is read without any per-field bookkeeping.
             try:
@@ -306,6 +321,7 @@ class _Reader:
                 submitted = stamp_parse(stamp)
                 if submitted.tzinfo is None:
                     raise ValueError
+                submitted = submitted.astimezone(utc)
                 in_plan, amount = False, None
                 if attrs:
                     if type(attrs) is not dict or not attrs.keys() <= _ATTRIBUTE_KEYSET:
@@ -324,10 +340,8 @@ class _Reader:
                 self.claim_problems(c, f"claims[{i}]", known, seen, cost_share)
                 continue
             seen.add(cid)
-            out.append(
-                Claim(cid, ben, mid, matter, Decimal(cost) if cost is not None else None,
-                      day, submitted, in_plan, amount)
-            )  # fmt: skip
+            out.append(new_claim(Claim, (cid, ben, mid, matter, Decimal(cost) if cost is not None else None,
+                                         day, submitted, in_plan, amount)))  # fmt: skip
         return out
 
     def claim_problems(
@@ -391,7 +405,8 @@ def parse_scenario(
     """
     reader = _Reader(cat or catalogue())
     try:
-        return _parse(reader, raw, guide)
+        with no_gc():
+            return _parse(reader, raw, guide)
     except _TooMany:
         reader.problems.append(f"… stopped after {MAX_PROBLEMS} problems / 错误过多，仅列出前 {MAX_PROBLEMS} 条")
         raise ScenarioError(reader.problems) from None
