@@ -180,8 +180,16 @@ class FilterForm(AccessibleFormMixin, forms.Form):
     )
     ordering = forms.ChoiceField(label=_("排序"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None and getattr(user, "is_county_officer", False):
+            # A county officer's registry is their county: offer only its places.
+            own = County.objects.filter(pk=user.county_id)
+            self.fields["county"].queryset = own  # type: ignore[attr-defined]
+            self.fields["industry_belt"].queryset = IndustryBelt.objects.filter(  # type: ignore[attr-defined]
+                county_id=user.county_id
+            )
+            self.fields["park"].queryset = Park.objects.filter(county_id=user.county_id)  # type: ignore[attr-defined]
         blank: list[tuple[str, Any]] = [("", _("全部"))]
         labels = {
             "name": _("名称 A→Z"),

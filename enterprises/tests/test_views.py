@@ -178,3 +178,14 @@ def test_recognition_add_and_remove_on_detail(world) -> None:
     assert Recognition.objects.filter(pk=recognition.pk).exists()
     assert client.post(remove).status_code == 302
     assert not Recognition.objects.exists()
+
+
+def test_county_officer_filter_offers_only_own_county(world) -> None:
+    client = login_client(world.donghai_officer)
+    response = client.get(reverse("enterprises:list"))
+    county_field = response.context["form"].fields["county"]
+    assert [c.code for c in county_field.queryset] == ["320722"]
+    # Asking for another county by URL shows nothing of it.
+    page = client.get(reverse("enterprises:list"), {"county": "320707"}).content.decode()
+    assert world.b.name not in page
+    assert world.a.name in page  # an invalid filter value is ignored, the scope stays

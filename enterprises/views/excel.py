@@ -27,7 +27,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     if not selectors.can_view_registry(request.user):
         raise PermissionDenied(_("企业档案仅对政府部门开放。"))
-    form = FilterForm(request.GET or None)
+    form = FilterForm(request.GET or None, user=request.user)
     filters = selectors.EnterpriseFilters.from_mapping(form.filters() if request.GET else {})
     qs = selectors.enterprise_list_for(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -98,7 +98,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     if not selectors.can_view_registry(request.user):
         raise PermissionDenied(_("企业档案仅对政府部门开放。"))
-    form = FilterForm(request.GET or None)
+    form = FilterForm(request.GET or None, user=request.user)
     filters = selectors.EnterpriseFilters.from_mapping(form.filters() if request.GET else {})
     qs = selectors.enterprise_list_for(user=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
