@@ -1,0 +1,1 @@
+"""Developer tools for the ceb package (not imported at run time)."""
