@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from .compare import compare
 from .engine import evaluate
-from .guide import GuideError, load_guide_file, parse_guide, read_guide_text, resolve_guide
+from .guide import GuideError, load_guide_file, parse_guide, resolve_guide
 from .measures import catalogue_as_json
 from .report import comparison_text, evaluation_text, measures_text
 from .scenario import Scenario, ScenarioError, parse_scenario
@@ -52,7 +52,7 @@ def _read_json(name: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg} / JSON 格式错误"
+            f"{name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg} / JSON 格式错误"  # noqa: E501
         ) from exc
 
 
@@ -95,7 +95,7 @@ def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--guide",
         required=True,
-        help="比较用的指南：YAML 文件或已发布年度（如 2026）/ the other guide: a YAML file or a shipped year",
+        help="比较用的指南：YAML 文件或已发布年度（如 2026）/ the other guide: a YAML file or a shipped year",  # noqa: E501
     )
     parser.add_argument("--format", choices=["json", "text"], default="json", help=FORMAT_HELP)
 
@@ -117,8 +117,12 @@ def run_compare(options: dict[str, Any], out: TextIO) -> None:
 
 
 def add_measures_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=["text", "json"], default="text",
-                        help="输出格式：text（默认）或 json / output format: text (default) or json")  # fmt: skip
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="输出格式：text（默认）或 json / output format: text (default) or json",
+    )
 
 
 def run_measures(options: dict[str, Any], out: TextIO) -> None:
@@ -138,10 +142,7 @@ def add_check_guide_arguments(parser: argparse.ArgumentParser) -> None:
 def run_check_guide(options: dict[str, Any], out: TextIO) -> None:
     name = options["file"]
     try:
-        if name.endswith(".json"):
-            guide = parse_guide(_read_json(name))
-        else:
-            guide = load_guide_file(name)
+        guide = parse_guide(_read_json(name)) if name.endswith(".json") else load_guide_file(name)
     except GuideError as exc:
         raise InputError("\n".join(f"{name}: {p}" for p in exc.problems)) from exc
     status = "示例 example" if guide.is_example else (guide.status or "-")
@@ -153,7 +154,9 @@ def run_check_guide(options: dict[str, Any], out: TextIO) -> None:
     )
 
 
-COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[dict[str, Any], TextIO], None]]] = {
+COMMANDS: dict[
+    str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[dict[str, Any], TextIO], None]]
+] = {
     "evaluate": (add_evaluate_arguments, run_evaluate),
     "compare": (add_compare_arguments, run_compare),
     "measures": (add_measures_arguments, run_measures),

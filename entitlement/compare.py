@@ -25,12 +25,20 @@ class Amounts:
     claims: int = 0
 
     def __add__(self, other: Amounts) -> Amounts:
-        return Amounts(self.computed + other.computed, self.due + other.due,
-                       self.granted + other.granted, self.claims + other.claims)  # fmt: skip
+        return Amounts(
+            self.computed + other.computed,
+            self.due + other.due,
+            self.granted + other.granted,
+            self.claims + other.claims,
+        )
 
     def as_json(self) -> dict[str, Any]:
-        return {"claims": self.claims, "computed": fmt(self.computed), "due": fmt(self.due),
-                "granted": fmt(self.granted)}  # fmt: skip
+        return {
+            "claims": self.claims,
+            "computed": fmt(self.computed),
+            "due": fmt(self.due),
+            "granted": fmt(self.granted),
+        }
 
 
 def summarise(ev: Evaluation) -> tuple[dict[str, Amounts], dict[str, Amounts]]:
@@ -54,16 +62,27 @@ class Comparison:
 
     def as_json(self) -> dict[str, Any]:
         def side(ev: Evaluation) -> dict[str, Any]:
-            return {"guide": ev.guide.title, "guide_year": ev.guide.year,
-                    "guide_hash": ev.guide.content_hash, "budget_mode": ev.guide.budget_mode.value,
-                    "totals": {**ev.totals.as_json(), "due": fmt(ev.totals.due)}}  # fmt: skip
+            return {
+                "guide": ev.guide.title,
+                "guide_year": ev.guide.year,
+                "guide_hash": ev.guide.content_hash,
+                "budget_mode": ev.guide.budget_mode.value,
+                "totals": {**ev.totals.as_json(), "due": fmt(ev.totals.due)},
+            }
 
         def rows(items: list[tuple[str, Amounts, Amounts]], key: str) -> list[dict[str, Any]]:
             return [
-                {key: name, "base": a.as_json(), "other": b.as_json(),
-                 "difference": {"due": fmt(b.due - a.due), "granted": fmt(b.granted - a.granted)}}
+                {
+                    key: name,
+                    "base": a.as_json(),
+                    "other": b.as_json(),
+                    "difference": {
+                        "due": fmt(b.due - a.due),
+                        "granted": fmt(b.granted - a.granted),
+                    },
+                }
                 for name, a, b in items
-            ]  # fmt: skip
+            ]
 
         return {
             "year": self.base.year,
@@ -79,7 +98,9 @@ def compare(scenario: Scenario, other_guide: Guide) -> Comparison:
     """Evaluate ``scenario`` under its own guide and under ``other_guide``."""
     base = evaluate(scenario)
     other = evaluate(
-        Scenario(scenario.year, other_guide, scenario.beneficiaries, scenario.history, scenario.claims)
+        Scenario(
+            scenario.year, other_guide, scenario.beneficiaries, scenario.history, scenario.claims
+        )
     )
     bm_a, bc_a = summarise(base)
     bm_b, bc_b = summarise(other)

@@ -26,17 +26,38 @@ class Reason(NamedTuple):
         return {"code": self.code, "article": self.article, "message": render(self, lang)}
 
 
-LEVEL = {"zh": {"provincial": "省级", "national": "国家级"}, "en": {"provincial": "provincial", "national": "national"}}
+LEVEL = {
+    "zh": {"provincial": "省级", "national": "国家级"},
+    "en": {"provincial": "provincial", "national": "national"},
+}
 RECOGNITION = {
-    "zh": {"benchmark": "标杆跨境电商企业", "brand": "跨境电商品牌", "park": "跨境电商产业园",
-           "public_warehouse": "市级公共海外仓", "regional_center": "区域中心"},
-    "en": {"benchmark": "benchmark enterprise", "brand": "CBEC brand", "park": "CBEC park",
-           "public_warehouse": "municipal public overseas warehouse", "regional_center": "regional centre"},
-}  # fmt: skip
+    "zh": {
+        "benchmark": "标杆跨境电商企业",
+        "brand": "跨境电商品牌",
+        "park": "跨境电商产业园",
+        "public_warehouse": "市级公共海外仓",
+        "regional_center": "区域中心",
+    },
+    "en": {
+        "benchmark": "benchmark enterprise",
+        "brand": "CBEC brand",
+        "park": "CBEC park",
+        "public_warehouse": "municipal public overseas warehouse",
+        "regional_center": "regional centre",
+    },
+}
 KIND = {
-    "zh": {"enterprise": "企业", "park_operator": "园区运营主体", "warehouse_operator": "海外仓运营主体"},
-    "en": {"enterprise": "enterprises", "park_operator": "park operators", "warehouse_operator": "warehouse operators"},
-}  # fmt: skip
+    "zh": {
+        "enterprise": "企业",
+        "park_operator": "园区运营主体",
+        "warehouse_operator": "海外仓运营主体",
+    },
+    "en": {
+        "enterprise": "enterprises",
+        "park_operator": "park operators",
+        "warehouse_operator": "warehouse operators",
+    },
+}
 
 # code → (Chinese, English). Placeholders are filled by ``render``; amounts get separators.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -50,7 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{measure} 未列入 {year} 年度资金申报指南，本年度不受理",
         "{measure} is not open in the {year} guide",
     ),
-    "disqualified": ("申报主体 {beneficiary} 已被取消申报资格", "beneficiary {beneficiary} is disqualified"),
+    "disqualified": (
+        "申报主体 {beneficiary} 已被取消申报资格",
+        "beneficiary {beneficiary} is disqualified",
+    ),
     "wrong_beneficiary_kind": (
         "该措施支持{expected}，申报主体为{actual}",
         "the measure supports {expected}; the beneficiary is one of the {actual}",
@@ -91,8 +115,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not a planned fair or a city/county mission",
     ),
     # rule 3: cost shares
-    "rate_applied": ("费用 {cost} 元 × {rate} = {amount} 元", "cost {cost} yuan × {rate} = {amount} yuan"),
-    "cap_applied": ("单笔最高 {cap} 元，核定为 {amount} 元", "capped at {cap} yuan per claim: {amount} yuan"),
+    "rate_applied": (
+        "费用 {cost} 元 × {rate} = {amount} 元",
+        "cost {cost} yuan × {rate} = {amount} yuan",
+    ),
+    "cap_applied": (
+        "单笔最高 {cap} 元，核定为 {amount} 元",
+        "capped at {cap} yuan per claim: {amount} yuan",
+    ),
     "amount_set": ("专项支持金额 {amount} 元", "discretionary amount of {amount} yuan"),
     "amount_not_set": (
         "专项支持金额未确定（指南未定额，申报未填写 attributes.amount）",
@@ -136,7 +166,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "matter_already_paid": (
         "同一事项「{matter}」已获 {paid} 元，不低于本次核定的 {computed} 元，不再支持",
-        "{paid} yuan already paid for matter '{matter}', not less than {computed} yuan: nothing due",
+        "{paid} yuan already paid for matter '{matter}', not less than {computed} yuan: nothing due",  # noqa: E501
     ),
     # rule 8: budget total control
     "budget_pro_rata": (
@@ -145,7 +175,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "budget_crossing": (
         "预算 {budget} 元按申报先后拨付，本笔仅余 {amount} 元",
-        "the budget {budget} yuan is paid first come, first served: {amount} yuan left for this claim",
+        "the budget {budget} yuan is paid first come, first served: {amount} yuan left for this claim",  # noqa: E501
     ),
     "budget_exhausted": (
         "预算 {budget} 元按申报先后拨付，已用完",
@@ -180,7 +210,7 @@ def render(reason: Reason, lang: str = "zh") -> str:
 
 
 def _cite(article: str) -> str:
-    """"(七)" → "第（七）条"; cross-cutting paragraphs are cited by name ("末段")."""
+    """ "(七)" → "第（七）条"; cross-cutting paragraphs are cited by name ("末段")."""
     if article.startswith("(") and article.endswith(")"):
         return f"第（{article[1:-1]}）条"
     return f"实施意见{article}"

@@ -99,7 +99,7 @@ class _StrictLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} / 重复的键", key_node.start_mark
@@ -170,7 +170,10 @@ class _Parser:
         try:
             return parse_rate(value)
         except AmountError:
-            self.err(path, f'{_q(value)} is not a rate / 不是有效比例（应为 0 到 1 之间的字符串，如 "0.50"）')
+            self.err(
+                path,
+                f'{_q(value)} is not a rate / 不是有效比例（应为 0 到 1 之间的字符串，如 "0.50"）',
+            )
             return None
 
     def date(self, value: object, path: str) -> dt.date | None:
@@ -203,7 +206,10 @@ class _Parser:
         first, last = self.cat.policy.window_start.year, self.cat.policy.window_end.year
         if "year" in top:
             if type(year) is not int or not first <= year <= last:
-                self.err(self.path("year"), f"{_q(year)} must be a year {first}–{last} / 年度应在政策有效期内")
+                self.err(
+                    self.path("year"),
+                    f"{_q(year)} must be a year {first}–{last} / 年度应在政策有效期内",
+                )
             else:
                 out["year"] = year
         if "title" in top:
@@ -219,7 +225,10 @@ class _Parser:
         if "public_notice_working_days" in top:
             days = top["public_notice_working_days"]
             if type(days) is not int or days < 1:
-                self.err(self.path("public_notice_working_days"), f"{_q(days)} must be a whole number ≥ 1 / 应为不小于 1 的整数")
+                self.err(
+                    self.path("public_notice_working_days"),
+                    f"{_q(days)} must be a whole number ≥ 1 / 应为不小于 1 的整数",
+                )
             out["public_notice_working_days"] = days
         if "measures" in top:
             out["measures"] = self.measures(top["measures"])
@@ -309,13 +318,17 @@ class _Parser:
         for i, item in enumerate(raw):
             tpath = f"{path}[{i}]"
             tier = self.mapping(item, tpath, {threshold: True, "amount": True})
-            low = self.amount(tier[threshold], f"{tpath}.{threshold}") if threshold in tier else None
+            low = (
+                self.amount(tier[threshold], f"{tpath}.{threshold}") if threshold in tier else None
+            )
             amount = self.amount(tier["amount"], f"{tpath}.amount") if "amount" in tier else None
             if amount is not None:
                 self.ceiling(measure, key, amount, f"{tpath}.amount")
             if low is not None and amount is not None:
                 if tiers and low <= tiers[-1][0]:
-                    self.err(f"{tpath}.{threshold}", "tiers must ascend strictly / 各档门槛应严格递增")
+                    self.err(
+                        f"{tpath}.{threshold}", "tiers must ascend strictly / 各档门槛应严格递增"
+                    )
                 tiers.append((low, amount))
         return tuple(tiers)
 
@@ -413,7 +426,9 @@ def shipped_guide(year: int) -> Guide:
     path = guides_dir() / f"{year}.yaml"
     if not path.is_file():
         years = ", ".join(map(str, shipped_years())) or "-"
-        raise GuideError([f"no shipped guide for {year} / 没有 {year} 年度的指南（现有 available: {years}）"])
+        raise GuideError(
+            [f"no shipped guide for {year} / 没有 {year} 年度的指南（现有 available: {years}）"]
+        )
     return load_guide_file(path)
 
 

@@ -24,7 +24,9 @@ def width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[str]], right: Iterable[int] = ()) -> list[str]:
+def table(
+    header: Sequence[str], rows: Iterable[Sequence[str]], right: Iterable[int] = ()
+) -> list[str]:
     """A plain-text table aligned for CJK text; ``right`` lists right-aligned columns."""
     body = [list(r) for r in rows]
     cols = [max(width(r[i]) for r in [list(header), *body]) for i in range(len(header))]
@@ -59,8 +61,17 @@ def evaluation_text(ev: Evaluation) -> str:
     for r in ev.results:
         m = cat.measures[r.claim.measure]
         reason = r.reasons[-1].message("zh") if r.reasons else ""
-        rows.append([r.claim.id, r.claim.beneficiary, f"{m.article}{m.title_zh}", STATUS_ZH[r.status],
-                     fmt_grouped(r.computed), fmt_grouped(r.granted), reason])  # fmt: skip
+        rows.append(
+            [
+                r.claim.id,
+                r.claim.beneficiary,
+                f"{m.article}{m.title_zh}",
+                STATUS_ZH[r.status],
+                fmt_grouped(r.computed),
+                fmt_grouped(r.granted),
+                reason,
+            ]
+        )
     header = ["申报", "主体", "措施", "结果", "核定金额", "拨付金额", "主要理由"]
     lines += table(header, rows, right=(4, 5))
     t = ev.totals
@@ -96,22 +107,33 @@ def comparison_text(cmp: Comparison) -> str:
 
     def rows(items: list[tuple[str, Amounts, Amounts]], label: dict[str, str]) -> list[list[str]]:
         return [
-            [label.get(name, name) or "未填县区", str(x.claims), fmt_grouped(x.due), fmt_grouped(x.granted),
-             fmt_grouped(y.due), fmt_grouped(y.granted), fmt_grouped(y.due - x.due)]
+            [
+                label.get(name, name) or "未填县区",
+                str(x.claims),
+                fmt_grouped(x.due),
+                fmt_grouped(x.granted),
+                fmt_grouped(y.due),
+                fmt_grouped(y.granted),
+                fmt_grouped(y.due - x.due),
+            ]
             for name, x, y in items
-        ]  # fmt: skip
+        ]
 
     header = ["{}", "笔数", "A 应付", "A 拨付", "B 应付", "B 拨付", "应付差额"]
     titles = {m.id: f"{m.id} {m.article}{m.title_zh}" for m in cat.measures.values()}
     lines += ["按措施："]
-    lines += table([header[0].format("措施"), *header[1:]], rows(cmp.by_measure, titles), right=range(1, 7))
+    lines += table(
+        [header[0].format("措施"), *header[1:]], rows(cmp.by_measure, titles), right=range(1, 7)
+    )
     lines += ["", "按县区："]
-    lines += table([header[0].format("县区"), *header[1:]], rows(cmp.by_county, {}), right=range(1, 7))
+    lines += table(
+        [header[0].format("县区"), *header[1:]], rows(cmp.by_county, {}), right=range(1, 7)
+    )
     ta, tb = a.totals, b.totals
     lines += [
         "",
-        f"合计：A 应付 {fmt_grouped(ta.due)} 元，拨付 {fmt_grouped(ta.granted)} 元，预算 {fmt_grouped(ta.budget)} 元；"
-        f"B 应付 {fmt_grouped(tb.due)} 元，拨付 {fmt_grouped(tb.granted)} 元，预算 {fmt_grouped(tb.budget)} 元",
+        f"合计：A 应付 {fmt_grouped(ta.due)} 元，拨付 {fmt_grouped(ta.granted)} 元，预算 {fmt_grouped(ta.budget)} 元；"  # noqa: E501
+        f"B 应付 {fmt_grouped(tb.due)} 元，拨付 {fmt_grouped(tb.granted)} 元，预算 {fmt_grouped(tb.budget)} 元",  # noqa: E501
     ]
     return "\n".join(lines) + "\n"
 
@@ -121,8 +143,17 @@ def measures_text() -> str:
     rows = []
     for m in cat.measures.values():
         ceilings = "，".join(f"{k} ≤ {v:f}" for k, v in m.ceilings().items()) or "—"
-        rows.append([m.id, m.article, m.title_zh, KIND_ZH[m.kind], BENEFICIARY_ZH[m.beneficiary],
-                     "是" if m.one_off else "否", ceilings])  # fmt: skip
+        rows.append(
+            [
+                m.id,
+                m.article,
+                m.title_zh,
+                KIND_ZH[m.kind],
+                BENEFICIARY_ZH[m.beneficiary],
+                "是" if m.one_off else "否",
+                ceilings,
+            ]
+        )
     p = cat.policy
     lines = [
         f"{p.title_zh}（{p.window_start} 至 {p.window_end}）",

@@ -12,30 +12,55 @@ import datetime as dt
 import json
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from .batch import no_gc
 from .guide import Guide, GuideError, parse_guide, shipped_guide
 from .measures import BeneficiaryKind, Catalogue, Kind, catalogue
 from .money import _AMOUNT_RE
+from .records import Beneficiary, Claim, Payment, Recognition, Scenario
 
 MAX_PROBLEMS = 50
 _MANY_DECIMALS_RE = re.compile(r"[0-9]+\.[0-9]{3,}")
 RECOGNITION_TYPES = ("benchmark", "brand", "park", "public_warehouse", "regional_center")
 LEVELLED_RECOGNITIONS = ("brand", "park")
 
-SCENARIO_KEYS = {"year": True, "guide": True, "beneficiaries": True, "history": False,
-                 "claims": True, "description": False}  # fmt: skip
+SCENARIO_KEYS = {
+    "year": True,
+    "guide": True,
+    "beneficiaries": True,
+    "history": False,
+    "claims": True,
+    "description": False,
+}
 BENEFICIARY_KEYS = {"id": True, "kind": True, "county": False, "name": False, "facts": False}
-FACT_KEYS = {"first_cbec_year": False, "cbec_trade": False, "independent_site_export": False,
-             "recognitions": False, "disqualified": False}  # fmt: skip
+FACT_KEYS = {
+    "first_cbec_year": False,
+    "cbec_trade": False,
+    "independent_site_export": False,
+    "recognitions": False,
+    "disqualified": False,
+}
 RECOGNITION_KEYS = {"type": True, "level": False, "year": True}
-HISTORY_KEYS = {"beneficiary": True, "measure": True, "year": True, "amount": True,
-                "matter": False, "note": False}  # fmt: skip
-CLAIM_KEYS = {"id": True, "beneficiary": True, "measure": True, "matter": False, "cost": False,
-              "date": True, "submitted_at": True, "attributes": False}  # fmt: skip
+HISTORY_KEYS = {
+    "beneficiary": True,
+    "measure": True,
+    "year": True,
+    "amount": True,
+    "matter": False,
+    "note": False,
+}
+CLAIM_KEYS = {
+    "id": True,
+    "beneficiary": True,
+    "measure": True,
+    "matter": False,
+    "cost": False,
+    "date": True,
+    "submitted_at": True,
+    "attributes": False,
+}
 ATTRIBUTE_KEYS = {"in_plan": False, "amount": False, "note": False}
 
 _CLAIM_KEYSET = frozenset(CLAIM_KEYS)
@@ -53,71 +78,6 @@ class ScenarioError(ValueError):
 
 class _TooMany(Exception):
     pass
-
-
-@dataclass(frozen=True, slots=True)
-class Recognition:
-    type: str
-    level: str | None
-    year: int
-
-
-@dataclass(frozen=True, slots=True)
-class Beneficiary:
-    id: str
-    kind: str
-    county: str
-    name: str
-    first_cbec_year: int | None
-    cbec_trade: dict[int, Decimal]
-    independent_site_export: dict[int, Decimal]
-    recognitions: tuple[Recognition, ...]
-    disqualified: bool
-
-
-class Payment(NamedTuple):
-    """Money already paid (history): counts for caps, one-offs and 就高不重复."""
-
-    beneficiary: str
-    measure: str
-    year: int
-    amount: Decimal
-    matter: str | None
-
-
-class Claim(NamedTuple):
-    """One claim. A tuple rather than a dataclass: tens of thousands are built per run."""
-
-    id: str
-    beneficiary: str
-    measure: str
-    matter: str | None
-    cost: Decimal | None
-    date: dt.date
-    submitted_at: dt.datetime  # in UTC: one tzinfo for all, so comparisons are fast
-    in_plan: bool
-    amount: Decimal | None  # attributes.amount: a reviewer-set amount (discretionary measures)
-
-
-def make_claim(
-    id: str, beneficiary: str, measure: str, date: dt.date, submitted_at: dt.datetime, *,
-    matter: str | None = None, cost: Decimal | None = None, in_plan: bool = False,
-    amount: Decimal | None = None,
-) -> Claim:  # fmt: skip
-    """A ``Claim`` built in code (the workflow, tests); ``submitted_at`` must be aware."""
-    if submitted_at.tzinfo is None:
-        raise ValueError("submitted_at must be timezone-aware")
-    return Claim(id, beneficiary, measure, matter, cost, date, submitted_at.astimezone(dt.UTC),
-                 in_plan, amount)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    year: int
-    guide: Guide
-    beneficiaries: dict[str, Beneficiary]
-    history: tuple[Payment, ...]
-    claims: tuple[Claim, ...]
 
 
 def _q(value: object) -> str:
@@ -158,7 +118,9 @@ class _Reader:
             return None
         for key in value:
             if key not in allowed:
-                self.err(f"{path}.{key}", f"unknown key / 未知的键（允许 allowed: {', '.join(allowed)}）")
+                self.err(
+                    f"{path}.{key}", f"unknown key / 未知的键（允许 allowed: {', '.join(allowed)}）"
+                )
         for key, required in allowed.items():
             if required and key not in value:
                 self.err(f"{path}.{key}", "required / 缺少必填项")
@@ -210,19 +172,30 @@ class _Reader:
         )
         recognitions = tuple(
             r
-            for i, item in enumerate(self.items(facts.get("recognitions", []), f"{path}.facts.recognitions"))
+            for i, item in enumerate(
+                self.items(facts.get("recognitions", []), f"{path}.facts.recognitions")
+            )
             if (r := self.recognition(item, f"{path}.facts.recognitions[{i}]")) is not None
         )
         disqualified = facts.get("disqualified", False)
         if type(disqualified) is not bool:
-            self.err(f"{path}.facts.disqualified", f"{_q(disqualified)} must be true or false / 应为布尔值")
+            self.err(
+                f"{path}.facts.disqualified",
+                f"{_q(disqualified)} must be true or false / 应为布尔值",
+            )
         if len(self.problems) > before or bid is None:
             return None
         return Beneficiary(
-            id=bid, kind=str(kind), county=county, name=name, first_cbec_year=first,
-            cbec_trade=trade, independent_site_export=export, recognitions=recognitions,
+            id=bid,
+            kind=str(kind),
+            county=county,
+            name=name,
+            first_cbec_year=first,
+            cbec_trade=trade,
+            independent_site_export=export,
+            recognitions=recognitions,
             disqualified=disqualified,
-        )  # fmt: skip
+        )
 
     def by_year(self, raw: object, path: str) -> dict[int, Decimal]:
         if not isinstance(raw, dict):
@@ -245,11 +218,16 @@ class _Reader:
         before = len(self.problems)
         rtype = r.get("type")
         if "type" in r and rtype not in RECOGNITION_TYPES:
-            self.err(f"{path}.type", f"{_q(rtype)} is not one of {', '.join(RECOGNITION_TYPES)} / 认定类型无效")
+            self.err(
+                f"{path}.type",
+                f"{_q(rtype)} is not one of {', '.join(RECOGNITION_TYPES)} / 认定类型无效",
+            )
         level = r.get("level")
         levels = self.cat.policy.recognition_levels
         if rtype in LEVELLED_RECOGNITIONS and level not in levels:
-            self.err(f"{path}.level", f"{_q(level)} is not one of {', '.join(levels)} / 认定级别无效")
+            self.err(
+                f"{path}.level", f"{_q(level)} is not one of {', '.join(levels)} / 认定级别无效"
+            )
         elif rtype not in LEVELLED_RECOGNITIONS and level is not None:
             self.err(f"{path}.level", f"not used for type {_q(rtype)} / 该认定类型无级别")
         year = self.year(r["year"], f"{path}.year") if "year" in r else None
@@ -264,7 +242,10 @@ class _Reader:
         before = len(self.problems)
         ben = self.text(h.get("beneficiary"), f"{path}.beneficiary") if "beneficiary" in h else None
         if ben is not None and ben not in known:
-            self.err(f"{path}.beneficiary", f"{_q(ben)} is not a beneficiary of this scenario / 未知的主体")
+            self.err(
+                f"{path}.beneficiary",
+                f"{_q(ben)} is not a beneficiary of this scenario / 未知的主体",
+            )
         measure = self.text(h.get("measure"), f"{path}.measure") if "measure" in h else None
         year = self.year(h["year"], f"{path}.year") if "year" in h else None
         amount = self.amount(h["amount"], f"{path}.amount") if "amount" in h else None
@@ -301,13 +282,17 @@ class _Reader:
                 cost = c.get("cost")
                 attrs = c.get("attributes")
                 if (
-                    type(cid) is not str or not cid or cid in seen
-                    or type(ben) is not str or ben not in known
-                    or type(mid) is not str or mid not in measures
+                    type(cid) is not str
+                    or not cid
+                    or cid in seen
+                    or type(ben) is not str
+                    or ben not in known
+                    or type(mid) is not str
+                    or mid not in measures
                     or (matter is not None and (type(matter) is not str or not matter))
                     or (cost is None and mid in cost_share)
                     or (cost is not None and (type(cost) is not str or amount_re(cost) is None))
-                ):  # fmt: skip
+                ):
                     raise ValueError
                 raw_date = c["date"]
                 day = dates.get(raw_date) if type(raw_date) is str else None
@@ -329,7 +314,8 @@ class _Reader:
                     in_plan = attrs.get("in_plan", False)
                     amount = attrs.get("amount")
                     if type(in_plan) is not bool or (
-                        amount is not None and (type(amount) is not str or amount_re(amount) is None)
+                        amount is not None
+                        and (type(amount) is not str or amount_re(amount) is None)
                     ):
                         raise ValueError
                     if amount is not None:
@@ -340,14 +326,32 @@ class _Reader:
                 self.claim_problems(c, f"claims[{i}]", known, seen, cost_share)
                 continue
             seen.add(cid)
-            out.append(new_claim(Claim, (cid, ben, mid, matter, Decimal(cost) if cost is not None else None,
-                                         day, submitted, in_plan, amount)))  # fmt: skip
+            out.append(
+                new_claim(
+                    Claim,
+                    (
+                        cid,
+                        ben,
+                        mid,
+                        matter,
+                        Decimal(cost) if cost is not None else None,
+                        day,
+                        submitted,
+                        in_plan,
+                        amount,
+                    ),
+                )
+            )
         return out
 
     def claim_problems(
-        self, raw: object, path: str, known: Collection[str], seen: set[str],
+        self,
+        raw: object,
+        path: str,
+        known: Collection[str],
+        seen: set[str],
         cost_share: set[str],
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Describe why a claim failed the fast path (slow, only on invalid input)."""
         before = len(self.problems)
         c = self.obj(raw, path, CLAIM_KEYS)
@@ -360,34 +364,53 @@ class _Reader:
             seen.add(cid)
         ben = self.text(c.get("beneficiary"), f"{path}.beneficiary") if "beneficiary" in c else None
         if ben is not None and ben not in known:
-            self.err(f"{path}.beneficiary", f"{_q(ben)} is not a beneficiary of this scenario / 未知的主体")
+            self.err(
+                f"{path}.beneficiary",
+                f"{_q(ben)} is not a beneficiary of this scenario / 未知的主体",
+            )
         mid = self.text(c.get("measure"), f"{path}.measure") if "measure" in c else None
         if mid is not None and mid not in self.cat.measures:
-            self.err(f"{path}.measure", f"{_q(mid)} is not a measure of the catalogue / 未知的措施编号（见 ddt policy measures）")
+            self.err(
+                f"{path}.measure",
+                f"{_q(mid)} is not a measure of the catalogue / 未知的措施编号（见 ddt policy measures）",  # noqa: E501
+            )
         if c.get("matter") is not None:
             self.text(c["matter"], f"{path}.matter")
         if c.get("cost") is not None:
             self.amount(c["cost"], f"{path}.cost")
         elif mid in cost_share:
-            self.err(f"{path}.cost", f"required for cost-share measure {mid} / 费用比例类措施须填写费用")
+            self.err(
+                f"{path}.cost", f"required for cost-share measure {mid} / 费用比例类措施须填写费用"
+            )
         if "date" in c:
             try:
                 dt.date.fromisoformat(c["date"])
             except (TypeError, ValueError):
-                self.err(f"{path}.date", f"{_q(c['date'])} is not a date / 不是有效日期（YYYY-MM-DD）")
+                self.err(
+                    f"{path}.date", f"{_q(c['date'])} is not a date / 不是有效日期（YYYY-MM-DD）"
+                )
         if "submitted_at" in c:
             try:
                 stamp = dt.datetime.fromisoformat(c["submitted_at"])
                 if stamp.tzinfo is None:
-                    self.err(f"{path}.submitted_at", f"{_q(c['submitted_at'])} has no time zone / 须带时区，如 +08:00")
+                    self.err(
+                        f"{path}.submitted_at",
+                        f"{_q(c['submitted_at'])} has no time zone / 须带时区，如 +08:00",
+                    )
             except (TypeError, ValueError):
-                self.err(f"{path}.submitted_at", f"{_q(c['submitted_at'])} is not a date-time / 不是有效时间（ISO 8601，带时区）")
+                self.err(
+                    f"{path}.submitted_at",
+                    f"{_q(c['submitted_at'])} is not a date-time / 不是有效时间（ISO 8601，带时区）",  # noqa: E501
+                )
         attrs = c.get("attributes")
         if attrs is not None:
             a = self.obj(attrs, f"{path}.attributes", ATTRIBUTE_KEYS)
             if a is not None:
                 if "in_plan" in a and type(a["in_plan"]) is not bool:
-                    self.err(f"{path}.attributes.in_plan", f"{_q(a['in_plan'])} must be true or false / 应为布尔值")
+                    self.err(
+                        f"{path}.attributes.in_plan",
+                        f"{_q(a['in_plan'])} must be true or false / 应为布尔值",
+                    )
                 if a.get("amount") is not None:
                     self.amount(a["amount"], f"{path}.attributes.amount")
                 if a.get("note") is not None and not isinstance(a["note"], str):
@@ -408,7 +431,9 @@ def parse_scenario(
         with no_gc():
             return _parse(reader, raw, guide)
     except _TooMany:
-        reader.problems.append(f"… stopped after {MAX_PROBLEMS} problems / 错误过多，仅列出前 {MAX_PROBLEMS} 条")
+        reader.problems.append(
+            f"… stopped after {MAX_PROBLEMS} problems / 错误过多，仅列出前 {MAX_PROBLEMS} 条"
+        )
         raise ScenarioError(reader.problems) from None
 
 
@@ -428,7 +453,10 @@ def _parse(reader: _Reader, raw: object, override: Guide | None) -> Scenario:
         ben = reader.beneficiary(item, f"beneficiaries[{i}]")
         if ben is not None:
             if ben.id in ids:
-                reader.err(f"beneficiaries[{i}].id", f"{_q(ben.id)} is a duplicate beneficiary id / 主体编号重复")
+                reader.err(
+                    f"beneficiaries[{i}].id",
+                    f"{_q(ben.id)} is a duplicate beneficiary id / 主体编号重复",
+                )
             known[ben.id] = ben
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             ids.add(item["id"])
@@ -450,12 +478,18 @@ def _guide(reader: _Reader, raw: object, year: int | None) -> Guide | None:
         elif isinstance(raw, dict):
             guide = parse_guide(raw, prefix="guide")
         else:
-            reader.err("guide", f'{_q(raw)} must be a guide object or a shipped year like "2025" / 应为指南对象或年度')
+            reader.err(
+                "guide",
+                f'{_q(raw)} must be a guide object or a shipped year like "2025" / 应为指南对象或年度',  # noqa: E501
+            )
             return None
     except GuideError as exc:
         for problem in exc.problems:
             reader.problems.append(problem if problem.startswith("guide") else f"guide: {problem}")
         return None
     if year is not None and guide.year != year:
-        reader.err("guide.year", f"{guide.year} does not match the scenario year {year} / 指南年度与情景年度不一致")
+        reader.err(
+            "guide.year",
+            f"{guide.year} does not match the scenario year {year} / 指南年度与情景年度不一致",
+        )
     return guide

@@ -16,10 +16,12 @@ GUIDE: dict[str, Any] = {
     "public_notice_working_days": 7,
     "measures": {
         "a1.first_time": {"amount": "50000", "min_cbec_trade": "1000000"},
-        "a1.independent_site": {"tiers": [
-            {"min_export": "5000000", "amount": "100000"},
-            {"min_export": "10000000", "amount": "200000"},
-        ]},
+        "a1.independent_site": {
+            "tiers": [
+                {"min_export": "5000000", "amount": "100000"},
+                {"min_export": "10000000", "amount": "200000"},
+            ]
+        },
         "a2.regional_center": {"amount": "1000000"},
         "a3.benchmark": {"amount": "100000"},
         "a5.exhibition": {"rate": "0.70", "cap": "200000"},
@@ -33,7 +35,7 @@ GUIDE: dict[str, Any] = {
         "a11.capacity_voucher": {"rate": "0.02", "annual_cap": "100000"},
         "a12.standard": {"cap": "200000"},
     },
-}  # fmt: skip
+}
 
 
 def guide(**changes: Any) -> dict[str, Any]:
@@ -42,7 +44,9 @@ def guide(**changes: Any) -> dict[str, Any]:
     return g
 
 
-def ben(bid: str = "E1", kind: str = "enterprise", county: str = "320722", **facts: Any) -> dict[str, Any]:
+def ben(
+    bid: str = "E1", kind: str = "enterprise", county: str = "320722", **facts: Any
+) -> dict[str, Any]:
     base: dict[str, Any] = {"first_cbec_year": 2025, "cbec_trade": {"2025": "1200000.00"}}
     base.update(facts)
     return {"id": bid, "kind": kind, "county": county, "facts": base}
@@ -51,12 +55,25 @@ def ben(bid: str = "E1", kind: str = "enterprise", county: str = "320722", **fac
 _counter = {"n": 0}
 
 
-def claim(measure: str, cid: str | None = None, *, ben: str = "E1", cost: str | None = None,
-          matter: str | None = None, date: str = "2025-05-10", at: str = "2025-06-01T09:00:00+08:00",
-          **attributes: Any) -> dict[str, Any]:  # fmt: skip
+def claim(
+    measure: str,
+    cid: str | None = None,
+    *,
+    ben: str = "E1",
+    cost: str | None = None,
+    matter: str | None = None,
+    date: str = "2025-05-10",
+    at: str = "2025-06-01T09:00:00+08:00",
+    **attributes: Any,
+) -> dict[str, Any]:
     _counter["n"] += 1
-    c: dict[str, Any] = {"id": cid or f"C{_counter['n']}", "beneficiary": ben, "measure": measure,
-                         "date": date, "submitted_at": at}  # fmt: skip
+    c: dict[str, Any] = {
+        "id": cid or f"C{_counter['n']}",
+        "beneficiary": ben,
+        "measure": measure,
+        "date": date,
+        "submitted_at": at,
+    }
     if cost is not None:
         c["cost"] = cost
     if matter is not None:
@@ -66,15 +83,23 @@ def claim(measure: str, cid: str | None = None, *, ben: str = "E1", cost: str | 
     return c
 
 
-def paid(measure: str, amount: str, *, ben: str = "E1", year: int = 2025, matter: str | None = None) -> dict[str, Any]:
+def paid(
+    measure: str, amount: str, *, ben: str = "E1", year: int = 2025, matter: str | None = None
+) -> dict[str, Any]:
     h: dict[str, Any] = {"beneficiary": ben, "measure": measure, "year": year, "amount": amount}
     if matter is not None:
         h["matter"] = matter
     return h
 
 
-def scenario(claims: list[dict[str, Any]], *, beneficiaries: list[dict[str, Any]] | None = None,
-             history: list[dict[str, Any]] | None = None, guide_obj: Any = None, year: int = 2025) -> dict[str, Any]:  # fmt: skip
+def scenario(
+    claims: list[dict[str, Any]],
+    *,
+    beneficiaries: list[dict[str, Any]] | None = None,
+    history: list[dict[str, Any]] | None = None,
+    guide_obj: Any = None,
+    year: int = 2025,
+) -> dict[str, Any]:
     return {
         "year": year,
         "guide": guide_obj if guide_obj is not None else guide(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from entitlement.guide import GuideError, load_guide_file, parse_guide, shipped_guide, shipped_years
@@ -34,7 +36,9 @@ def test_unknown_measure_and_missing_required_key() -> None:
     g["measures"]["a99.nothing"] = {"amount": "1"}
     g["measures"]["a7.ip_certification"] = {"rate": "0.50"}
     problems = _problems(g)
-    assert "measures.a99.nothing: unknown measure" in problems[0] or any("a99.nothing: unknown measure" in p for p in problems)
+    assert "measures.a99.nothing: unknown measure" in problems[0] or any(
+        "a99.nothing: unknown measure" in p for p in problems
+    )
     assert any(p.startswith("measures.a7.ip_certification.annual_cap: required") for p in problems)
 
 
@@ -42,7 +46,9 @@ def test_amount_above_the_ceiling_names_measure_key_and_ceiling() -> None:
     g = guide()
     g["measures"]["a7.ip_certification"]["annual_cap"] = "60000"
     (problem,) = _problems(g)
-    assert problem.startswith("measures.a7.ip_certification.annual_cap: 60000 exceeds the policy ceiling 50000")
+    assert problem.startswith(
+        "measures.a7.ip_certification.annual_cap: 60000 exceeds the policy ceiling 50000"
+    )
     assert "a7.ip_certification" in problem and "annual_cap" in problem and "(七)" in problem
 
 
@@ -55,9 +61,13 @@ def test_rate_above_the_ceiling_is_refused() -> None:
 
 def test_tier_above_the_ceiling_is_refused() -> None:
     g = guide()
-    g["measures"]["a1.independent_site"]["tiers"].append({"min_export": "50000000", "amount": "300001"})
+    g["measures"]["a1.independent_site"]["tiers"].append(
+        {"min_export": "50000000", "amount": "300001"}
+    )
     (problem,) = _problems(g)
-    assert problem.startswith("measures.a1.independent_site.tiers[2].amount: 300001 exceeds the policy ceiling 300000")
+    assert problem.startswith(
+        "measures.a1.independent_site.tiers[2].amount: 300001 exceeds the policy ceiling 300000"
+    )
 
 
 def test_tiers_must_ascend_and_levels_must_be_complete() -> None:
@@ -78,7 +88,10 @@ def test_ceiling_exactly_reached_is_accepted() -> None:
 
 
 def test_amounts_must_be_strings_and_dates_valid() -> None:
-    g = guide(budget={"total": 20000000, "mode": "later"}, window={"opens": "2025-06-07", "closes": "2025-06-06"})
+    g = guide(
+        budget={"total": 20000000, "mode": "later"},
+        window={"opens": "2025-06-07", "closes": "2025-06-06"},
+    )
     problems = _problems(g)
     assert any(p.startswith("budget.total: 20000000 is not an amount") for p in problems)
     assert any(p.startswith('budget.mode: "later" is not one of') for p in problems)
@@ -97,7 +110,7 @@ def test_content_hash_is_canonical_and_changes_with_content() -> None:
     assert a.content_hash == b.content_hash != c.content_hash
 
 
-def test_yaml_duplicate_keys_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_yaml_duplicate_keys_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "g.yaml"
     path.write_text("year: 2025\nyear: 2026\n", encoding="utf-8")
     with pytest.raises(GuideError, match="duplicate key"):

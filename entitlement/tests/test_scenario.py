@@ -42,10 +42,15 @@ def test_numbers_are_not_amounts() -> None:
 
 
 def test_unknown_measure_beneficiary_and_duplicate_id() -> None:
-    problems = _problems(_claims(claim("a99.x", "X1"), claim("a7.brand_promotion", "X2", ben="NOPE", cost="1"),
-                                 claim("a7.brand_promotion", "OK1", cost="1")))  # fmt: skip
+    problems = _problems(
+        _claims(
+            claim("a99.x", "X1"),
+            claim("a7.brand_promotion", "X2", ben="NOPE", cost="1"),
+            claim("a7.brand_promotion", "OK1", cost="1"),
+        )
+    )
     assert problems == [
-        'claims[3].measure: "a99.x" is not a measure of the catalogue / 未知的措施编号（见 ddt policy measures）',
+        'claims[3].measure: "a99.x" is not a measure of the catalogue / 未知的措施编号（见 ddt policy measures）',  # noqa: E501
         'claims[4].beneficiary: "NOPE" is not a beneficiary of this scenario / 未知的主体',
         'claims[5].id: "OK1" is a duplicate claim id / 申报编号重复',
     ]
@@ -78,16 +83,23 @@ def test_beneficiary_errors_and_duplicates() -> None:
     problems = _problems(scenario([], beneficiaries=[ben("E1"), ben("E1"), bad]))
     assert 'beneficiaries[1].id: "E1" is a duplicate beneficiary id / 主体编号重复' in problems
     assert any(p.startswith('beneficiaries[2].kind: "bank" is not one of') for p in problems)
-    assert any(p.startswith("beneficiaries[2].facts.recognitions[0].level: null is not one of") for p in problems)
+    assert any(
+        p.startswith("beneficiaries[2].facts.recognitions[0].level: null is not one of")
+        for p in problems
+    )
 
 
 def test_embedded_guide_errors_are_prefixed_and_year_must_match() -> None:
     raw = scenario([], guide_obj="2026")
-    assert _problems(raw) == ["guide.year: 2026 does not match the scenario year 2025 / 指南年度与情景年度不一致"]
+    assert _problems(raw) == [
+        "guide.year: 2026 does not match the scenario year 2025 / 指南年度与情景年度不一致"
+    ]
     raw = scenario([])
     raw["guide"]["measures"]["a3.benchmark"]["amount"] = "100001"
     (p,) = _problems(raw)
-    assert p.startswith("guide.measures.a3.benchmark.amount: 100001 exceeds the policy ceiling 100000")
+    assert p.startswith(
+        "guide.measures.a3.benchmark.amount: 100001 exceeds the policy ceiling 100000"
+    )
 
 
 def test_a_shipped_guide_can_be_named_by_year() -> None:

@@ -27,7 +27,7 @@ class EngineCommand(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            cli.run(self.engine_command, options, self.stdout)
+            cli.run(self.engine_command, options, self.stdout)  # type: ignore[arg-type]
         except cli.InputError as exc:
             raise CommandError(
                 f"输入无效 / invalid input:\n{exc}", returncode=cli.EXIT_INVALID

@@ -1,0 +1,91 @@
+"""The typed records of a scenario: beneficiaries, payments (history) and claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from .guide import Guide
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    type: str
+    level: str | None
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class Beneficiary:
+    id: str
+    kind: str
+    county: str
+    name: str
+    first_cbec_year: int | None
+    cbec_trade: dict[int, Decimal]
+    independent_site_export: dict[int, Decimal]
+    recognitions: tuple[Recognition, ...]
+    disqualified: bool
+
+
+class Payment(NamedTuple):
+    """Money already paid (history): counts for caps, one-offs and 就高不重复."""
+
+    beneficiary: str
+    measure: str
+    year: int
+    amount: Decimal
+    matter: str | None
+
+
+class Claim(NamedTuple):
+    """One claim. A tuple rather than a dataclass: tens of thousands are built per run."""
+
+    id: str
+    beneficiary: str
+    measure: str
+    matter: str | None
+    cost: Decimal | None
+    date: dt.date
+    submitted_at: dt.datetime  # in UTC: one tzinfo for all, so comparisons are fast
+    in_plan: bool
+    amount: Decimal | None  # attributes.amount: a reviewer-set amount (discretionary measures)
+
+
+def make_claim(
+    id: str,
+    beneficiary: str,
+    measure: str,
+    date: dt.date,
+    submitted_at: dt.datetime,
+    *,
+    matter: str | None = None,
+    cost: Decimal | None = None,
+    in_plan: bool = False,
+    amount: Decimal | None = None,
+) -> Claim:
+    """A ``Claim`` built in code (the workflow, tests); ``submitted_at`` must be aware."""
+    if submitted_at.tzinfo is None:
+        raise ValueError("submitted_at must be timezone-aware")
+    return Claim(
+        id,
+        beneficiary,
+        measure,
+        matter,
+        cost,
+        date,
+        submitted_at.astimezone(dt.UTC),
+        in_plan,
+        amount,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    year: int
+    guide: Guide
+    beneficiaries: dict[str, Beneficiary]
+    history: tuple[Payment, ...]
+    claims: tuple[Claim, ...]
