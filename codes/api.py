@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from codes import selectors, workdays
 
@@ -64,12 +64,12 @@ class HolidayOut(Schema):
 
 
 class HolidayQuery(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
 
 
 class AddWorkingDaysQuery(Schema):
     date: dt.date
-    n: int
+    n: int = Field(..., ge=-3650, le=3650)
 
 
 class AddWorkingDaysOut(Schema):

@@ -20,7 +20,48 @@ from accounts.auth import api_auth
 from codes.api import router as codes_router
 from enterprises.api import router as enterprises_router
 
-api = NinjaAPI(
+ERROR_STATUSES = {
+    "400": "输入无效 / Invalid input",
+    "401": "未认证 / Authentication required",
+    "403": "无权操作 / Permission denied",
+    "404": "不存在或无权查看 / Not found",
+    "422": "请求格式错误 / Malformed request",
+}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Error",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "fields": {"type": "object"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+class DiandiantongAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists the JSON error responses every operation can give."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"$ref": "#/components/schemas/Error"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": ref}},
+                        },
+                    )
+        return schema
+
+
+api = DiandiantongAPI(
     title="点点通 API / Diandiantong API",
     version="1",
     description="Lianyungang CBEC public service platform — 连云港跨境电商公共服务平台",
