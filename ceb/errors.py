@@ -9,6 +9,26 @@ is not a known CEB message.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+# A field path is "" (the root), a str, or a lazily formatted (parent, name, index) tuple:
+# formatting a string for every line read would cost more than converting the line.
+PathT = str | tuple[Any, str, int | None]
+
+
+def path_str(path: PathT) -> str:
+    """``(("", "Inventory", 0), "InventoryList", 2)`` → ``Inventory[0].InventoryList[2]``."""
+    if isinstance(path, str):
+        return path
+    parent, name, index = path
+    head = path_str(parent)
+    item = name if index is None else f"{name}[{index}]"
+    return f"{head}.{item}" if head else item
+
+
+def join_path(path: PathT, name: str) -> str:
+    head = path_str(path)
+    return f"{head}.{name}" if head else name
 
 
 @dataclass(frozen=True, slots=True)

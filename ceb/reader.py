@@ -14,17 +14,15 @@ from typing import Any
 
 from lxml import etree
 
-from ceb.errors import FieldError
+from ceb.errors import FieldError, PathT, join_path
 from ceb.registry import Plan, plan_for
 from ceb.safety import raise_too_deep
-from ceb.schema import Kind, Node
+from ceb.schema import Node
 
-_DECIMAL = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
 _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
+_join = join_path
 
 
 def subtree_depth(el: etree._Element) -> int:
@@ -39,12 +37,16 @@ def subtree_depth(el: etree._Element) -> int:
 
 
 def to_decimal(text: str | None) -> Decimal | None:
-    if text is None or not _DECIMAL.fullmatch(text):
+    """XSD decimal lexical form → Decimal (no exponent, NaN, infinity or underscores)."""
+    if not text:
         return None
     try:
-        return Decimal(text.strip())
-    except InvalidOperation:  # pragma: no cover - regex already checked
+        value = Decimal(text)
+    except InvalidOperation:
         return None
+    if not value.is_finite() or "e" in text or "E" in text or "_" in text:
+        return None
+    return value
 
 
 def to_int(text: str | None) -> int | None:
@@ -60,72 +62,63 @@ def raw_xml(el: etree._Element) -> str:
 def convert(
     el: etree._Element,
     plan: Plan,
-    path: str,
+    path: PathT,
     errors: list[FieldError],
     depth: int,
     max_depth: int,
 ) -> Any:
     """Convert ``el`` (whose definition is ``plan.node``) into its dataclass."""
     values: dict[str, Any] = {}
-    by_tag = plan.by_tag
+    fast = plan.fast
     last = -1
     for ch in el:
-        tag = ch.tag
-        slot = by_tag.get(tag)  # type: ignore[arg-type]
+        slot = fast.get(ch.tag)  # type: ignore[arg-type]
         if slot is None:
-            if not isinstance(tag, str):
-                continue  # entity reference or similar left unexpanded
-            if depth + subtree_depth(ch) > max_depth:
-                raise_too_deep(max_depth)
-            name = etree.QName(ch).localname
-            errors.append(
-                FieldError(
-                    _join(path, name),
-                    "unexpected",
-                    f"未定义的元素 {{{etree.QName(ch).namespace}}}{name}",
-                    "unexpected element",
-                )
-            )
+            _unexpected(ch, path, errors, depth, max_depth)
             continue
-        f = slot.field
-        if slot.index < last:
-            errors.append(
-                FieldError(_join(path, f.xml), "order", "元素顺序错误", "element out of order")
-            )
-        last = slot.index
-        kind = f.kind
-        if kind is Kind.TEXT:
+        index, attr, kind, repeats, collapse, sub, f = slot
+        if index < last:
+            errors.append(FieldError(_join(path, f.xml), "order", "元素顺序错误", "element out of order"))
+        last = index
+        if kind == 0:
             value: Any = ch.text or ""
-            if f.collapse and value:
+            if collapse and value:
                 value = " ".join(value.split())
-        elif kind is Kind.DECIMAL:
-            value = to_decimal(ch.text)
+        elif kind == 1:
+            text = ch.text
+            value = to_decimal(text)
             if value is None:
-                errors.append(_type_error(path, f.xml, ch.text, "数值", "a decimal number"))
-        elif kind is Kind.INTEGER:
-            value = to_int(ch.text)
+                errors.append(_type_error(path, f.xml, text, "数值", "a decimal number"))
+        elif kind == 2:
+            text = ch.text
+            value = to_int(text)
             if value is None:
-                errors.append(_type_error(path, f.xml, ch.text, "整数", "an integer"))
-        elif kind is Kind.NODE:
-            assert slot.plan is not None
-            name = f"{f.xml}[{len(values.get(f.attr, ()))}]" if f.repeats else f.xml
-            sub = _join(path, name)
-            value = convert(ch, slot.plan, sub, errors, depth + 1, max_depth)
-        else:  # RAW
+                errors.append(_type_error(path, f.xml, text, "整数", "an integer"))
+        elif kind == 3:
+            assert sub is not None
+            if repeats:
+                got = values.get(attr)
+                sub_path: PathT = (path, f.xml, len(got) if got else 0)
+            else:
+                sub_path = (path, f.xml, None)
+            value = convert(ch, sub, sub_path, errors, depth + 1, max_depth)
+        else:  # raw XML
             if depth + subtree_depth(ch) > max_depth:
                 raise_too_deep(max_depth)
             value = raw_xml(ch)
-        if kind is not Kind.NODE and kind is not Kind.RAW and len(ch):
+        if kind < 3 and len(ch):
             if depth + subtree_depth(ch) > max_depth:
                 raise_too_deep(max_depth)
             errors.append(
-                FieldError(
-                    _join(path, f.xml), "type", "不应包含子元素", "must not contain elements"
-                )
+                FieldError(_join(path, f.xml), "type", "不应包含子元素", "must not contain elements")
             )
-        if f.repeats:
-            values.setdefault(f.attr, []).append(value)
-        elif f.attr in values:
+        if repeats:
+            got = values.get(attr)
+            if got is None:
+                values[attr] = [value]
+            else:
+                got.append(value)
+        elif attr in values:
             errors.append(
                 FieldError(
                     _join(path, f.xml),
@@ -135,27 +128,41 @@ def convert(
                 )
             )
         else:
-            values[f.attr] = value
-    return _finish(el, plan.node, values)
+            values[attr] = value
+    for attr in plan.repeated:
+        got = values.get(attr)
+        values[attr] = tuple(got) if got else ()
+    for attr in plan.required:
+        if attr not in values:
+            values[attr] = None  # reported by validation
+    for a in plan.attributes:
+        v = el.get(a.xml)
+        if v is not None or a.required:
+            values[a.attr] = v
+    return plan.node.cls(**values)
 
 
-def _type_error(path: str, xml: str, text: str | None, zh: str, en: str) -> FieldError:
+def _unexpected(
+    ch: etree._Element, path: PathT, errors: list[FieldError], depth: int, max_depth: int
+) -> None:
+    if not isinstance(ch.tag, str):
+        return  # entity reference or similar left unexpanded
+    if depth + subtree_depth(ch) > max_depth:
+        raise_too_deep(max_depth)
+    qn = etree.QName(ch)
+    errors.append(
+        FieldError(
+            _join(path, qn.localname),
+            "unexpected",
+            f"未定义的元素 {{{qn.namespace}}}{qn.localname}",
+            "unexpected element",
+        )
+    )
+
+
+def _type_error(path: PathT, xml: str, text: str | None, zh: str, en: str) -> FieldError:
     shown = (text or "")[:40]
     return FieldError(_join(path, xml), "type", f"应为{zh}: '{shown}'", f"must be {en}: '{shown}'")
-
-
-def _finish(el: etree._Element, node: Node, values: dict[str, Any]) -> Any:
-    for f in node.fields:
-        if f.attribute:
-            v = el.get(f.xml)
-            if v is not None or f.required:
-                values[f.attr] = v
-        elif f.repeats:
-            got = values.get(f.attr)
-            values[f.attr] = tuple(got) if got else ()
-        elif f.attr not in values and f.required and f.kind is not Kind.RAW:
-            values[f.attr] = None  # reported by validation
-    return node.cls(**values)
 
 
 def convert_root(el: etree._Element, node: Node, errors: list[FieldError], max_depth: int) -> Any:

@@ -46,6 +46,9 @@ def node_for(obj: Any) -> Node:
         raise TypeError(f"{type(obj).__name__} is not a CEB message dataclass") from None
 
 
+KIND_CODES = {Kind.TEXT: 0, Kind.DECIMAL: 1, Kind.INTEGER: 2, Kind.NODE: 3, Kind.RAW: 4}
+
+
 @dataclass(frozen=True, slots=True)
 class Slot:
     """How to read one child element: its position, field and (for nodes) sub-plan."""
@@ -54,13 +57,29 @@ class Slot:
     field: Field
     plan: Plan | None
 
+    @property
+    def fast(self) -> tuple[int, str, int, bool, bool, Plan | None, Field]:
+        return (
+            self.index,
+            self.field.attr,
+            KIND_CODES[self.field.kind],
+            self.field.repeats,
+            self.field.collapse,
+            self.plan,
+            self.field,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """A node compiled for fast parsing: tag → slot."""
+    """A node compiled for fast parsing: tag → slot (and a tuple form for the hot loop)."""
 
     node: Node
     by_tag: dict[str, Slot]
+    fast: dict[str, tuple[int, str, int, bool, bool, Plan | None, Field]]
+    repeated: tuple[str, ...]  # attrs to turn into tuples
+    required: tuple[str, ...]  # non-raw required attrs (None when missing)
+    attributes: tuple[Field, ...]
 
 
 _PLANS: dict[int, Plan] = {}
@@ -74,7 +93,18 @@ def plan_for(node: Node) -> Plan:
             if f.attribute:
                 continue
             by_tag[f.tag] = Slot(i, f, plan_for(f.node) if f.kind is Kind.NODE and f.node else None)
-        plan = Plan(node, by_tag)
+        plan = Plan(
+            node,
+            by_tag,
+            {tag: slot.fast for tag, slot in by_tag.items()},
+            tuple(f.attr for f in node.fields if f.repeats),
+            tuple(
+                f.attr
+                for f in node.fields
+                if f.required and not f.repeats and not f.attribute and f.kind is not Kind.RAW
+            ),
+            tuple(f for f in node.fields if f.attribute),
+        )
         _PLANS[id(node)] = plan
     return plan
 

@@ -55,14 +55,12 @@ class Field:
     node: Node | None = None
     namespace: str = CEB_NS
     attribute: bool = False  # an XML attribute of the node (root guid / version)
+    attr: str = ""  # dataclass attribute; derived from ``xml`` (snake_case)
+    repeats: bool = False  # derived: max_occurs > 1
 
-    @property
-    def attr(self) -> str:
-        return snake(self.xml)
-
-    @property
-    def repeats(self) -> bool:
-        return self.max_occurs is None or self.max_occurs > 1
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attr", snake(self.xml))
+        object.__setattr__(self, "repeats", self.max_occurs is None or self.max_occurs > 1)
 
     @property
     def required(self) -> bool:

@@ -1,4 +1,8 @@
-"""Validate message dataclasses against their definitions; errors in Chinese and English."""
+"""Validate message dataclasses against their definitions; errors in Chinese and English.
+
+:func:`validate` runs the compiled checker of :mod:`ceb.fastcheck`; the functions here produce
+the detailed, bilingual :class:`FieldError` entries when a cheap check fails.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,13 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ceb.errors import FieldError
+from ceb.errors import FieldError, PathT, join_path, path_str
 from ceb.registry import node_for
-from ceb.schema import Field, Kind, Node
+from ceb.schema import Field, Kind
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 # Characters XML 1.0 cannot carry.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def validate(
@@ -24,36 +28,31 @@ def validate(
     ``path`` to prefix them when validating a record on its own. The signature that the import
     XSD makes mandatory (CEB621/623/625/711) is checked unless ``require_signature=False``.
     """
+    from ceb.fastcheck import checker_for
+
     node = node_for(obj)
     errors: list[FieldError] = []
-    _node(obj, node, path or "", errors, require_signature)
+    checker_for(node)(obj, path or "", errors, require_signature)
     return errors
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
+def _where(path: PathT) -> str:
+    return path_str(path)
 
 
-def _node(obj: Any, node: Node, path: str, errors: list[FieldError], req_sig: bool) -> None:
-    for f in node.fields:
-        value = getattr(obj, f.attr, None)
-        where = _join(path, f"@{f.xml}" if f.attribute else f.xml)
-        if f.repeats:
-            items = tuple(value) if isinstance(value, (tuple, list)) else ()
-            if value is not None and not isinstance(value, (tuple, list)):
-                errors.append(FieldError(where, "type", "应为元组", "must be a tuple"))
-            _occurs(f, len(items), where, errors)
-            for i, item in enumerate(items):
-                _value(item, f, f"{where}[{i}]", errors, req_sig)
-            continue
-        if value is None:
-            if f.required and (f.kind is not Kind.RAW or req_sig):
-                errors.append(FieldError(where, "required", "必填", "required"))
-            continue
-        _value(value, f, where, errors, req_sig)
+def check_missing(f: Field, path: PathT, errors: list[FieldError], req_sig: bool) -> None:
+    if f.required and (f.kind is not Kind.RAW or req_sig):
+        name = f"@{f.xml}" if f.attribute else f.xml
+        errors.append(FieldError(join_path(path, name), "required", "必填", "required"))
 
 
-def _occurs(f: Field, n: int, where: str, errors: list[FieldError]) -> None:
+def check_occurs(value: Any, f: Field, path: PathT, errors: list[FieldError]) -> None:
+    where = join_path(path, f.xml)
+    if not isinstance(value, (tuple, list)):
+        errors.append(FieldError(where, "type", "应为元组", "must be a tuple"))
+        n = 0
+    else:
+        n = len(value)
     if n < f.min_occurs:
         if f.min_occurs == 1:
             errors.append(FieldError(where, "required", "必填", "required"))
@@ -77,35 +76,32 @@ def _occurs(f: Field, n: int, where: str, errors: list[FieldError]) -> None:
         )
 
 
-def _value(value: Any, f: Field, where: str, errors: list[FieldError], req_sig: bool) -> None:
+def check_value(value: Any, f: Field, path: PathT, errors: list[FieldError], req_sig: bool) -> None:
+    """Detailed check of one value; ``path`` already names the field (and index)."""
+    where = _where(path)
     kind = f.kind
     if kind is Kind.NODE:
         assert f.node is not None
+        name = f.node.cls.__name__
         if not isinstance(value, f.node.cls):
-            errors.append(
-                FieldError(
-                    where, "type", f"应为 {f.node.cls.__name__}", f"must be {f.node.cls.__name__}"
-                )
-            )
+            errors.append(FieldError(where, "type", f"应为 {name}", f"must be {name}"))
             return
-        _node(value, f.node, where, errors, req_sig)
+        from ceb.fastcheck import checker_for
+
+        checker_for(f.node)(value, where, errors, req_sig)
     elif kind is Kind.TEXT or kind is Kind.RAW:
         if not isinstance(value, str):
             errors.append(FieldError(where, "type", "应为字符串", "must be a string"))
             return
-        if _ILLEGAL.search(value):
+        if ILLEGAL.search(value):
             errors.append(
-                FieldError(
-                    where, "type", "含有XML不允许的字符", "contains characters XML cannot carry"
-                )
+                FieldError(where, "type", "含有XML不允许的字符", "contains characters XML cannot carry")
             )
         if kind is Kind.TEXT:
             _text(value, f, where, errors)
     elif kind is Kind.DECIMAL:
         if not isinstance(value, Decimal) or not value.is_finite():
-            errors.append(
-                FieldError(where, "type", "应为有限的 Decimal", "must be a finite Decimal")
-            )
+            errors.append(FieldError(where, "type", "应为有限的 Decimal", "must be a finite Decimal"))
             return
         _decimal(value, f, where, errors)
     elif kind is Kind.INTEGER:
@@ -132,14 +128,10 @@ def _text(value: str, f: Field, where: str, errors: list[FieldError]) -> None:
     lo, hi = f.min_length, f.max_length
     if lo is not None and lo == hi and n != lo:
         if n == 0:
-            errors.append(
-                FieldError(where, "required", f"必填(长度 {lo})", f"required (length {lo})")
-            )
+            errors.append(FieldError(where, "required", f"必填(长度 {lo})", f"required (length {lo})"))
         else:
             errors.append(
-                FieldError(
-                    where, "length", f"长度应为 {lo}(实际 {n})", f"length must be {lo} (got {n})"
-                )
+                FieldError(where, "length", f"长度应为 {lo}(实际 {n})", f"length must be {lo} (got {n})")
             )
     else:
         if lo is not None and n < lo:
@@ -149,34 +141,29 @@ def _text(value: str, f: Field, where: str, errors: list[FieldError]) -> None:
         if hi is not None and n > hi:
             errors.append(
                 FieldError(
-                    where,
-                    "length",
-                    f"长度最多 {hi}(实际 {n})",
-                    f"length must be at most {hi} (got {n})",
+                    where, "length", f"长度最多 {hi}(实际 {n})", f"length must be at most {hi} (got {n})"
                 )
             )
     if f.fixed is not None and value != f.fixed:
         errors.append(
-            FieldError(
-                where, "fixed", f"固定值应为 {f.fixed}", f"must have the fixed value {f.fixed}"
-            )
+            FieldError(where, "fixed", f"固定值应为 {f.fixed}", f"must have the fixed value {f.fixed}")
         )
 
 
-def _decimal(value: Decimal, f: Field, where: str, errors: list[FieldError]) -> None:
-    sign, digits, exponent = value.as_tuple()
+def decimal_digits(value: Decimal) -> tuple[int, int]:
+    """(total digits, fraction digits) of a finite Decimal's value (trailing zeros ignored)."""
+    _sign, digits, exponent = value.normalize().as_tuple()
     assert isinstance(exponent, int)
-    # count significant digits of the value (trailing fraction zeros do not count)
-    ds = list(digits)
-    exp = exponent
-    while exp < 0 and len(ds) > 1 and ds[-1] == 0:
-        ds.pop()
-        exp += 1
-    fraction = max(0, -exp)
-    integer_digits = max(len(ds) + exp, 0) if exp < 0 else len(ds) + exp
-    if ds == [0]:
-        integer_digits, fraction = 1, 0
-    total = integer_digits + fraction if exp < 0 else integer_digits
+    if digits == (0,):
+        return 1, 0
+    if exponent >= 0:
+        return len(digits) + exponent, 0
+    fraction = -exponent
+    return max(len(digits), fraction), fraction
+
+
+def _decimal(value: Decimal, f: Field, where: str, errors: list[FieldError]) -> None:
+    total, fraction = decimal_digits(value)
     if f.fraction_digits is not None and fraction > f.fraction_digits:
         errors.append(
             FieldError(
@@ -194,7 +181,5 @@ def _decimal(value: Decimal, f: Field, where: str, errors: list[FieldError]) -> 
         )
     if f.fixed is not None and value != Decimal(f.fixed):
         errors.append(
-            FieldError(
-                where, "fixed", f"固定值应为 {f.fixed}", f"must have the fixed value {f.fixed}"
-            )
+            FieldError(where, "fixed", f"固定值应为 {f.fixed}", f"must have the fixed value {f.fixed}")
         )
