@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from accounts.api import router as accounts_router
 from accounts.auth import api_auth
@@ -38,6 +39,35 @@ ERROR_SCHEMA: dict[str, Any] = {
         "errors": {"type": "array", "items": {"type": "object"}},
     },
 }
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class EdgeParser(Parser):
+    """JSON bodies and query strings validated at the edge: no NUL characters (PostgreSQL text
+    cannot hold them, and no legitimate input contains them)."""
+
+    nul_message = "输入包含不允许的空字符（NUL）/ Input contains a NUL character"
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise ValidationError(self.nul_message)
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        result = super().parse_querydict(data, list_fields, request)
+        if _has_nul(result):
+            raise ValidationError(self.nul_message)
+        return result
 
 
 class DiandiantongAPI(NinjaAPI):
@@ -66,6 +96,7 @@ api = DiandiantongAPI(
     version="1",
     description="Lianyungang CBEC public service platform — 连云港跨境电商公共服务平台",
     auth=api_auth,
+    parser=EdgeParser(),
     urls_namespace="api",
 )
 

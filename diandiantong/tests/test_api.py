@@ -161,3 +161,17 @@ def test_docs_page_uses_only_local_assets(client: Client) -> None:
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static/ninja/swagger-ui.css").status_code == 200
+
+
+def test_nul_characters_are_refused_at_the_edge(client: Client, users: dict[str, Any]) -> None:
+    user = users["city_reviewer"]
+    _token, raw = api_token_create(actor=user, user=user, name="t")
+    auth = {"Authorization": f"Bearer {raw}"}
+    before = ApiToken.objects.count()
+    body = client.post(
+        "/api/v1/accounts/tokens", {"name": "a\x00b"}, content_type="application/json", headers=auth
+    )
+    _is_error(body, 400, "invalid")
+    assert ApiToken.objects.count() == before
+    query = client.get("/api/v1/enterprises", {"q": "x\x00"}, headers=auth)
+    _is_error(query, 400, "invalid")

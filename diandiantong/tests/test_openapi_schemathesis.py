@@ -11,14 +11,30 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from schemathesis.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
 @pytest.fixture
-def bearer(db: Any, counties: dict[str, Any], make_user: Any) -> dict[str, str]:
+def keep_test_connection() -> Any:
+    """Calling the raw WSGI app fires request_finished, which would close the test transaction's
+    connection (PostgreSQL); Django's own test client disconnects the same handler."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(
+    keep_test_connection: None, db: Any, counties: dict[str, Any], make_user: Any
+) -> dict[str, str]:
     from accounts.services import api_token_create
 
     reviewer = make_user("fuzz_reviewer", "city_reviewer")
