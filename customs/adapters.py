@@ -1,0 +1,649 @@
+"""The one place that touches the CEB message library (``ceb``): bytes ↔ domain records.
+
+Reading: ``read_message(bytes)`` parses one message file with ``ceb.parse`` (safe parser: no DTD,
+no entities, no network, size and depth limits; full field validation with paths) and turns it
+into plain records — ``InventoryRecord`` (CEB603 / CEB621 with lines), ``ReceiptRecord``
+(CEB604 / CEB622) and ``OtherRecord`` (any other message, kept once by its business key).
+Building: ``build_inventories`` / ``build_receipts`` make valid CEB603/621 and CEB604/622
+messages from ``InventorySpec`` / ``ReceiptSpec`` (demo data, tests, benchmark).
+
+Nothing else in the app imports ``ceb`` or sees its dataclasses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+import ceb
+from ceb.safety import check_prolog, safe_parser, translate_syntax_error
+from ceb.schema import Kind
+from lxml import etree
+from ceb.messages.common import BaseTransfer
+from ceb.messages.export_inventory import (
+    CEB603Message,
+    CEB604Message,
+    ExportInventory,
+    ExportInventoryHead,
+    ExportInventoryList,
+    ExportInventoryReturn,
+)
+from ceb.messages.import_inventory import (
+    CEB621Message,
+    CEB622Message,
+    ImportInventory,
+    ImportInventoryHead,
+    ImportInventoryList,
+    ImportInventoryReturn,
+)
+
+from customs import reference
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+_ENVELOPE_FIELDS = {"guid", "version", "base_transfer", "base_subscribe", "signature"}
+_ENVELOPE_FIELDS |= {"extend_message"}
+_KEY_FIELDS = ("cop_no", "order_no", "logistics_no", "invt_no", "pay_transaction_id", "pre_no")
+_SUMMARY_FIELDS = {
+    "cop_no",
+    "order_no",
+    "logistics_no",
+    "invt_no",
+    "pre_no",
+    "ebc_code",
+    "ebp_code",
+    "return_status",
+    "return_time",
+    "return_info",
+    "app_time",
+    "goods_value",
+    "currency",
+    "trade_mode",
+}
+
+
+class MessageError(Exception):
+    """A message file that cannot be ingested; ``str(exc)`` says why, with field paths."""
+
+
+@dataclass(slots=True)
+class LineRecord:
+    gnum: int
+    gcode: str
+    gname: str
+    unit: str
+    qty: Decimal
+    price: Decimal
+    total_price: Decimal
+    currency: str
+    country: str
+
+
+@dataclass(slots=True)
+class InventoryRecord:
+    """An export (CEB603) or import (CEB621) inventory: head fields and its lines."""
+
+    message_type: str
+    direction: str
+    cop_no: str
+    pre_no: str
+    invt_no: str
+    order_no: str
+    logistics_no: str
+    ebc_code: str
+    ebc_name: str
+    ebp_code: str
+    agent_code: str
+    trade_mode: str
+    customs_code: str
+    country: str
+    declared_on: dt.date
+    freight: Decimal
+    insured_fee: Decimal
+    buyer_id_type: str = ""
+    buyer_id_number: str = ""
+    lines: list[LineRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ReceiptRecord:
+    """A receipt (CEB604 / CEB622) for an inventory."""
+
+    message_type: str
+    declaration_type: str
+    cop_no: str
+    pre_no: str
+    invt_no: str
+    return_status: str
+    return_time: dt.datetime
+    return_time_raw: str
+    return_info: str
+
+    @property
+    def business_key(self) -> str:
+        return f"{self.cop_no}|{self.return_status}|{self.return_time_raw}"
+
+
+@dataclass(slots=True)
+class OtherRecord:
+    """Any other CEB business node, kept once by message type + business key."""
+
+    message_type: str
+    business_key: str
+    ebc_code: str
+    summary: dict[str, str]
+
+
+Record = InventoryRecord | ReceiptRecord | OtherRecord
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _date8(raw: str, path: str) -> dt.date:
+    try:
+        return dt.date(int(raw[0:4]), int(raw[4:6]), int(raw[6:8]))
+    except (ValueError, IndexError) as exc:
+        raise MessageError(f"{path}: 日期“{raw}”无效，应为 YYYYMMDD / bad date") from exc
+
+
+def _time17(raw: str, path: str) -> dt.datetime:
+    try:
+        base = dt.datetime.strptime(raw[:14], "%Y%m%d%H%M%S")
+        ms = int(raw[14:17] or 0)
+    except ValueError as exc:
+        raise MessageError(f"{path}: 时间“{raw}”无效 / bad time") from exc
+    return base.replace(microsecond=ms * 1000, tzinfo=SHANGHAI)
+
+
+def _leaves(obj: Any, out: dict[str, str]) -> None:
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            _leaves(value, out)
+        elif isinstance(value, tuple):
+            for item in value:
+                if dataclasses.is_dataclass(item):
+                    _leaves(item, out)
+        elif value is not None and f.name not in out:
+            out[f.name] = str(value)
+
+
+def _other(node: Any, message_type: str, index: int) -> OtherRecord:
+    values: dict[str, str] = {}
+    _leaves(node, values)
+    key = next((values[name] for name in _KEY_FIELDS if values.get(name)), "")
+    if not key:
+        raise MessageError(f"{message_type}[{index}]: 找不到业务编号 / no business key")
+    if "return_status" in values:
+        key = f"{key}|{values['return_status']}|{values.get('return_time', '')}"
+    return OtherRecord(
+        message_type=message_type,
+        business_key=key[:120],
+        ebc_code=values.get("ebc_code", "")[:18],
+        summary={k: v[:200] for k, v in values.items() if k in _SUMMARY_FIELDS},
+    )
+
+
+def read_message(data: bytes) -> list[Record]:
+    """All business records of one CEB message file. Raises ``MessageError``.
+
+    Inventories and their receipts (the ledger's volume) take the fast path; any other message
+    type is parsed and validated by ``ceb.parse``.
+    """
+    if len(data) > ceb.DEFAULT_LIMITS.max_bytes:
+        raise MessageError(f"报文超过 {ceb.DEFAULT_LIMITS.max_bytes} 字节 / message too large")
+    try:
+        check_prolog(data[:65536])
+        root = etree.fromstring(data, safe_parser())
+    except ceb.CebError as exc:
+        raise MessageError(str(exc)) from exc
+    except etree.XMLSyntaxError as exc:
+        raise MessageError(str(translate_syntax_error(exc))) from exc
+    if root is None or root.getroottree().docinfo.doctype:
+        raise MessageError("文档类型声明(DOCTYPE)不被接受 / DOCTYPE declarations are refused")
+    tag = root.tag if isinstance(root.tag, str) else ""
+    message_type = tag[len(_NS) : -len("Message")] if tag.startswith(_NS) else ""
+    if message_type in reference.INVENTORY_TYPES or message_type in reference.RECEIPT_FOR:
+        return _fast_records(root, message_type)
+    try:
+        message = ceb.parse(data)
+    except ceb.CebError as exc:
+        raise MessageError(str(exc)) from exc
+    message_type = message.message_type
+    records: list[Record] = []
+    for f in dataclasses.fields(message):
+        if f.name in _ENVELOPE_FIELDS:
+            continue
+        value = getattr(message, f.name)
+        nodes = value if isinstance(value, tuple) else (value,)
+        for index, node in enumerate(nodes):
+            if dataclasses.is_dataclass(node):
+                records.append(_other(node, message_type, index))
+    if not records:
+        raise MessageError(f"{message_type}: 报文没有业务数据 / no business data")
+    return records
+
+
+# -- fast path: one tree walk, checked against the ceb field definitions ----------------------
+
+_NS = "{" + ceb.CEB_NS + "}"
+
+
+@lru_cache(maxsize=None)
+def _plan(message_type: str) -> tuple[Any, dict[str, Any]]:
+    """(record field, {node xml name: node}) of a message definition."""
+    mdef = ceb.message_def(message_type)
+    record = next(f for f in mdef.node.fields if f.node is not None and f.repeats)
+    nodes: dict[str, Any] = {}
+
+    def walk(node: Any) -> None:
+        nodes[node.xml] = node
+        for f in node.fields:
+            if f.node is not None:
+                walk(f.node)
+
+    walk(record.node)
+    return record, nodes
+
+
+def _values(element: Any, node: Any, path: str) -> dict[str, str]:
+    """Leaf texts of ``element`` checked against ``node``'s fields (presence, length, number)."""
+    values: dict[str, str] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and len(child) == 0:
+            text = child.text
+            values[tag[tag.rfind("}") + 1 :]] = text.strip() if text else ""
+    for f in node.fields:
+        if f.node is not None or f.attribute:
+            continue
+        value = values.get(f.xml)
+        if value is None or value == "":
+            if f.min_occurs > 0:
+                raise MessageError(f"{path}.{f.xml}: 必填 / required")
+            continue
+        if f.kind == Kind.TEXT:
+            if f.max_length is not None and len(value) > f.max_length:
+                raise MessageError(
+                    f"{path}.{f.xml}: 长度最多 {f.max_length}(实际 {len(value)}) / "
+                    f"length must be at most {f.max_length} (got {len(value)})"
+                )
+        elif f.kind == Kind.DECIMAL:
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                number = Decimal("NaN")
+            if not number.is_finite():
+                raise MessageError(f"{path}.{f.xml}: “{value}”不是数字 / not a number")
+        elif f.kind == Kind.INTEGER and not value.lstrip("-").isdigit():
+            raise MessageError(f"{path}.{f.xml}: “{value}”不是整数 / not an integer")
+    return values
+
+
+def _fast_records(root: Any, message_type: str) -> list[Record]:
+    record_field, nodes = _plan(message_type)
+    records: list[Record] = []
+    index = 0
+    for element in root:
+        tag = element.tag
+        if not isinstance(tag, str) or tag[tag.rfind("}") + 1 :] != record_field.xml:
+            continue
+        path = f"{record_field.xml}[{index}]"
+        if message_type in reference.RECEIPT_FOR:
+            values = _values(element, nodes[record_field.xml], path)
+            records.append(_receipt_values(values, message_type, path))
+        else:
+            records.append(_inventory_values(element, nodes, message_type, path))
+        index += 1
+    if not records:
+        raise MessageError(f"{message_type}: 报文没有业务数据 / no business data")
+    return records
+
+
+def _inventory_values(element: Any, nodes: dict[str, Any], message_type: str, path: str) -> InventoryRecord:
+    head: dict[str, str] | None = None
+    line_elements = []
+    for child in element:
+        tag = child.tag
+        name = tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
+        if name == "InventoryHead":
+            head = _values(child, nodes["InventoryHead"], f"{path}.InventoryHead")
+        elif name == "InventoryList":
+            line_elements.append(child)
+    if head is None:
+        raise MessageError(f"{path}.InventoryHead: 必填 / required")
+    if not line_elements:
+        raise MessageError(f"{path}.InventoryList: 必填 / required")
+    hpath = f"{path}.InventoryHead"
+    direction = reference.INVENTORY_TYPES[message_type]
+    if direction == "export":
+        declared_on = _date8(head["ieDate"], f"{hpath}.ieDate")
+    else:
+        declared_on = _date8(head.get("ieDate") or head["declTime"], f"{hpath}.declTime")
+    cop_no = head.get("copNo", "")
+    if not cop_no:
+        raise MessageError(f"{hpath}.copNo: 必填 / required (企业内部编号用于匹配回执)")
+    record = InventoryRecord(
+        message_type=message_type,
+        direction=direction,
+        cop_no=cop_no,
+        pre_no=head.get("preNo", ""),
+        invt_no=head.get("invtNo", ""),
+        order_no=head.get("orderNo", ""),
+        logistics_no=head.get("logisticsNo", ""),
+        ebc_code=head["ebcCode"],
+        ebc_name=head.get("ebcName", ""),
+        ebp_code=head.get("ebpCode", ""),
+        agent_code=head.get("agentCode", ""),
+        trade_mode=head["tradeMode"],
+        customs_code=head.get("customsCode", ""),
+        country=head.get("country", ""),
+        declared_on=declared_on,
+        freight=Decimal(head.get("freight") or 0),
+        insured_fee=Decimal(head.get("insuredFee") or 0),
+        buyer_id_type=head.get("buyerIdType", ""),
+        buyer_id_number=head.get("buyerIdNumber", ""),
+    )
+    head_currency = head.get("currency", "")
+    list_node = nodes["InventoryList"]
+    seen: set[int] = set()
+    for number, line_element in enumerate(line_elements):
+        lpath = f"{path}.InventoryList[{number}]"
+        values = _values(line_element, list_node, lpath)
+        gnum = int(values["gnum"])
+        if gnum in seen:
+            raise MessageError(f"{lpath}.gnum: 序号 {gnum} 重复 / duplicate")
+        seen.add(gnum)
+        record.lines.append(
+            LineRecord(
+                gnum=gnum,
+                gcode=values["gcode"],
+                gname=values["gname"],
+                unit=values["unit"],
+                qty=Decimal(values["qty"]),
+                price=Decimal(values["price"]),
+                total_price=Decimal(values["totalPrice"]),
+                currency=values.get("currency") or head_currency,
+                country=values.get("country") or record.country,
+            )
+        )
+    return record
+
+
+def _receipt_values(values: dict[str, str], message_type: str, path: str) -> ReceiptRecord:
+    raw = values["returnTime"]
+    return ReceiptRecord(
+        message_type=message_type,
+        declaration_type=reference.RECEIPT_FOR[message_type],
+        cop_no=values["copNo"],
+        pre_no=values.get("preNo", ""),
+        invt_no=values.get("invtNo", ""),
+        return_status=values["returnStatus"],
+        return_time=_time17(raw, f"{path}.returnTime"),
+        return_time_raw=raw,
+        return_info=values.get("returnInfo", ""),
+    )
+
+
+def iter_inventory_lines(records: list[Record]) -> Iterator[tuple[InventoryRecord, LineRecord]]:
+    for record in records:
+        if isinstance(record, InventoryRecord):
+            for line in record.lines:
+                yield record, line
+
+
+# -- building (demo data, tests, benchmark) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    gcode: str
+    gname: str
+    unit: str
+    qty: Decimal
+    price: Decimal
+    currency: str = "502"
+    country: str = "502"
+    total_price: Decimal | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return self.total_price if self.total_price is not None else self.qty * self.price
+
+
+@dataclass(frozen=True)
+class InventorySpec:
+    cop_no: str
+    ebc_code: str
+    ebc_name: str
+    trade_mode: str
+    declared_on: dt.date
+    lines: Sequence[LineSpec]
+    country: str = "502"
+    order_no: str = ""
+    logistics_no: str = ""
+    invt_no: str = ""
+    freight: Decimal = Decimal(0)
+    insured_fee: Decimal = Decimal(0)
+    buyer_id_number: str = ""
+    buyer_name: str = "张三"
+    customs_code: str = "2305"
+
+
+@dataclass(frozen=True)
+class ReceiptSpec:
+    cop_no: str
+    return_status: str
+    return_time: dt.datetime
+    invt_no: str = ""
+    pre_no: str = ""
+    ebc_code: str = "3207960001"
+    return_info: str = ""
+
+
+def _guid() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def _transfer(code: str = "3207960001") -> BaseTransfer:
+    return BaseTransfer(
+        cop_code=code, cop_name="连云港点点通报文传输", dxp_mode="DXP", dxp_id="DXPENT0000000001"
+    )
+
+
+def _export_inventory(spec: InventorySpec) -> ExportInventory:
+    gross = sum((line.qty for line in spec.lines), Decimal(0))
+    head = ExportInventoryHead(
+        guid=_guid(),
+        app_type="1",
+        app_time=spec.declared_on.strftime("%Y%m%d") + "090000",
+        app_status="2",
+        customs_code=spec.customs_code,
+        ebp_code=spec.ebc_code,
+        ebp_name="独立站",
+        order_no=spec.order_no or f"O{spec.cop_no}",
+        logistics_code="3207980001",
+        logistics_name="连云港跨境物流有限公司",
+        logistics_no=spec.logistics_no or f"L{spec.cop_no}"[:32],
+        cop_no=spec.cop_no,
+        invt_no=spec.invt_no or None,
+        ie_flag="E",
+        port_code=spec.customs_code,
+        ie_date=spec.declared_on.strftime("%Y%m%d"),
+        statistics_flag="A",
+        agent_code=spec.ebc_code,
+        agent_name=spec.ebc_name,
+        ebc_code=spec.ebc_code,
+        ebc_name=spec.ebc_name,
+        owner_code=spec.ebc_code,
+        owner_name=spec.ebc_name,
+        trade_mode=spec.trade_mode,
+        traf_mode="2",
+        country=spec.country,
+        pod=spec.country,
+        freight=spec.freight,
+        f_currency="142",
+        f_flag="3",
+        insured_fee=spec.insured_fee,
+        i_currency="142",
+        i_flag="3",
+        wrap_type="2",
+        pack_no=1,
+        gross_weight=gross,
+        net_weight=gross,
+    )
+    lines = tuple(
+        ExportInventoryList(
+            gnum=n,
+            item_no=f"SKU{n:04d}",
+            gcode=line.gcode,
+            gname=line.gname,
+            gmodel=line.gname,
+            bar_code="无",
+            country=line.country,
+            currency=line.currency,
+            qty=line.qty,
+            qty1=line.qty,
+            unit=line.unit,
+            unit1=line.unit,
+            price=line.price,
+            total_price=line.total,
+        )
+        for n, line in enumerate(spec.lines, start=1)
+    )
+    return ExportInventory(inventory_head=head, inventory_list=lines)
+
+
+def _import_inventory(spec: InventorySpec) -> ImportInventory:
+    gross = sum((line.qty for line in spec.lines), Decimal(0))
+    head = ImportInventoryHead(
+        guid=_guid(),
+        app_type="1",
+        app_time=spec.declared_on.strftime("%Y%m%d") + "100000",
+        app_status="2",
+        order_no=spec.order_no or f"O{spec.cop_no}",
+        ebp_code=spec.ebc_code,
+        ebp_name="跨境进口平台",
+        ebc_code=spec.ebc_code,
+        ebc_name=spec.ebc_name,
+        logistics_no=spec.logistics_no or f"L{spec.cop_no}",
+        logistics_code="3207980001",
+        logistics_name="连云港跨境物流有限公司",
+        cop_no=spec.cop_no,
+        assure_code=spec.ebc_code,
+        invt_no=spec.invt_no or None,
+        ie_flag="I",
+        decl_time=spec.declared_on.strftime("%Y%m%d"),
+        customs_code=spec.customs_code,
+        port_code=spec.customs_code,
+        buyer_id_type="1",
+        buyer_id_number=spec.buyer_id_number or "320700199001010000",
+        buyer_name=spec.buyer_name,
+        buyer_telephone="13800000000",
+        consignee_address="江苏省连云港市海州区",
+        agent_code=spec.ebc_code,
+        agent_name=spec.ebc_name,
+        trade_mode=spec.trade_mode,
+        traf_mode="2",
+        country=spec.country,
+        freight=spec.freight,
+        insured_fee=spec.insured_fee,
+        currency="142",
+        pack_no=1,
+        gross_weight=gross,
+        net_weight=gross,
+    )
+    lines = tuple(
+        ImportInventoryList(
+            gnum=n,
+            gcode=line.gcode,
+            gname=line.gname,
+            gmodel=line.gname,
+            country=line.country,
+            currency=line.currency,
+            qty=line.qty,
+            unit=line.unit,
+            qty1=line.qty,
+            unit1=line.unit,
+            price=line.price,
+            total_price=line.total,
+        )
+        for n, line in enumerate(spec.lines, start=1)
+    )
+    return ImportInventory(inventory_head=head, inventory_list=lines)
+
+
+def build_inventories(direction: str, specs: Sequence[InventorySpec]) -> bytes:
+    """One CEB603 (export) or CEB621 (import) message with up to 100 inventories."""
+    if direction == "export":
+        return ceb.build(
+            CEB603Message(
+                guid=_guid(),
+                inventory=tuple(_export_inventory(s) for s in specs),
+                base_transfer=_transfer(),
+            )
+        )
+    return ceb.build(
+        CEB621Message(
+            guid=_guid(),
+            inventory=tuple(_import_inventory(s) for s in specs),
+            base_transfer=_transfer(),
+        )
+    )
+
+
+def _time_text(value: dt.datetime) -> str:
+    local = value.astimezone(SHANGHAI)
+    return local.strftime("%Y%m%d%H%M%S") + f"{local.microsecond // 1000:03d}"
+
+
+def build_receipts(direction: str, specs: Sequence[ReceiptSpec]) -> bytes:
+    """One CEB604 (export) or CEB622 (import) receipt message."""
+    if direction == "export":
+        return ceb.build(
+            CEB604Message(
+                guid=_guid(),
+                inventory_return=tuple(
+                    ExportInventoryReturn(
+                        guid=_guid(),
+                        agent_code=s.ebc_code,
+                        cop_no=s.cop_no,
+                        pre_no=s.pre_no or f"B{s.return_time:%Y%m%d}{zlib.crc32(s.cop_no.encode()) % 10**9:09d}",
+                        invt_no=s.invt_no or f"2305{s.return_time:%Y}E{zlib.crc32(s.cop_no.encode()) % 10**9:09d}",
+                        ebc_code=s.ebc_code,
+                        ebp_code=s.ebc_code,
+                        order_no=f"O{s.cop_no}",
+                        statistics_flag="A",
+                        return_status=s.return_status,
+                        return_time=_time_text(s.return_time),
+                        return_info=s.return_info or reference.status_label(s.return_status),
+                    )
+                    for s in specs
+                ),
+            )
+        )
+    return ceb.build(
+        CEB622Message(
+            guid=_guid(),
+            inventory_return=tuple(
+                ImportInventoryReturn(
+                    guid=_guid(),
+                    ebc_code=s.ebc_code,
+                    cop_no=s.cop_no,
+                    pre_no=s.pre_no or f"B{s.return_time:%Y%m%d}{zlib.crc32(s.cop_no.encode()) % 10**9:09d}",
+                    invt_no=s.invt_no or None,
+                    return_status=s.return_status,
+                    return_time=_time_text(s.return_time),
+                    return_info=s.return_info or reference.status_label(s.return_status),
+                )
+                for s in specs
+            ),
+        )
+    )

@@ -1,0 +1,173 @@
+"""Customs API (/api/v1/customs): uploads, run status, declarations, statistics.
+
+Same permissions as the pages: handlers parse, call a selector or a service, return a schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from customs import selectors, services
+from customs.models import Declaration, IngestRun, RunSource
+from customs.stats import customs_stats
+
+router = Router(tags=["customs"])
+
+
+class RunOut(Schema):
+    id: int
+    status: str
+    source: str
+    files_total: int
+    files_done: int
+    files_rejected: int
+    messages: int
+    new: int
+    duplicates: int
+    rejected: int
+    lines: int
+    receipts_matched: int
+    released: int
+    retail_breaches: int
+    percent: int
+    errors: list[dict[str, Any]]
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class DeclarationOut(Schema):
+    id: int
+    message_type: str
+    direction: str
+    cop_no: str
+    invt_no: str
+    order_no: str
+    logistics_no: str
+    ebc_code: str
+    enterprise_uscc: str | None
+    trade_mode: str
+    declared_on: dt.date
+    total_cny: str
+    status: str
+    status_label: str
+    released: bool
+
+    @staticmethod
+    def resolve_enterprise_uscc(obj: Declaration) -> str | None:
+        return obj.enterprise.uscc if obj.enterprise else None
+
+    @staticmethod
+    def resolve_total_cny(obj: Declaration) -> str:
+        return f"{obj.total_cny:.2f}"
+
+
+class HistoryOut(Schema):
+    status: str
+    label: str
+    at: dt.datetime
+    info: str
+
+
+class LineOut(Schema):
+    line_no: int
+    hs_code: str
+    goods_name: str
+    unit: str
+    quantity: str
+    unit_price: str
+    currency: str
+    amount: str
+    amount_cny: str
+    country: str
+    released: bool
+
+
+class DeclarationDetailOut(DeclarationOut):
+    history: list[HistoryOut]
+    lines: list[LineOut]
+
+
+class DeclarationPage(Schema):
+    count: int
+    items: list[DeclarationOut]
+
+
+class DeclarationQuery(Schema):
+    q: str = Field("", description="清单/订单/运单编号 / inventory, order or waybill number")
+    direction: str = Field("", description="export | import")
+    mode: str = Field("", description="9610 | 9710 | 9810 | 1210")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+@router.post("/uploads", response={202: RunOut}, summary="上传报文 / upload message files")
+def upload(request: HttpRequest, files: list[UploadedFile] = File(...)) -> tuple[int, IngestRun]:
+    run = services.ingest_upload(actor=request.auth, files=files, source=RunSource.API)  # type: ignore[attr-defined]
+    run.refresh_from_db()
+    return 202, run
+
+
+@router.get("/runs", response=list[RunOut], summary="导入批次 / ingest runs")
+def runs(request: HttpRequest, limit: int = 50) -> Any:
+    if not selectors.can_view_customs(request.auth):  # type: ignore[attr-defined]
+        raise PermissionDenied("无权查看海关数据 / Permission denied")
+    return selectors.run_list_for(user=request.auth)[: min(max(limit, 1), 200)]  # type: ignore[attr-defined]
+
+
+@router.get("/runs/{run_id}", response=RunOut, summary="批次状态 / run status")
+def run_status(request: HttpRequest, run_id: int) -> IngestRun:
+    return selectors.run_get_for(user=request.auth, pk=run_id)  # type: ignore[attr-defined]
+
+
+@router.get("/declarations", response=DeclarationPage, summary="清单 / declarations")
+def declarations(request: HttpRequest, query: Query[DeclarationQuery]) -> dict[str, Any]:
+    if not selectors.can_view_customs(request.auth):  # type: ignore[attr-defined]
+        raise PermissionDenied("无权查看海关数据 / Permission denied")
+    qs = selectors.declaration_list_for(
+        user=request.auth,  # type: ignore[attr-defined]
+        q=query.q,
+        direction=query.direction,
+        mode=query.mode,
+    )
+    return {"count": qs.count(), "items": list(qs[query.offset : query.offset + query.limit])}
+
+
+@router.get("/declarations/{declaration_id}", response=DeclarationDetailOut)
+def declaration(request: HttpRequest, declaration_id: int) -> dict[str, Any]:
+    obj = selectors.declaration_get_for(user=request.auth, pk=declaration_id)  # type: ignore[attr-defined]
+    data = DeclarationOut.from_orm(obj).dict()
+    data["history"] = [{**h, "info": h["info"] or ""} for h in selectors.status_history(obj)]
+    data["lines"] = [
+        {
+            "line_no": line.line_no,
+            "hs_code": line.hs_code,
+            "goods_name": line.goods_name,
+            "unit": line.unit,
+            "quantity": str(line.quantity),
+            "unit_price": str(line.unit_price),
+            "currency": line.currency,
+            "amount": str(line.amount),
+            "amount_cny": f"{line.amount_cny:.2f}",
+            "country": line.country,
+            "released": line.released,
+        }
+        for line in obj.ledger_lines.all()
+    ]
+    return data
+
+
+@router.get("/stats", summary="进出口统计 / trade statistics (released lines, CNY)")
+def stats(request: HttpRequest, year: int, county: str = "") -> dict[str, Any]:
+    if not selectors.can_view_stats(request.auth):  # type: ignore[attr-defined]
+        raise PermissionDenied("仅政府部门可以查看统计 / officers only")
+    return customs_stats(
+        year=year,
+        county=selectors.stats_county_for(request.auth, county),  # type: ignore[attr-defined]
+    )

@@ -1,0 +1,59 @@
+"""Forms of the customs pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import AccessibleFormMixin
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".xml,.zip"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class UploadForm(AccessibleFormMixin, forms.Form):
+    files = MultipleFileField(
+        label=_("报文文件"),
+        help_text=_("CEB 报文 XML 文件或 zip 批量包，可多选。"),
+    )
+
+
+class MapCodeForm(AccessibleFormMixin, forms.Form):
+    code = forms.CharField(label=_("海关代码"), max_length=18, widget=forms.HiddenInput)
+    uscc = forms.CharField(label=_("企业统一社会信用代码"), max_length=18)
+
+
+class DeclarationFilterForm(forms.Form):
+    q = forms.CharField(label=_("清单/订单/运单编号"), required=False)
+    direction = forms.ChoiceField(
+        label=_("进出口"),
+        required=False,
+        choices=[("", _("全部")), ("export", _("出口")), ("import", _("进口"))],
+    )
+    mode = forms.ChoiceField(
+        label=_("监管方式"),
+        required=False,
+        choices=[("", _("全部")), ("9610", "9610"), ("9710", "9710"), ("9810", "9810"), ("1210", "1210")],
+    )
+
+
+class RateForm(AccessibleFormMixin, forms.Form):
+    currency = forms.CharField(label=_("币制代码"), min_length=3, max_length=3)
+    month = forms.RegexField(label=_("月份（YYYYMM）"), regex=r"^\d{4}(0[1-9]|1[0-2])$")
+    rate = forms.DecimalField(label=_("汇率"), max_digits=14, decimal_places=6, min_value=0)
+    source = forms.CharField(label=_("来源"), max_length=200, required=False)

@@ -1,0 +1,589 @@
+"""The ingestion engine behind ``ddt customs ingest``, web and API uploads.
+
+One message file at a time is read and checked completely (a bad file is reported with its error
+and changes nothing); accepted records are buffered and written in chunks, each chunk in one
+transaction: declarations and their ledger lines, receipts (matched by copNo, also to receipts
+that arrived earlier), releases into the ledger and its pre-aggregate, retail import checks and
+the run's counters. Memory holds one file plus one chunk, whatever the batch size.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from customs import adapters, ledger, reference, retail
+from customs.adapters import InventoryRecord, OtherRecord, ReceiptRecord
+from customs.models import (
+    BuyerYearTotal,
+    CustomsCodeMapping,
+    Declaration,
+    IngestRun,
+    LedgerLine,
+    Receipt,
+    RetailCheckKind,
+    RetailImportCheck,
+    RunStatus,
+    StoredMessage,
+)
+from customs.rates import RateBook, RateMissing, month_of, to_fen
+from customs.sources import Plan, SourceError
+
+CHUNK_LINES = 20_000
+CHUNK_RECORDS = 5_000
+PROGRESS_SECONDS = 1.0
+MAX_ERRORS_KEPT = 500
+
+_LINE_FIELDS = (
+    "declaration",
+    "line_no",
+    "enterprise",
+    "county",
+    "ebc_code",
+    "mode",
+    "direction",
+    "date",
+    "month",
+    "country",
+    "hs_code",
+    "goods_name",
+    "unit",
+    "quantity",
+    "unit_price",
+    "currency",
+    "amount",
+    "rate",
+    "amount_cny_fen",
+    "invt_no",
+    "released",
+)
+
+
+class EnterpriseIndex:
+    """Customs code (or USCC) in the messages → (enterprise id, county id)."""
+
+    def __init__(self) -> None:
+        from enterprises.models import Enterprise
+
+        self._map: dict[str, tuple[int, int]] = {}
+        for pk, county, code, uscc in Enterprise.objects.values_list(
+            "pk", "county_id", "customs_code", "uscc"
+        ):
+            self._map[uscc] = (pk, county)
+            if code:
+                self._map[code] = (pk, county)
+        for code, pk, county in CustomsCodeMapping.objects.values_list(
+            "code", "enterprise_id", "enterprise__county_id"
+        ):
+            self._map[code] = (pk, county)
+
+    def get(self, code: str) -> tuple[int | None, int | None]:
+        return self._map.get(code, (None, None))
+
+
+@dataclass
+class Buffer:
+    inventories: list[tuple[InventoryRecord, str]] = field(default_factory=list)
+    receipts: list[ReceiptRecord] = field(default_factory=list)
+    others: list[OtherRecord] = field(default_factory=list)
+    lines: int = 0
+
+    def size(self) -> int:
+        return len(self.inventories) + len(self.receipts) + len(self.others)
+
+    def clear(self) -> None:
+        self.inventories.clear()
+        self.receipts.clear()
+        self.others.clear()
+        self.lines = 0
+
+
+class Ingestor:
+    def __init__(
+        self,
+        run: IngestRun,
+        *,
+        on_progress: Callable[[IngestRun], None] | None = None,
+        chunk_lines: int = CHUNK_LINES,
+    ) -> None:
+        self.run = run
+        self.on_progress = on_progress
+        self.chunk_lines = chunk_lines
+        self.rates = RateBook()
+        self.enterprises = EnterpriseIndex()
+        self.buffer = Buffer()
+        self._last_progress = 0.0
+
+    # -- the batch -------------------------------------------------------------------------
+
+    def process(self, plan: Plan) -> IngestRun:
+        run = self.run
+        run.status = RunStatus.RUNNING
+        run.started_at = timezone.now()
+        run.files_total = plan.total
+        run.save()
+        try:
+            for item in plan.items():
+                if isinstance(item, SourceError):
+                    self._reject(str(item).split("：", 1)[0], str(item))
+                    continue
+                run.current_file = item.name[-300:]
+                try:
+                    records = adapters.read_message(item.read())
+                    self._check(records)
+                except (adapters.MessageError, SourceError, RateMissing) as exc:
+                    self._reject(item.name, str(exc))
+                    continue
+                self._add(records, item.name)
+                run.files_done += 1
+                if self.buffer.lines >= self.chunk_lines or self.buffer.size() >= CHUNK_RECORDS:
+                    self.flush()
+                self._progress()
+            self.flush()
+        except Exception as exc:
+            run.status = RunStatus.FAILED
+            run.errors = [*run.errors, {"file": "", "error": f"内部错误：{exc}"}][-MAX_ERRORS_KEPT:]
+            run.finished_at = timezone.now()
+            run.save()
+            raise
+        run.status = RunStatus.DONE
+        run.current_file = ""
+        run.finished_at = timezone.now()
+        run.save()
+        self._progress(force=True)
+        return run
+
+    def _reject(self, name: str, error: str) -> None:
+        run = self.run
+        run.files_done += 1
+        run.files_rejected += 1
+        run.rejected += 1
+        run.messages += 1
+        if len(run.errors) < MAX_ERRORS_KEPT:
+            run.errors = [*run.errors, {"file": name, "error": error}]
+        self._progress()
+
+    def _progress(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_progress < PROGRESS_SECONDS:
+            return
+        self._last_progress = now
+        if not force:
+            IngestRun.objects.filter(pk=self.run.pk).update(**self._counters())
+        if self.on_progress:
+            self.on_progress(self.run)
+
+    def _counters(self) -> dict[str, Any]:
+        run = self.run
+        names = (
+            "files_total files_done files_rejected messages new duplicates rejected lines "
+            "receipts_matched released retail_breaches errors current_file"
+        ).split()
+        return {name: getattr(run, name) for name in names}
+
+    def _check(self, records: list[adapters.Record]) -> None:
+        """Whole-file checks that need the database side (rates) before anything is buffered."""
+        for record in records:
+            if isinstance(record, InventoryRecord):
+                month = month_of(record.declared_on)
+                for line in record.lines:
+                    self.rates.rate(line.currency, month)
+
+    def _add(self, records: list[adapters.Record], name: str) -> None:
+        for record in records:
+            if isinstance(record, InventoryRecord):
+                self.buffer.inventories.append((record, name))
+                self.buffer.lines += len(record.lines)
+            elif isinstance(record, ReceiptRecord):
+                self.buffer.receipts.append(record)
+            else:
+                self.buffer.others.append(record)
+
+    # -- one chunk -------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        if not self.buffer.size():
+            return
+        for attempt in (1, 2):
+            saved = self._counters()
+            try:
+                with transaction.atomic():
+                    self._write()
+                    IngestRun.objects.filter(pk=self.run.pk).update(**self._counters())
+                break
+            except IntegrityError:
+                # Another worker stored some of the same keys meanwhile: re-check and retry.
+                for name, value in saved.items():
+                    setattr(self.run, name, value)
+                if attempt == 2:
+                    raise
+        self.buffer.clear()
+
+    def _write(self) -> None:
+        run = self.run
+        new_declarations = self._write_inventories()
+        newly_released = self._write_receipts(new_declarations)
+        if newly_released:
+            ledger.release_lines(newly_released)
+            run.released += len(newly_released)
+        self._write_others()
+
+    def _existing(self, model: Any, type_field: str, key_field: str, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        by_type: dict[str, list[str]] = {}
+        for mtype, key in pairs:
+            by_type.setdefault(mtype, []).append(key)
+        for mtype, keys in by_type.items():
+            for part in ledger.chunks(keys, 5000):
+                found.update(
+                    (mtype, key)
+                    for key in model.objects.filter(
+                        **{type_field: mtype, f"{key_field}__in": part}
+                    ).values_list(key_field, flat=True)
+                )
+        return found
+
+    def _write_inventories(self) -> dict[tuple[str, str], int]:
+        """Insert new declarations and their ledger lines; returns {(type, copNo): id}."""
+        run = self.run
+        items = self.buffer.inventories
+        run.messages += len(items)
+        existing = self._existing(
+            Declaration, "message_type", "cop_no", {(r.message_type, r.cop_no) for r, _ in items}
+        )
+        fresh: dict[tuple[str, str], tuple[InventoryRecord, str]] = {}
+        for record, name in items:
+            key = (record.message_type, record.cop_no)
+            if key in existing or key in fresh:
+                run.duplicates += 1
+            else:
+                fresh[key] = (record, name)
+        run.new += len(fresh)
+        if not fresh:
+            return {}
+        declarations = []
+        line_values: list[list[Any]] = []
+        for record, name in fresh.values():
+            enterprise_id, county_id = self.enterprises.get(record.ebc_code)
+            month = month_of(record.declared_on)
+            total = 0
+            rows = []
+            for line in record.lines:
+                rate = self.rates.rate(line.currency, month)
+                fen = to_fen(line.total_price, rate)
+                total += fen
+                rows.append(
+                    [
+                        None,
+                        line.gnum,
+                        enterprise_id,
+                        county_id,
+                        record.ebc_code,
+                        record.trade_mode[:4],
+                        record.direction,
+                        record.declared_on,
+                        month,
+                        line.country[:3],
+                        line.gcode,
+                        line.gname,
+                        line.unit[:3],
+                        line.qty,
+                        line.price,
+                        line.currency[:3],
+                        line.total_price,
+                        rate,
+                        fen,
+                        record.invt_no[:20],
+                        False,
+                    ]
+                )
+            line_values.append(rows)
+            buyer = ""
+            if record.direction == "import" and record.buyer_id_number:
+                buyer = retail.buyer_hash(record.buyer_id_type, record.buyer_id_number)
+            declarations.append(
+                Declaration(
+                    message_type=record.message_type,
+                    direction=record.direction,
+                    cop_no=record.cop_no,
+                    pre_no=record.pre_no[:18],
+                    invt_no=record.invt_no[:20],
+                    order_no=record.order_no[:60],
+                    logistics_no=record.logistics_no[:60],
+                    ebc_code=record.ebc_code[:18],
+                    ebc_name=record.ebc_name,
+                    ebp_code=record.ebp_code[:18],
+                    agent_code=record.agent_code[:18],
+                    enterprise_id=enterprise_id,
+                    county_id=county_id,
+                    trade_mode=record.trade_mode[:4],
+                    customs_code=record.customs_code[:4],
+                    country=record.country[:3],
+                    declared_on=record.declared_on,
+                    lines_count=len(record.lines),
+                    total_cny_fen=total,
+                    buyer_hash=buyer,
+                    run=run,
+                    source_file=name[-300:],
+                )
+            )
+        Declaration.objects.bulk_create(declarations, batch_size=1000)
+        ids: dict[tuple[str, str], int] = {}
+        flat: list[list[Any]] = []
+        for declaration, rows in zip(declarations, line_values, strict=True):
+            assert declaration.pk is not None
+            ids[(declaration.message_type, declaration.cop_no)] = declaration.pk
+            for row in rows:
+                row[0] = declaration.pk
+                flat.append(row)
+        ledger.insert_rows(LedgerLine, _LINE_FIELDS, flat)
+        run.lines += len(flat)
+        self._retail_checks([d for d in declarations if d.buyer_hash], fresh)
+        return ids
+
+    def _write_receipts(self, new_declarations: dict[tuple[str, str], int]) -> list[int]:
+        """Store new receipts, match them (and earlier unmatched ones) and apply statuses."""
+        run = self.run
+        receipts = self.buffer.receipts
+        run.messages += len(receipts)
+        existing = self._existing(
+            Receipt,
+            "message_type",
+            "business_key",
+            {(r.message_type, r.business_key) for r in receipts},
+        )
+        fresh: dict[tuple[str, str], ReceiptRecord] = {}
+        for record in receipts:
+            key = (record.message_type, record.business_key)
+            if key in existing or key in fresh:
+                run.duplicates += 1
+            else:
+                fresh[key] = record
+        run.new += len(fresh)
+
+        # Declarations the new receipts refer to (stored earlier or in this chunk).
+        wanted: dict[str, set[str]] = {}
+        for record in fresh.values():
+            wanted.setdefault(record.declaration_type, set()).add(record.cop_no)
+        targets: dict[tuple[str, str], dict[str, Any]] = {}
+        for dtype, cops in wanted.items():
+            for part in ledger.chunks(sorted(cops), 5000):
+                for row in Declaration.objects.filter(message_type=dtype, cop_no__in=part).values(
+                    "pk", "cop_no", "status", "status_at", "released", "released_at", "invt_no", "pre_no"
+                ):
+                    targets[(dtype, row["cop_no"])] = row
+        events: dict[int, list[tuple[Any, str, str, str]]] = {}
+        new_rows = []
+        for record in fresh.values():
+            target = targets.get((record.declaration_type, record.cop_no))
+            if target is not None:
+                events.setdefault(target["pk"], []).append(
+                    (record.return_time, record.return_status, record.invt_no, record.pre_no)
+                )
+                run.receipts_matched += 1
+            new_rows.append(
+                Receipt(
+                    message_type=record.message_type,
+                    declaration_type=record.declaration_type,
+                    business_key=record.business_key[:80],
+                    cop_no=record.cop_no,
+                    pre_no=record.pre_no[:18],
+                    invt_no=record.invt_no[:20],
+                    return_status=record.return_status[:10],
+                    return_time=record.return_time,
+                    return_info=record.return_info,
+                    declaration_id=target["pk"] if target else None,
+                    run=run,
+                )
+            )
+        Receipt.objects.bulk_create(new_rows, batch_size=1000)
+
+        # Receipts that arrived before the declarations created in this chunk.
+        by_type: dict[str, list[str]] = {}
+        for dtype, cop in new_declarations:
+            by_type.setdefault(dtype, []).append(cop)
+        for dtype, cops in by_type.items():
+            for part in ledger.chunks(cops, 5000):
+                early = list(
+                    Receipt.objects.filter(
+                        declaration__isnull=True, declaration_type=dtype, cop_no__in=part
+                    ).values_list("pk", "cop_no", "return_time", "return_status", "invt_no", "pre_no")
+                )
+                if not early:
+                    continue
+                for pk, cop, at, status, invt, pre in early:
+                    decl = new_declarations[(dtype, cop)]
+                    events.setdefault(decl, []).append((at, status, invt, pre))
+                    Receipt.objects.filter(pk=pk).update(declaration_id=decl)
+                    run.receipts_matched += 1
+                    if (dtype, cop) not in targets:
+                        targets[(dtype, cop)] = {
+                            "pk": decl,
+                            "status": "",
+                            "status_at": None,
+                            "released": False,
+                            "released_at": None,
+                            "invt_no": "",
+                            "pre_no": "",
+                        }
+        return self._apply_status(events, {t["pk"]: t for t in targets.values()})
+
+    def _apply_status(
+        self, events: dict[int, list[tuple[Any, str, str, str]]], current: dict[int, dict[str, Any]]
+    ) -> list[int]:
+        released: list[int] = []
+        updates: list[tuple[Any, ...]] = []
+        adapt = connection.ops.adapt_datetimefield_value
+        for pk, items in events.items():
+            state = current[pk]
+            status, status_at = state["status"], state["status_at"]
+            is_released, released_at = state["released"], state["released_at"]
+            invt_no, pre_no = state["invt_no"], state["pre_no"]
+            for at, code, invt, pre in sorted(items, key=lambda e: e[0]):
+                if status_at is None or at >= status_at:
+                    status, status_at = code, at
+                if code in reference.RELEASE_STATUSES and not is_released:
+                    is_released, released_at = True, at
+                    released.append(pk)
+                invt_no = invt_no or invt
+                pre_no = pre_no or pre
+            updates.append(
+                (
+                    status,
+                    adapt(status_at),
+                    is_released,
+                    adapt(released_at),
+                    invt_no[:20],
+                    pre_no[:18],
+                    pk,
+                )
+            )
+        if updates:
+            qn = connection.ops.quote_name
+            table = qn(Declaration._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET {qn('status')} = %s, {qn('status_at')} = %s, "
+                    f"{qn('released')} = %s, {qn('released_at')} = %s, {qn('invt_no')} = %s, "
+                    f"{qn('pre_no')} = %s WHERE {qn('id')} = %s",
+                    updates,
+                )
+            # The invtNo a receipt brings also labels the ledger lines.
+            with_invt = [(u[4], u[6]) for u in updates if u[4]]
+            if with_invt:
+                line_table = qn(LedgerLine._meta.db_table)
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"UPDATE {line_table} SET {qn('invt_no')} = %s "
+                        f"WHERE {qn('declaration_id')} = %s AND {qn('invt_no')} = ''",
+                        with_invt,
+                    )
+        return released
+
+    def _retail_checks(
+        self,
+        declarations: list[Declaration],
+        fresh: dict[tuple[str, str], tuple[InventoryRecord, str]],
+    ) -> None:
+        """Flag retail imports above the single or the annual per-buyer limit."""
+        if not declarations:
+            return
+        run = self.run
+        keys = {(d.buyer_hash, d.declared_on.year) for d in declarations}
+        totals: dict[tuple[str, int], int] = {}
+        for part in ledger.chunks(sorted({h for h, _ in keys}), 5000):
+            for h, y, t in BuyerYearTotal.objects.filter(buyer_hash__in=part).values_list(
+                "buyer_hash", "year", "total_fen"
+            ):
+                totals[(h, y)] = t
+        deltas: dict[tuple[str, int], list[int]] = {}
+        checks = []
+        for declaration in declarations:
+            limits = retail.limits_on(declaration.declared_on)
+            record = fresh[(declaration.message_type, declaration.cop_no)][0]
+            month = month_of(record.declared_on)
+            extra = to_fen(record.freight + record.insured_fee, self.rates.rate("142", month))
+            amount = declaration.total_cny_fen + extra
+            key = (declaration.buyer_hash, declaration.declared_on.year)
+            running = totals.get(key, 0) + amount
+            totals[key] = running
+            delta = deltas.setdefault(key, [0, 0])
+            delta[0] += amount
+            delta[1] += 1
+            if limits is None:
+                continue
+            common = {
+                "declaration": declaration,
+                "buyer_hash": declaration.buyer_hash,
+                "year": declaration.declared_on.year,
+                "amount_fen": amount,
+                "year_total_fen": running,
+                "document": limits.document,
+                "run": run,
+            }
+            if amount > limits.single_fen:
+                checks.append(
+                    RetailImportCheck(kind=RetailCheckKind.SINGLE, limit_fen=limits.single_fen, **common)
+                )
+            if running > limits.annual_fen:
+                checks.append(
+                    RetailImportCheck(kind=RetailCheckKind.ANNUAL, limit_fen=limits.annual_fen, **common)
+                )
+        RetailImportCheck.objects.bulk_create(checks, batch_size=1000)
+        run.retail_breaches += len(checks)
+        qn = connection.ops.quote_name
+        table = qn(BuyerYearTotal._meta.db_table)
+        with connection.cursor() as cursor:
+            for part in ledger.chunks(list(deltas.items()), 500):
+                params: list[Any] = []
+                for (h, y), (fen, n) in part:
+                    params += [h, y, fen, n]
+                cursor.execute(
+                    f"INSERT INTO {table} ({qn('buyer_hash')}, {qn('year')}, {qn('total_fen')}, "
+                    f"{qn('transactions')}) VALUES "
+                    + ", ".join(["(%s, %s, %s, %s)"] * len(part))
+                    + f" ON CONFLICT ({qn('buyer_hash')}, {qn('year')}) DO UPDATE SET "
+                    f"{qn('total_fen')} = {table}.{qn('total_fen')} + excluded.{qn('total_fen')}, "
+                    f"{qn('transactions')} = {table}.{qn('transactions')} + "
+                    f"excluded.{qn('transactions')}",
+                    params,
+                )
+
+    def _write_others(self) -> None:
+        run = self.run
+        items = self.buffer.others
+        if not items:
+            return
+        run.messages += len(items)
+        existing = self._existing(
+            StoredMessage,
+            "message_type",
+            "business_key",
+            {(r.message_type, r.business_key) for r in items},
+        )
+        fresh: dict[tuple[str, str], OtherRecord] = {}
+        for record in items:
+            key = (record.message_type, record.business_key)
+            if key in existing or key in fresh:
+                run.duplicates += 1
+            else:
+                fresh[key] = record
+        run.new += len(fresh)
+        StoredMessage.objects.bulk_create(
+            [
+                StoredMessage(
+                    message_type=r.message_type,
+                    business_key=r.business_key,
+                    ebc_code=r.ebc_code,
+                    summary=r.summary,
+                    run=run,
+                )
+                for r in fresh.values()
+            ],
+            batch_size=1000,
+        )

@@ -1,0 +1,212 @@
+"""Customs pages: parse the request, call a selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customs import excel, selectors, services
+from customs.forms import DeclarationFilterForm, MapCodeForm, UploadForm
+from customs.stats import customs_stats
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not selectors.can_view_customs(request.user):
+        raise PermissionDenied(_("无权查看海关数据。"))
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    runs = selectors.run_list_for(user=request.user)[:10]
+    user = request.user
+    return render(
+        request,
+        "customs/index.html",
+        {
+            "runs": runs,
+            "can_upload": selectors.can_upload(user),
+            "is_officer": selectors.is_officer(user),
+            "own_enterprise_id": getattr(user, "enterprise_id", None)
+            if getattr(user, "is_enterprise_user", False)
+            else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_upload(request.user):
+        raise PermissionDenied(_("无权上传海关报文。"))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                run = services.ingest_upload(
+                    actor=request.user,  # type: ignore[arg-type]
+                    files=form.cleaned_data["files"],
+                )
+            except ValidationError as exc:
+                for error in exc.messages:
+                    form.add_error("files", error)
+            else:
+                messages.success(request, _("已上传，正在后台处理。"))
+                return redirect("customs:run_detail", pk=run.pk)
+        status = 400
+    return render(
+        request,
+        "customs/upload.html",
+        {"form": form, "max_mb": services.max_upload_bytes() // 2**20},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def run_list(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    page = Paginator(selectors.run_list_for(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "customs/run_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_get_for(user=request.user, pk=pk)
+    return render(request, "customs/run_detail.html", {"run": run})
+
+
+@login_required
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment polled by htmx every 2 s until the run has finished."""
+    run = selectors.run_get_for(user=request.user, pk=pk)
+    return render(request, "customs/_run_progress.html", {"run": run})
+
+
+@login_required
+@require_GET
+def declaration_list(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    form = DeclarationFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.declaration_list_for(
+        user=request.user,
+        q=data.get("q", ""),
+        direction=data.get("direction", ""),
+        mode=data.get("mode", ""),
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "customs/declaration_list.html",
+        {"form": form, "page": page, "params": params.urlencode()},
+    )
+
+
+@login_required
+@require_GET
+def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_for(user=request.user, pk=pk)
+    return render(
+        request,
+        "customs/declaration_detail.html",
+        {
+            "declaration": declaration,
+            "history": selectors.status_history(declaration),
+            "lines": declaration.ledger_lines.all()[:200],
+        },
+    )
+
+
+@login_required
+@require_GET
+def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise's released ledger lines as Excel (the six 无票免税 / 核定征收 fields)."""
+    enterprise = selectors.enterprise_for_ledger(user=request.user, pk=pk)
+    year_raw = request.GET.get("year", "")
+    year = int(year_raw) if year_raw.isdigit() else None
+    lines = selectors.ledger_lines_for(user=request.user, enterprise=enterprise, year=year)
+    title = f"{enterprise.name} {enterprise.uscc} {year or ''}"
+    content = excel.ledger_workbook(lines.iterator(chunk_size=2000), title=title)
+    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="ledger-{enterprise.uscc}-{stamp}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def unknown_codes(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_map_codes(request.user):
+        raise PermissionDenied(_("仅政府部门可以查看。"))
+    return render(
+        request,
+        "customs/unknown_codes.html",
+        {"rows": selectors.unknown_codes_for(user=request.user), "form": MapCodeForm()},
+    )
+
+
+@login_required
+@require_POST
+def map_code(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_map_codes(request.user):
+        raise PermissionDenied(_("仅政府部门可以对应海关代码。"))
+    from enterprises.models import Enterprise
+
+    form = MapCodeForm(request.POST)
+    if form.is_valid():
+        enterprise = Enterprise.objects.filter(uscc=form.cleaned_data["uscc"].strip()).first()
+        if enterprise is None:
+            messages.error(request, _("找不到该统一社会信用代码的企业。"))
+        else:
+            try:
+                services.customs_code_map(
+                    actor=request.user,  # type: ignore[arg-type]
+                    code=form.cleaned_data["code"],
+                    enterprise=enterprise,
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("已对应到 %(n)s。") % {"n": enterprise.name})
+    else:
+        messages.error(request, _("请填写企业统一社会信用代码。"))
+    return redirect("customs:unknown_codes")
+
+
+@login_required
+@require_GET
+def retail_breaches(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_officer(request.user):
+        raise PermissionDenied(_("仅政府部门可以查看。"))
+    page = Paginator(selectors.retail_breaches_for(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "customs/retail_breaches.html", {"page": page})
+
+
+@login_required
+@require_GET
+def stats(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view_stats(request.user):
+        raise PermissionDenied(_("仅政府部门可以查看。"))
+    year_raw = request.GET.get("year", "")
+    year = int(year_raw) if year_raw.isdigit() and 1900 < int(year_raw) < 3000 else None
+    year = year or timezone.localdate().year
+    county = selectors.stats_county_for(request.user, request.GET.get("county", ""))
+    data = customs_stats(year=year, county=county)
+    return render(request, "customs/stats.html", {"data": data, "county": county or ""})
