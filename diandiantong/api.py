@@ -139,7 +139,11 @@ def _invalid_body(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error(request, exc.status_code, "error", str(exc))
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = "请求体无法解析：须为合法 JSON，且不含空字符 / " + message
+    code = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found"}
+    return error(request, exc.status_code, code.get(exc.status_code, "error"), message)
 
 
 api.add_router("/accounts", accounts_router)

@@ -25,6 +25,14 @@ ddt — 点点通 跨境电商公共服务平台命令行 / Diandiantong command
                         Load demo data (idempotent)
   enterprises import    从 Excel 导入企业（全部成功或全部不导入）
                         Import enterprises from Excel (all-or-nothing)
+  accounts token        为用户创建 API 令牌 / Create an API token for a user
+  policy evaluate       测算情景中每笔申报的应得金额及理由 / Evaluate a scenario's claims
+  policy compare        两份指南下的测算对比 / Compare totals under another guide
+  policy measures       政策措施目录 / List the policy catalogue
+  policy check-guide    校验年度申报指南 / Validate an annual guide
+  customs ingest        导入海关报文（文件、文件夹、zip）/ Ingest CEB messages
+  customs stats         跨境电商进出口统计 / CBEC trade statistics
+  db_worker             后台任务进程 / Background task worker
 
 Django 命令 Django commands: migrate, runserver, createsuperuser, check --deploy, shell …
   ddt help <命令>       查看某个命令的帮助 / help for one command

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "enterprises",
     "demo",
+    "policy",
     "customs",
 ]
 
