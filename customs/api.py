@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -108,10 +108,10 @@ class DeclarationQuery(Schema):
 
 
 @router.post("/uploads", response={202: RunOut}, summary="上传报文 / upload message files")
-def upload(request: HttpRequest, files: list[UploadedFile] = File(...)) -> tuple[int, IngestRun]:
+def upload(request: HttpRequest, files: list[UploadedFile] = File(...)) -> Status:
     run = services.ingest_upload(actor=request.auth, files=files, source=RunSource.API)  # type: ignore[attr-defined]
     run.refresh_from_db()
-    return 202, run
+    return Status(202, run)
 
 
 @router.get("/runs", response=list[RunOut], summary="导入批次 / ingest runs")
@@ -140,11 +140,10 @@ def declarations(request: HttpRequest, query: Query[DeclarationQuery]) -> dict[s
 
 
 @router.get("/declarations/{declaration_id}", response=DeclarationDetailOut)
-def declaration(request: HttpRequest, declaration_id: int) -> dict[str, Any]:
+def declaration(request: HttpRequest, declaration_id: int) -> Declaration:
     obj = selectors.declaration_get_for(user=request.auth, pk=declaration_id)  # type: ignore[attr-defined]
-    data = DeclarationOut.from_orm(obj).dict()
-    data["history"] = [{**h, "info": h["info"] or ""} for h in selectors.status_history(obj)]
-    data["lines"] = [
+    history = [{**h, "info": h["info"] or ""} for h in selectors.status_history(obj)]
+    lines = [
         {
             "line_no": line.line_no,
             "hs_code": line.hs_code,
@@ -160,7 +159,9 @@ def declaration(request: HttpRequest, declaration_id: int) -> dict[str, Any]:
         }
         for line in obj.ledger_lines.all()
     ]
-    return data
+    setattr(obj, "history", history)  # noqa: B010 - read by the response schema
+    setattr(obj, "lines", lines)  # noqa: B010
+    return obj
 
 
 @router.get("/stats", summary="进出口统计 / trade statistics (released lines, CNY)")
