@@ -19,7 +19,9 @@ from ninja.parser import Parser
 from accounts.api import router as accounts_router
 from accounts.auth import api_auth
 from codes.api import router as codes_router
+from applications.api import router as applications_router
 from enterprises.api import router as enterprises_router
+from funds.api import router as funds_router
 
 ERROR_STATUSES = {
     "400": "输入无效 / Invalid input",
@@ -149,6 +151,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/accounts", accounts_router)
 api.add_router("/codes", codes_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/applications", applications_router)
+api.add_router("/funds", funds_router)
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("codes/", include("codes.urls")),
     path("audit/", include("audit.urls")),
+    path("applications/", include("applications.urls")),
+    path("funds/", include("funds.urls")),
     path("", include("core.urls")),
 ]
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "demo",
     "policy",
     "customs",
+    "applications",
+    "funds",
 ]
 
 # Background jobs: django-tasks with its database backend (no Redis); run `ddt db_worker`.
