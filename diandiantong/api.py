@@ -18,10 +18,13 @@ from ninja.parser import Parser
 
 from accounts.api import router as accounts_router
 from accounts.auth import api_auth
-from codes.api import router as codes_router
 from applications.api import router as applications_router
+from codes.api import router as codes_router
 from enterprises.api import router as enterprises_router
+from events.api import router as events_router
 from funds.api import router as funds_router
+from stats.api import router as stats_router
+from warehouses.api import router as warehouses_router
 
 ERROR_STATUSES = {
     "400": "输入无效 / Invalid input",
@@ -153,6 +156,9 @@ api.add_router("/codes", codes_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/applications", applications_router)
 api.add_router("/funds", funds_router)
+api.add_router("/warehouses", warehouses_router)
+api.add_router("/events", events_router)
+api.add_router("/stats", stats_router)
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

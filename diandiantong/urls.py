@@ -15,6 +15,9 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("applications/", include("applications.urls")),
     path("funds/", include("funds.urls")),
+    path("warehouses/", include("warehouses.urls")),
+    path("events/", include("events.urls")),
+    path("stats/", include("stats.urls")),
     path("", include("core.urls")),
 ]
 

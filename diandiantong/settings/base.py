@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "customs",
     "applications",
     "funds",
+    "warehouses",
+    "events",
+    "stats",
 ]
 
 # Background jobs: django-tasks with its database backend (no Redis); run `ddt db_worker`.
