@@ -22,6 +22,12 @@ class EnterpriseStatus(models.TextChoices):
     DEREGISTERED = "deregistered", _("注销")
 
 
+class RecognitionLevel(models.TextChoices):
+    MUNICIPAL = "municipal", _("市级")
+    PROVINCIAL = "provincial", _("省级")
+    NATIONAL = "national", _("国家级")
+
+
 class IndustryBelt(models.Model):
     """A distinctive CBEC industry belt (特色产业带), e.g. 东海水晶."""
 
@@ -31,6 +37,15 @@ class IndustryBelt(models.Model):
         "codes.County", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="belts"
     )
     products = models.CharField(_("主要产品"), max_length=300, blank=True)
+    lead_enterprises = models.ManyToManyField(
+        "Enterprise", verbose_name=_("龙头企业"), blank=True, related_name="led_belts"
+    )
+    recognised_year = models.PositiveSmallIntegerField(
+        _("认定年度"),
+        null=True,
+        blank=True,
+        help_text=_("市商务局将其计为跨境电商特色产业带的年度；为空表示尚未认定。"),
+    )
 
     class Meta:
         ordering = ["county__sort_order", "name"]
@@ -42,11 +57,29 @@ class IndustryBelt(models.Model):
 
 
 class Park(models.Model):
-    """A CBEC industrial park or cluster (跨境电商产业园/集聚区)."""
+    """A CBEC industrial park or cluster (跨境电商产业园/集聚区).
+
+    Its member enterprises are the enterprises whose ``park`` points here (``park.enterprises``).
+    """
 
     name = models.CharField(_("名称"), max_length=200, unique=True)
     county = models.ForeignKey(
         "codes.County", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="parks"
+    )
+    operator = models.ForeignKey(
+        "Enterprise",
+        verbose_name=_("运营主体"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="operated_parks",
+    )
+    level = models.CharField(_("级别"), max_length=16, choices=RecognitionLevel.choices, blank=True)
+    recognised_year = models.PositiveSmallIntegerField(
+        _("认定年度"),
+        null=True,
+        blank=True,
+        help_text=_("市商务局将其计为跨境电商产业园的年度；为空表示尚未认定。"),
     )
 
     class Meta:
@@ -116,12 +149,6 @@ class RecognitionType(models.TextChoices):
     PARK = "park", _("跨境电商产业园")
     PUBLIC_WAREHOUSE = "public_warehouse", _("市级公共海外仓")
     REGIONAL_CENTER = "regional_center", _("区域中心")
-
-
-class RecognitionLevel(models.TextChoices):
-    MUNICIPAL = "municipal", _("市级")
-    PROVINCIAL = "provincial", _("省级")
-    NATIONAL = "national", _("国家级")
 
 
 class Recognition(models.Model):
