@@ -71,7 +71,9 @@ def wrap(
     _check_len(errors, "TransInfo.CopMsgId", cop_msg_id, 1, 255)
     _check_len(errors, "TransInfo.SenderId", sender_id, 1, 16)
     if not 1 <= len(receiver_ids) <= 5:
-        errors.append(FieldError("TransInfo.ReceiverIds", "occurs", "接收方 1..5 个", "1..5 receivers"))
+        errors.append(
+            FieldError("TransInfo.ReceiverIds", "occurs", "接收方 1..5 个", "1..5 receivers")
+        )
     for i, r in enumerate(receiver_ids):
         _check_len(errors, f"TransInfo.ReceiverIds.ReceiverId[{i}]", r, 1, 16)
     _check_len(errors, "TransInfo.MsgType", msg_type, 0, 30)
@@ -128,7 +130,9 @@ def unwrap(envelope_xml: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Envelope:
     try:
         created = dt.datetime.fromisoformat(created_text.replace("Z", "+00:00"))
     except ValueError:
-        raise CebParseError(f"DxpMsg: CreatTime 不是日期时间 / not a dateTime: {created_text}") from None
+        raise CebParseError(
+            f"DxpMsg: CreatTime 不是日期时间 / not a dateTime: {created_text}"
+        ) from None
     try:
         data = base64.b64decode("".join(_text(root, f"{_D}Data").split()), validate=True)
     except (binascii.Error, ValueError):

@@ -30,8 +30,8 @@ def checker_for(node: Node) -> Checker:
 def _predicate(f: Field, i: int) -> str:
     """A Python expression over ``v`` that is True when the value certainly passes."""
     if f.kind is Kind.TEXT:
-        if f.collapse:
-            return "False"  # rare; the detailed checker handles collapsing
+        if f.collapse and f.min_length:
+            return "False"  # collapsing may shorten below the minimum: detailed check
         parts = ["type(v) is str"]
         lo, hi = f.min_length, f.max_length
         if lo is not None and hi is not None:
@@ -49,10 +49,7 @@ def _predicate(f: Field, i: int) -> str:
             return "False"
         places = f.fraction_digits if f.fraction_digits is not None else 28
         total = f.total_digits if f.total_digits is not None else 28
-        return (
-            f"type(v) is _Decimal and v.is_finite() and "
-            f"_fits(v.as_tuple(), {places}, {total})"
-        )
+        return f"type(v) is _Decimal and v.is_finite() and _fits(v.as_tuple(), {places}, {total})"
     if f.kind is Kind.INTEGER:
         hi = INT32_MAX if f.total_digits is None else min(INT32_MAX, 10**f.total_digits - 1)
         lo = -hi if f.total_digits is not None else INT32_MIN
@@ -92,9 +89,16 @@ def _compile(node: Node) -> Checker:
             lines.extend("        " + ln for ln in _item(f, i, "(path, F[%d].xml, n)" % i, env))
         else:
             lines.append("    if v is None:")
-            lines.append(f"        _missing(F[{i}], path, errors, req_sig)")
+            if f.required:
+                lines.append(f"        _missing(F[{i}], path, errors, req_sig)")
+            else:
+                lines.append("        pass")
             lines.append("    else:")
-            where = f"(path, F[{i}].xml, None)" if not f.attribute else f"(path, '@' + F[{i}].xml, None)"
+            where = (
+                f"(path, F[{i}].xml, None)"
+                if not f.attribute
+                else f"(path, '@' + F[{i}].xml, None)"
+            )
             lines.extend("    " + ln for ln in _item(f, i, where, env))
     lines.append("    return None")
     src = "\n".join(lines)

@@ -59,6 +59,18 @@ def raw_xml(el: etree._Element) -> str:
     return etree.tostring(el, encoding="unicode", with_tail=False)
 
 
+def make(cls: type[Any], values: dict[str, Any]) -> Any:
+    """Instantiate a generated frozen dataclass from complete kwargs, fast.
+
+    Equivalent to ``cls(**values)`` for the generated classes (all fields are keyword-only;
+    absent optional fields fall back to their class-level defaults), but a frozen dataclass
+    ``__init__`` pays one ``object.__setattr__`` per field, which dominated parsing time.
+    """
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
+
+
 def convert(
     el: etree._Element,
     plan: Plan,
@@ -68,6 +80,10 @@ def convert(
     max_depth: int,
 ) -> Any:
     """Convert ``el`` (whose definition is ``plan.node``) into its dataclass."""
+    if plan.leaf:
+        result = _convert_leaf(el, plan)
+        if result is not None:
+            return result
     values: dict[str, Any] = {}
     fast = plan.fast
     last = -1
@@ -78,7 +94,9 @@ def convert(
             continue
         index, attr, kind, repeats, collapse, sub, f = slot
         if index < last:
-            errors.append(FieldError(_join(path, f.xml), "order", "元素顺序错误", "element out of order"))
+            errors.append(
+                FieldError(_join(path, f.xml), "order", "元素顺序错误", "element out of order")
+            )
         last = index
         if kind == 0:
             value: Any = ch.text or ""
@@ -110,7 +128,9 @@ def convert(
             if depth + subtree_depth(ch) > max_depth:
                 raise_too_deep(max_depth)
             errors.append(
-                FieldError(_join(path, f.xml), "type", "不应包含子元素", "must not contain elements")
+                FieldError(
+                    _join(path, f.xml), "type", "不应包含子元素", "must not contain elements"
+                )
             )
         if repeats:
             got = values.get(attr)
@@ -139,7 +159,49 @@ def convert(
         v = el.get(a.xml)
         if v is not None or a.required:
             values[a.attr] = v
-    return plan.node.cls(**values)
+    return make(plan.node.cls, values)
+
+
+def _convert_leaf(el: etree._Element, plan: Plan) -> Any:
+    """Fast path for flat nodes (heads, lists, returns): bulk reads, no per-field branching.
+
+    Returns ``None`` on anything unusual (unknown/duplicate/out-of-order/nested elements,
+    malformed numbers), so that :func:`convert` reports it in detail.
+    """
+    children = list(el)
+    index_of = plan.index_of
+    try:
+        idx = [index_of[c.tag] for c in children]  # type: ignore[index]
+    except KeyError:
+        return None
+    if any(map(len, children)) or any(a >= b for a, b in zip(idx, idx[1:], strict=False)):
+        return None
+    attr_at = plan.attr_at
+    values = {attr_at[i]: c.text or "" for i, c in zip(idx, children, strict=True)}
+    present = set(idx) if len(idx) != len(attr_at) else None
+    for i in plan.decimals:
+        if present is None or i in present:
+            attr = attr_at[i]
+            d = to_decimal(values[attr])
+            if d is None:
+                return None
+            values[attr] = d
+    for i in plan.integers:
+        if present is None or i in present:
+            attr = attr_at[i]
+            n = to_int(values[attr])
+            if n is None:
+                return None
+            values[attr] = n
+    for i in plan.collapses:
+        attr = attr_at[i]
+        if attr in values:
+            values[attr] = " ".join(values[attr].split())
+    if present is not None:
+        for attr in plan.required:
+            if attr not in values:
+                values[attr] = None  # reported by validation
+    return make(plan.node.cls, values)
 
 
 def _unexpected(

@@ -12,7 +12,9 @@ from typing import IO, Any
 from lxml import etree
 
 from ceb.errors import CebParseError, CebUnknownMessage, CebValidationError, FieldError
-from ceb.reader import convert, convert_root, subtree_depth
+from ceb.fastcheck import checker_for
+from ceb.messages import MESSAGES
+from ceb.reader import convert, convert_root
 from ceb.registry import BY_ROOT_TAG, CEB_TAG_PREFIX, message_def, plan_for
 from ceb.safety import (
     DEFAULT_LIMITS,
@@ -20,7 +22,6 @@ from ceb.safety import (
     LimitedReader,
     Limits,
     check_prolog,
-    raise_too_deep,
     raise_too_large,
     safe_parser,
     translate_syntax_error,
@@ -30,6 +31,34 @@ from ceb.validation import validate
 
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
 _SHORT_ROOT = re.compile(r"^CEB\d{3}$")
+
+
+def _stream_tags() -> list[str]:
+    tags = {f"{CEB_TAG_PREFIX}BaseTransfer"}
+    for m in MESSAGES.values():
+        tags.add(m.node.tag)
+        tags.add(f"{CEB_TAG_PREFIX}{m.message_type}")  # the defective <ceb:CEB214> sample root
+        tags.add(next(f for f in m.node.fields if not f.attribute).tag)
+    return sorted(tags)
+
+
+STREAM_TAGS = _stream_tags()
+_ROOT_NAME = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(CEB\d{3})(?:Message)?[\s>/]")
+
+
+def _tags_for(head: bytes, start: int) -> list[str]:
+    """The few tags to watch, guessed from the root's name (verified on the first event)."""
+    match = _ROOT_NAME.match(head, start) if start >= 0 else None
+    mdef = MESSAGES.get(match.group(1).decode()) if match else None
+    if mdef is None:
+        return STREAM_TAGS
+    record = next(f for f in mdef.node.fields if not f.attribute)
+    return [
+        mdef.node.tag,
+        f"{CEB_TAG_PREFIX}{mdef.message_type}",
+        record.tag,
+        f"{CEB_TAG_PREFIX}BaseTransfer",
+    ]
 
 
 def _resolve_root(
@@ -153,59 +182,60 @@ class RecordStream:
     def _records(self, stream: IO[bytes]) -> Iterator[Any]:
         limits = self._limits
         head = stream.read(65536)
-        check_prolog(head)
+        start = check_prolog(head)
         reader = LimitedReader(_Prefixed(head, stream), limits.max_bytes)
-        context = etree.iterparse(reader, events=("start", "end"), **SAFE_PARSER_OPTIONS)
-        depth = 0
-        mdef: MessageDef | None = None
+        # Events only for the root, the records and BaseTransfer: the tag filter runs in C, so
+        # the Python loop sees one event per record instead of two per element.
+        context = etree.iterparse(
+            reader, events=("start", "end"), tag=_tags_for(head, start), **SAFE_PARSER_OPTIONS
+        )
         root: etree._Element | None = None
-        record_field = None
+        record_tag = ""
+        record_plan = None
+        transfer_plan = None
         errors: list[FieldError] = []
         try:
             for event, el in context:
-                if event == "start":
-                    depth += 1
-                    if depth > 2:
-                        if depth > limits.max_depth:
-                            raise_too_deep(limits.max_depth)
-                        continue
-                    if depth == 1:
-                        if el.getroottree().docinfo.doctype:
-                            check_prolog(b"<!DOCTYPE")
-                        root = el
-                        mdef = _resolve_root(el, self._expected, errors)
-                        if errors and self._validate:
-                            raise CebValidationError(errors)
-                        self.message_type = mdef.message_type
-                        self.guid = el.get("guid")
-                        record_field = next(f for f in mdef.node.fields if not f.attribute)
+                if root is None:
+                    # the first event is the root's start (its tag is in STREAM_TAGS) — or a
+                    # record of an unknown root, handled by _resolve_root below
+                    root = el if event == "start" else el.getparent()
+                    assert root is not None
+                    if root.getroottree().docinfo.doctype:
+                        check_prolog(b"<!DOCTYPE")
+                    mdef = _resolve_root(root, self._expected, errors)
+                    if errors and self._validate:
+                        raise CebValidationError(errors)
+                    self.message_type = mdef.message_type
+                    self.guid = root.get("guid")
+                    plan = plan_for(mdef.node)
+                    record_field = next(f for f in mdef.node.fields if not f.attribute)
+                    record_tag = record_field.tag
+                    record_plan = plan.by_tag[record_tag].plan
+                    bt = plan.by_tag.get(f"{CEB_TAG_PREFIX}BaseTransfer")
+                    transfer_plan = bt.plan if bt else None
+                if event == "start" or el.getparent() is not root:
                     continue
-                depth -= 1
-                if depth != 1 or mdef is None or root is None:
-                    continue
-                assert record_field is not None
-                plan = plan_for(mdef.node)
-                slot = plan.by_tag.get(el.tag)  # type: ignore[arg-type]
-                if slot is not None and slot.field is record_field:
-                    assert slot.plan is not None
-                    path = f"{record_field.xml}[{self.count}]"
+                if el.tag == record_tag:
+                    assert record_plan is not None
+                    path = ("", record_tag[len(CEB_TAG_PREFIX) :], self.count)
                     rec_errors: list[FieldError] = []
-                    record = convert(el, slot.plan, path, rec_errors, 2, limits.max_depth)
+                    record = convert(el, record_plan, path, rec_errors, 2, limits.max_depth)
                     if self._validate:
-                        rec_errors.extend(validate(record, path=path))
+                        checker_for(record_plan.node)(record, path, rec_errors, True)
                         if rec_errors:
                             raise CebValidationError(rec_errors)
                     self.count += 1
                     yield record
-                elif slot is not None and slot.field.xml == "BaseTransfer" and slot.plan:
+                elif transfer_plan is not None and el.tag == transfer_plan.node.tag:
                     self.base_transfer = convert(
-                        el, slot.plan, "BaseTransfer", errors, 2, limits.max_depth
+                        el, transfer_plan, "BaseTransfer", errors, 2, limits.max_depth
                     )
-                elif subtree_depth(el) + 1 > limits.max_depth:
-                    raise_too_deep(limits.max_depth)
                 el.clear()
                 while el.getprevious() is not None:
                     del root[0]
+            if root is None and context.root is not None:
+                _resolve_root(context.root, self._expected, errors)  # raises for unknown roots
         except etree.XMLSyntaxError as exc:
             raise translate_syntax_error(exc) from None
 

@@ -80,6 +80,14 @@ class Plan:
     repeated: tuple[str, ...]  # attrs to turn into tuples
     required: tuple[str, ...]  # non-raw required attrs (None when missing)
     attributes: tuple[Field, ...]
+    # Leaf fast path (nodes whose fields are all simple, single values): tag → field index,
+    # index → attr, and the indexes of decimal / integer / collapse fields.
+    leaf: bool
+    index_of: dict[str, int]
+    attr_at: tuple[str, ...]
+    decimals: tuple[int, ...]
+    integers: tuple[int, ...]
+    collapses: tuple[int, ...]
 
 
 _PLANS: dict[int, Plan] = {}
@@ -104,6 +112,17 @@ def plan_for(node: Node) -> Plan:
                 if f.required and not f.repeats and not f.attribute and f.kind is not Kind.RAW
             ),
             tuple(f for f in node.fields if f.attribute),
+            all(
+                f.kind in (Kind.TEXT, Kind.DECIMAL, Kind.INTEGER)
+                and not f.repeats
+                and not f.attribute
+                for f in node.fields
+            ),
+            {f.tag: i for i, f in enumerate(node.fields) if not f.attribute},
+            tuple(f.attr for f in node.fields),
+            tuple(i for i, f in enumerate(node.fields) if f.kind is Kind.DECIMAL),
+            tuple(i for i, f in enumerate(node.fields) if f.kind is Kind.INTEGER),
+            tuple(i for i, f in enumerate(node.fields) if f.collapse),
         )
         _PLANS[id(node)] = plan
     return plan

@@ -49,11 +49,12 @@ def safe_parser() -> etree.XMLParser:
 _PROLOG_SCAN = 64 * 1024
 
 
-def check_prolog(head: bytes) -> None:
+def check_prolog(head: bytes) -> int:
     """Refuse a DOCTYPE (and non-UTF-8-compatible encodings) in the document prolog.
 
     ``head`` is the beginning of the document; the prolog (XML declaration, comments, processing
-    instructions, whitespace) must end within it.
+    instructions, whitespace) must end within it. Returns the offset of the root element's
+    ``<`` (or -1 when it is not within ``head``).
     """
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:4] in (
         b"\x00\x00\xfe\xff",
@@ -69,7 +70,7 @@ def check_prolog(head: bytes) -> None:
         if pos >= n:
             if n >= _PROLOG_SCAN:
                 raise CebUnsafeInput("XML prolog too long / XML 序言过长")
-            return  # empty or truncated: the parser will report it
+            return -1  # empty or truncated: the parser will report it
         if head.startswith(b"<?", pos):
             end = head.find(b"?>", pos)
         elif head.startswith(b"<!--", pos):
@@ -80,11 +81,11 @@ def check_prolog(head: bytes) -> None:
                 "(no DTDs or entities in CEB messages)"
             )
         else:
-            return  # first element (or garbage the parser will reject)
+            return pos  # first element (or garbage the parser will reject)
         if end < 0:
             if n >= _PROLOG_SCAN:
                 raise CebUnsafeInput("XML prolog too long / XML 序言过长")
-            return
+            return -1
         pos = end + 2
 
 

@@ -202,7 +202,7 @@ def verify(xml: bytes, *, public_key: ec.EllipticCurvePublicKey | None = None) -
     if method_el is None or digest_el is None or value_el is None or sigval_el is None:
         return SignatureCheck(False, "incomplete ds:Signature")
     if ref.get("URI") != "":
-        return SignatureCheck(False, "only Reference URI=\"\" (whole document) is supported")
+        return SignatureCheck(False, 'only Reference URI="" (whole document) is supported')
     signed_info = _c14n(si)
     root.remove(sig)
     try:
@@ -218,7 +218,9 @@ def verify(xml: bytes, *, public_key: ec.EllipticCurvePublicKey | None = None) -
         return SignatureCheck(False, "digest mismatch: the message was changed after signing")
     method = method_el.get("Algorithm")
     if method != ECDSA_SHA256:
-        return SignatureCheck(False, f"cannot check SignatureMethod {method} here (SM2 is not available)")
+        return SignatureCheck(
+            False, f"cannot check SignatureMethod {method} here (SM2 is not available)"
+        )
     key = public_key or _embedded_key(sig)
     if key is None:
         return SignatureCheck(False, "no public key (pass public_key or embed X509Certificate)")

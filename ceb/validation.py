@@ -95,13 +95,17 @@ def check_value(value: Any, f: Field, path: PathT, errors: list[FieldError], req
             return
         if ILLEGAL.search(value):
             errors.append(
-                FieldError(where, "type", "含有XML不允许的字符", "contains characters XML cannot carry")
+                FieldError(
+                    where, "type", "含有XML不允许的字符", "contains characters XML cannot carry"
+                )
             )
         if kind is Kind.TEXT:
             _text(value, f, where, errors)
     elif kind is Kind.DECIMAL:
         if not isinstance(value, Decimal) or not value.is_finite():
-            errors.append(FieldError(where, "type", "应为有限的 Decimal", "must be a finite Decimal"))
+            errors.append(
+                FieldError(where, "type", "应为有限的 Decimal", "must be a finite Decimal")
+            )
             return
         _decimal(value, f, where, errors)
     elif kind is Kind.INTEGER:
@@ -128,10 +132,14 @@ def _text(value: str, f: Field, where: str, errors: list[FieldError]) -> None:
     lo, hi = f.min_length, f.max_length
     if lo is not None and lo == hi and n != lo:
         if n == 0:
-            errors.append(FieldError(where, "required", f"必填(长度 {lo})", f"required (length {lo})"))
+            errors.append(
+                FieldError(where, "required", f"必填(长度 {lo})", f"required (length {lo})")
+            )
         else:
             errors.append(
-                FieldError(where, "length", f"长度应为 {lo}(实际 {n})", f"length must be {lo} (got {n})")
+                FieldError(
+                    where, "length", f"长度应为 {lo}(实际 {n})", f"length must be {lo} (got {n})"
+                )
             )
     else:
         if lo is not None and n < lo:
@@ -141,12 +149,17 @@ def _text(value: str, f: Field, where: str, errors: list[FieldError]) -> None:
         if hi is not None and n > hi:
             errors.append(
                 FieldError(
-                    where, "length", f"长度最多 {hi}(实际 {n})", f"length must be at most {hi} (got {n})"
+                    where,
+                    "length",
+                    f"长度最多 {hi}(实际 {n})",
+                    f"length must be at most {hi} (got {n})",
                 )
             )
     if f.fixed is not None and value != f.fixed:
         errors.append(
-            FieldError(where, "fixed", f"固定值应为 {f.fixed}", f"must have the fixed value {f.fixed}")
+            FieldError(
+                where, "fixed", f"固定值应为 {f.fixed}", f"must have the fixed value {f.fixed}"
+            )
         )
 
 
@@ -181,5 +194,7 @@ def _decimal(value: Decimal, f: Field, where: str, errors: list[FieldError]) -> 
         )
     if f.fixed is not None and value != Decimal(f.fixed):
         errors.append(
-            FieldError(where, "fixed", f"固定值应为 {f.fixed}", f"must have the fixed value {f.fixed}")
+            FieldError(
+                where, "fixed", f"固定值应为 {f.fixed}", f"must have the fixed value {f.fixed}"
+            )
         )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ceb.schema import node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class BaseTransfer:
     """基础报文传输实体 (BaseTransfer)."""
 
@@ -21,7 +21,7 @@ class BaseTransfer:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class BaseSubscribe:
     """基础回执订阅实体 (BaseSubscribe)."""
 
@@ -31,7 +31,7 @@ class BaseSubscribe:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExtendMessage:
     """扩展自定义数据实体 (ExtendMessage)."""
 

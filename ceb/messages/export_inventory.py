@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInventoryHead:
     """出口清单表头类 (InventoryHead)."""
 
@@ -76,7 +76,7 @@ class ExportInventoryHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInventoryList:
     """出口清单表体项类 (InventoryList)."""
 
@@ -101,7 +101,7 @@ class ExportInventoryList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInventory:
     """出口清单类 (Inventory)."""
 
@@ -110,7 +110,7 @@ class ExportInventory:
     inventory_list: tuple[ExportInventoryList, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB603Message:
     """申报清单数据 (CEB603Message)."""
 
@@ -124,7 +124,7 @@ class CEB603Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInventoryReturn:
     """出口清单回执类 (InventoryReturn)."""
 
@@ -143,7 +143,7 @@ class ExportInventoryReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB604Message:
     """申报清单数据回执 (CEB604Message)."""
 
@@ -153,7 +153,7 @@ class CEB604Message:
     inventory_return: tuple[ExportInventoryReturn, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInvtCancel:
     """撤销申请单类 (InvtCancel)."""
 
@@ -174,7 +174,7 @@ class ExportInvtCancel:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB605Message:
     """撤销申请单数据 (CEB605Message)."""
 
@@ -188,7 +188,7 @@ class CEB605Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInvtCancelReturn:
     """撤销申请单回执类 (InvtCancelReturn)."""
 
@@ -203,7 +203,7 @@ class ExportInvtCancelReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB606Message:
     """撤销申请单回执 (CEB606Message)."""
 
@@ -213,7 +213,7 @@ class CEB606Message:
     invt_cancel_return: tuple[ExportInvtCancelReturn, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportWayBillHead:
     """清单总分单数据 (WayBillHead)."""
 
@@ -240,7 +240,7 @@ class ExportWayBillHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportWayBillList:
     """提运单表体项类 (WayBillList)."""
 
@@ -251,7 +251,7 @@ class ExportWayBillList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportWayBill:
     """清单总分单 (WayBill)."""
 
@@ -260,7 +260,7 @@ class ExportWayBill:
     way_bill_list: tuple[ExportWayBillList, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB607Message:
     """清单总分单数据 (CEB607Message)."""
 
@@ -274,7 +274,7 @@ class CEB607Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportWayBillReturn:
     """清单总分单回执 (WayBillReturn)."""
 
@@ -291,7 +291,7 @@ class ExportWayBillReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB608Message:
     """清单总分单回执 (CEB608Message)."""
 

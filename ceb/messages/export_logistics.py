@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportLogistics:
     """物流运单数据实体 (Logistics)."""
 
@@ -46,7 +46,7 @@ class ExportLogistics:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB505Message:
     """物流运单数据报文 (CEB505Message)."""
 
@@ -60,7 +60,7 @@ class CEB505Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportLogisticsReturn:
     """物流运单回执实体 (LogisticsReturn)."""
 
@@ -73,7 +73,7 @@ class ExportLogisticsReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB506Message:
     """物流运单回执报文 (CEB506Message)."""
 
@@ -83,7 +83,7 @@ class CEB506Message:
     logistics_return: tuple[ExportLogisticsReturn, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportArrivalHead:
     """物流运抵单表头 (ArrivalHead)."""
 
@@ -108,7 +108,7 @@ class ExportArrivalHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportArrivalList:
     """物流运抵单表体 (ArrivalList)."""
 
@@ -118,7 +118,7 @@ class ExportArrivalList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportArrival:
     """物流运抵单数据实体 (Arrival)."""
 
@@ -127,7 +127,7 @@ class ExportArrival:
     arrival_list: tuple[ExportArrivalList, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB507Message:
     """物流运抵地数据报文 (CEB507Message)."""
 
@@ -141,7 +141,7 @@ class CEB507Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportArrivalReturn:
     """物流运抵单回执实体 (ArrivalReturn)."""
 
@@ -158,7 +158,7 @@ class ExportArrivalReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB508Message:
     """物流运抵单回执报文 (CEB508Message)."""
 
@@ -168,7 +168,7 @@ class CEB508Message:
     arrival_return: tuple[ExportArrivalReturn, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportDepartureHead:
     """物流离境单表头数据 (DepartureHead)."""
 
@@ -191,7 +191,7 @@ class ExportDepartureHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportDepartureList:
     """物流离境单表体类 (DepartureList)."""
 
@@ -201,7 +201,7 @@ class ExportDepartureList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportDeparture:
     """物流离境单数据 (Departure)."""
 
@@ -210,7 +210,7 @@ class ExportDeparture:
     departure_list: tuple[ExportDepartureList, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB509Message:
     """物流离境单数据 (CEB509Message)."""
 
@@ -224,7 +224,7 @@ class CEB509Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportDepartureReturn:
     """物流离境回执类 (DepartureReturn)."""
 
@@ -239,7 +239,7 @@ class ExportDepartureReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB510Message:
     """物流离境单回执 (CEB510Message)."""
 

@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportOrderHead:
     """订单表头 (OrderHead)."""
 
@@ -42,7 +42,7 @@ class ExportOrderHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportOrderList:
     """订单商品表体 (OrderList)."""
 
@@ -59,7 +59,7 @@ class ExportOrderList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportOrder:
     """电子订单数据实体 (Order)."""
 
@@ -68,7 +68,7 @@ class ExportOrder:
     order_list: tuple[ExportOrderList, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB303Message:
     """电子订单数据报文 (CEB303Message)."""
 
@@ -82,7 +82,7 @@ class CEB303Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportOrderReturn:
     """订单回执实体 (OrderReturn)."""
 
@@ -96,7 +96,7 @@ class ExportOrderReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB304Message:
     """电子订单回执报文 (CEB304Message)."""
 

@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportReceipts:
     """收款单数据实体 (Receipts)."""
 
@@ -45,7 +45,7 @@ class ExportReceipts:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB403Message:
     """收款单数据报文 (CEB403Message)."""
 
@@ -59,7 +59,7 @@ class CEB403Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportReceiptsReturn:
     """收款单回执实体 (ReceiptsReturn)."""
 
@@ -73,7 +73,7 @@ class ExportReceiptsReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB404Message:
     """收款单回执报文 (CEB404Message)."""
 

@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInvtRefundHead:
     """退货申请单表头 (InvtRefundHead)."""
 
@@ -56,7 +56,7 @@ class ExportInvtRefundHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInvtRefundList:
     """退货申请单商品表体 (InvtRefundList)."""
 
@@ -73,7 +73,7 @@ class ExportInvtRefundList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInvtRefund:
     """退货申请单数据实体 (InvtRefund)."""
 
@@ -82,7 +82,7 @@ class ExportInvtRefund:
     invt_refund_list: tuple[ExportInvtRefundList, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB213Message:
     """退货申请单数据报文 (CEB213Message)."""
 
@@ -96,7 +96,7 @@ class CEB213Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportRefundReturn:
     """退货申请单回执实体 (RefundReturn)."""
 
@@ -113,7 +113,7 @@ class ExportRefundReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB214Message:
     """退货申请单回执 (CEB214Message)."""
 
@@ -123,7 +123,7 @@ class CEB214Message:
     refund_return: tuple[ExportRefundReturn, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInvtRefundDetail:
     """理货明细单实体 (InvtRefundDetail)."""
 
@@ -150,7 +150,7 @@ class ExportInvtRefundDetail:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB215Message:
     """理货明细单 (CEB215Message)."""
 
@@ -164,7 +164,7 @@ class CEB215Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportInvtRefundDetailReturn:
     """理货明细单回执实体 (InvtRefundDetailReturn)."""
 
@@ -180,7 +180,7 @@ class ExportInvtRefundDetailReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB216Message:
     """理货明细单回执 (CEB216Message)."""
 

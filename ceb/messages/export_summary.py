@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportSummaryApplyHead:
     """汇总申请单表头 (SummaryApplyHead)."""
 
@@ -50,14 +50,14 @@ class ExportSummaryApplyHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportSummaryApplyList:
     """汇总申请单数据表体 (SummaryApplyList)."""
 
     invt_no: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportSummaryApply:
     """汇总申请单数据实体 (SummaryApply)."""
 
@@ -66,7 +66,7 @@ class ExportSummaryApply:
     summary_apply_list: tuple[ExportSummaryApplyList, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB701Message:
     """汇总申请单数据报文 (CEB701Message)."""
 
@@ -80,7 +80,7 @@ class CEB701Message:
     extend_message: ExtendMessage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportSummaryReturn:
     """汇总申请单回执实体 (SummaryReturn)."""
 
@@ -97,7 +97,7 @@ class ExportSummaryReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB702Message:
     """汇总申请单回执报文 (CEB702Message)."""
 
@@ -107,7 +107,7 @@ class CEB702Message:
     summary_return: tuple[ExportSummaryReturn, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportSummaryResultHead:
     """汇总结果单表头 (SummaryResultHead)."""
 
@@ -133,7 +133,7 @@ class ExportSummaryResultHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportSummaryResultList:
     """汇总结果单表体 (SummaryResultList)."""
 
@@ -144,7 +144,7 @@ class ExportSummaryResultList:
     gcode: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportSummaryResult:
     """汇总结果单数据实体 (SummaryResult)."""
 
@@ -153,7 +153,7 @@ class ExportSummaryResult:
     summary_result_list: tuple[ExportSummaryResultList, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB792Message:
     """汇总结果单数据报文 (CEB792Message)."""
 

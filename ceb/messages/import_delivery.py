@@ -21,7 +21,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, integer, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportDeliveryHead:
     """入库明细单表头实体 (DeliveryHead)."""
 
@@ -46,7 +46,7 @@ class ImportDeliveryHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportDeliveryList:
     """入库明细单表体实体 (DeliveryList)."""
 
@@ -55,7 +55,7 @@ class ImportDeliveryList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportDelivery:
     """Delivery."""
 
@@ -64,7 +64,7 @@ class ImportDelivery:
     delivery_list: tuple[ImportDeliveryList, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB711Message:
     """入库明细单数据报文 (CEB711Message)."""
 
@@ -78,7 +78,7 @@ class CEB711Message:
     signature: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportDeliveryReturn:
     """入库明细单回执实体 (DeliveryReturn)."""
 
@@ -94,7 +94,7 @@ class ImportDeliveryReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB712Message:
     """入库明细单回执报文 (CEB712Message)."""
 

@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInventoryHead:
     """进口清单表头实体 (InventoryHead)."""
 
@@ -75,7 +75,7 @@ class ImportInventoryHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInventoryList:
     """进口清单表体实体 (InventoryList)."""
 
@@ -101,7 +101,7 @@ class ImportInventoryList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInventory:
     """Inventory."""
 
@@ -110,7 +110,7 @@ class ImportInventory:
     inventory_list: tuple[ImportInventoryList, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB621Message:
     """进口清单数据报文 (CEB621Message)."""
 
@@ -124,7 +124,7 @@ class CEB621Message:
     signature: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInventoryReturn:
     """进口清单回执实体 (InventoryReturn)."""
 
@@ -142,7 +142,7 @@ class ImportInventoryReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB622Message:
     """进口清单回执报文 (CEB622Message)."""
 
@@ -152,7 +152,7 @@ class CEB622Message:
     inventory_return: tuple[ImportInventoryReturn, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInvtCancel:
     """撤销申请单实体 (InvtCancel)."""
 
@@ -183,7 +183,7 @@ class ImportInvtCancel:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB623Message:
     """撤销申请单数据报文 (CEB623Message)."""
 
@@ -197,7 +197,7 @@ class CEB623Message:
     signature: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInvtCancelReturn:
     """撤销申请单回执实体 (InvtCancelReturn)."""
 
@@ -215,7 +215,7 @@ class ImportInvtCancelReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB624Message:
     """撤销申请单回执报文 (CEB624Message)."""
 
@@ -225,7 +225,7 @@ class CEB624Message:
     invt_cancel_return: tuple[ImportInvtCancelReturn, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInvtRefundHead:
     """退货申请单表头实体 (InvtRefundHead)."""
 
@@ -255,7 +255,7 @@ class ImportInvtRefundHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInvtRefundList:
     """退货申请单表体实体 (InvtRefundList)."""
 
@@ -267,7 +267,7 @@ class ImportInvtRefundList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInvtRefund:
     """InvtRefund."""
 
@@ -276,7 +276,7 @@ class ImportInvtRefund:
     invt_refund_list: tuple[ImportInvtRefundList, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB625Message:
     """退货申请单数据报文 (CEB625Message)."""
 
@@ -290,7 +290,7 @@ class CEB625Message:
     signature: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportInvtRefundReturn:
     """退货申请单回执实体 (InvtRefundReturn)."""
 
@@ -308,7 +308,7 @@ class ImportInvtRefundReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB626Message:
     """退货申请单回执报文 (CEB626Message)."""
 

@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportLogisticsHead:
     """物流运单数据实体 (LogisticsHead)."""
 
@@ -47,7 +47,7 @@ class ImportLogisticsHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportLogistics:
     """Logistics."""
 
@@ -55,7 +55,7 @@ class ImportLogistics:
     logistics_head: ImportLogisticsHead
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB511Message:
     """物流运单数据报文 (CEB511Message)."""
 
@@ -69,7 +69,7 @@ class CEB511Message:
     signature: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportLogisticsReturn:
     """物流运单回执实体 (LogisticsReturn)."""
 
@@ -82,7 +82,7 @@ class ImportLogisticsReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB512Message:
     """物流运单回执报文 (CEB512Message)."""
 
@@ -92,7 +92,7 @@ class CEB512Message:
     logistics_return: tuple[ImportLogisticsReturn, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportLogisticsStatus:
     """物流运单状态数据实体 (LogisticsStatus)."""
 
@@ -109,7 +109,7 @@ class ImportLogisticsStatus:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB513Message:
     """物流运单状态数据报文 (CEB513Message)."""
 
@@ -123,7 +123,7 @@ class CEB513Message:
     signature: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportLogisticsStatusReturn:
     """物流运单状态回执实体 (LogisticsStatusReturn)."""
 
@@ -137,7 +137,7 @@ class ImportLogisticsStatusReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB514Message:
     """物流运单状态回执报文 (CEB514Message)."""
 

@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportOrderHead:
     """电子订单表头实体 (OrderHead)."""
 
@@ -58,7 +58,7 @@ class ImportOrderHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportOrderList:
     """电子订单商品实体 (OrderList)."""
 
@@ -77,7 +77,7 @@ class ImportOrderList:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportOrder:
     """Order."""
 
@@ -86,7 +86,7 @@ class ImportOrder:
     order_list: tuple[ImportOrderList, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB311Message:
     """电子订单数据报文 (CEB311Message)."""
 
@@ -100,7 +100,7 @@ class CEB311Message:
     signature: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportOrderReturn:
     """电子订单回执实体 (OrderReturn)."""
 
@@ -114,7 +114,7 @@ class ImportOrderReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB312Message:
     """电子订单回执报文 (CEB312Message)."""
 

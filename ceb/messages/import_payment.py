@@ -22,7 +22,7 @@ from ceb.messages.common import (
 from ceb.schema import DS_NS, child, decimal, node, raw, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportPaymentHead:
     """支付凭证数据实体 (PaymentHead)."""
 
@@ -46,7 +46,7 @@ class ImportPaymentHead:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportPayment:
     """Payment."""
 
@@ -54,7 +54,7 @@ class ImportPayment:
     payment_head: ImportPaymentHead
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB411Message:
     """支付凭证数据报文 (CEB411Message)."""
 
@@ -68,7 +68,7 @@ class CEB411Message:
     signature: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportPaymentReturn:
     """支付凭证回执实体 (PaymentReturn)."""
 
@@ -81,7 +81,7 @@ class ImportPaymentReturn:
     return_info: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB412Message:
     """支付凭证回执报文 (CEB412Message)."""
 

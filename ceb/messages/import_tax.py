@@ -14,7 +14,7 @@ from typing import ClassVar
 from ceb.schema import child, decimal, integer, node, text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportTaxHeadRd:
     """电子税单表头实体 (TaxHeadRd)."""
 
@@ -35,7 +35,7 @@ class ImportTaxHeadRd:
     customs_code: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportTaxListRd:
     """电子税单表体实体 (TaxListRd)."""
 
@@ -47,7 +47,7 @@ class ImportTaxListRd:
     consumption_tax: Decimal
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportTax:
     """Tax."""
 
@@ -56,7 +56,7 @@ class ImportTax:
     tax_list_rd: tuple[ImportTaxListRd, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB816Message:
     """电子税单数据报文 (CEB816Message)."""
 
@@ -66,7 +66,7 @@ class CEB816Message:
     tax: tuple[ImportTax, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB818Message:
     """电子税单状态报文 (CEB818Message)."""
 
@@ -76,7 +76,7 @@ class CEB818Message:
     tax: tuple[ImportTax, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportMessageReturn:
     """报文格式校验回执实体 (MessageReturn)."""
 
@@ -90,7 +90,7 @@ class ImportMessageReturn:
     ori_biz_message: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CEB900Message:
     """报文格式校验回执报文 (CEB900Message)."""
 

@@ -254,7 +254,7 @@ class Generator:
 
     def render_class(self, n: NodeOut) -> list[str]:
         doc = f"{n.label} ({n.xml})." if n.label else f"{n.xml}."
-        lines = ["", "", "@dataclass(frozen=True, slots=True, kw_only=True)", f"class {n.cls}:"]
+        lines = ["", "", "@dataclass(frozen=True, kw_only=True)", f"class {n.cls}:"]
         lines.append(f'    """{doc}"""')
         lines.append("")
         if n.message_type:
