@@ -1,0 +1,231 @@
+"""Customs ingestion: N export inventory lines as CEB603 batch files (+ CEB604 release receipts),
+ingested on SQLite and (if DDT_BENCH_POSTGRES_URL is set) PostgreSQL.
+
+Prints lines/s, peak RSS of the ingesting process, the ratio of ingest time to a bare lxml parse
+of the same files (the floor) and the time of ``stats`` for the year on the result.
+
+Environment: DDT_BENCH_CUSTOMS_LINES (default 1,000,000), DDT_BENCH_POSTGRES_URL (a database
+the benchmark may fill: its customs tables are emptied first), DDT_BENCH_KEEP=1 keeps the files.
+Targets (2-core machine): ≥ 20,000 lines/s, peak RSS < 1 GiB, ingest ≤ 4× the parse floor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINES = int(os.environ.get("DDT_BENCH_CUSTOMS_LINES", "1000000"))
+PER_FILE = 100  # inventories per CEB603 message (the maximum the standard allows)
+YEAR = 2025
+CODES = [f"32079{n:05d}" for n in range(1, 201)]
+COUNTRIES = ["502", "303", "304", "305", "116", "133", "132", "601", "501", "344"]
+MODES = ["9610", "9610", "9710", "9810"]
+
+
+def _django() -> None:
+    # Appended, not prepended: project folders must not shadow standard-library modules.
+    if str(ROOT) not in sys.path:
+        sys.path.append(str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diandiantong.settings.test")
+    import django
+
+    django.setup()
+
+
+def _file_batch(args: tuple[int, int, int, str]) -> int:
+    """Write one CEB603 file (up to 100 inventories) and one CEB604 with their releases."""
+    seq, start_line, lines, folder = args
+    _django()
+    from customs.adapters import (
+        InventorySpec,
+        LineSpec,
+        ReceiptSpec,
+        build_inventories,
+        build_receipts,
+    )
+
+    rng = random.Random(seq)
+    specs, receipts = [], []
+    written = 0
+    n = 0
+    while written < lines and len(specs) < PER_FILE:
+        count = min(rng.choice([1, 1, 2, 3, 5, 8, 10]), lines - written)
+        day = dt.date(YEAR, rng.randint(1, 12), rng.randint(1, 28))
+        cop = f"B{seq:06d}{n:03d}"
+        code = rng.choice(CODES)
+        specs.append(
+            InventorySpec(
+                cop_no=cop,
+                ebc_code=code,
+                ebc_name=f"基准企业{code}",
+                trade_mode=rng.choice(MODES),
+                declared_on=day,
+                country=rng.choice(COUNTRIES),
+                lines=[
+                    LineSpec(
+                        gcode="7117190000",
+                        gname="水晶饰品",
+                        unit="011",
+                        qty=Decimal(rng.randint(1, 50)),
+                        price=Decimal(rng.randint(100, 99999)) / 100,
+                        currency=rng.choice(["502", "502", "300", "142"]),
+                        country=rng.choice(COUNTRIES),
+                    )
+                    for _ in range(count)
+                ],
+            )
+        )
+        receipts.append(
+            ReceiptSpec(
+                cop_no=cop,
+                return_status="800",
+                return_time=dt.datetime(day.year, day.month, day.day, 3, tzinfo=dt.UTC),
+                ebc_code=code,
+            )
+        )
+        written += count
+        n += 1
+    Path(folder, f"603-{seq:06d}.xml").write_bytes(build_inventories("export", specs))
+    Path(folder, f"604-{seq:06d}.xml").write_bytes(build_receipts("export", receipts))
+    return written
+
+
+def generate(folder: Path) -> int:
+    jobs, line = [], 0
+    seq = 0
+    per_file = PER_FILE * 4  # about 4 lines per inventory on average
+    while line < LINES:
+        take = min(per_file, LINES - line)
+        jobs.append((seq, line, take, str(folder)))
+        line += take
+        seq += 1
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return sum(pool.map(_file_batch, jobs, chunksize=8))
+
+
+def parse_floor(folder: Path) -> float:
+    """Bare lxml: parse every file and visit every element (no extraction, no database)."""
+    from lxml import etree
+
+    start = time.perf_counter()
+    for path in sorted(folder.glob("*.xml")):
+        for _event, _element in etree.iterparse(str(path), events=("end",)):
+            pass
+    return time.perf_counter() - start
+
+
+def ingest_child(folder: str, url: str) -> None:
+    """Runs in a fresh process: migrate, empty customs tables, ingest, stats; prints JSON."""
+    os.environ["DDT_DATABASE_URL"] = url
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from customs.models import (
+        BuyerYearTotal,
+        Declaration,
+        IngestRun,
+        LedgerAggregate,
+        LedgerLine,
+        Receipt,
+    )
+
+    for model in (LedgerAggregate, LedgerLine, Receipt, Declaration, BuyerYearTotal, IngestRun):
+        model.objects.all().delete()
+    from customs.rates import load_shipped_rates
+    from customs.services import ingest_paths
+    from customs.stats import customs_stats, direct_total_fen
+
+    load_shipped_rates()
+    files = sorted(Path(folder).glob("603-*.xml")) + sorted(Path(folder).glob("604-*.xml"))
+    start = time.perf_counter()
+    run = ingest_paths(actor=None, paths=files)
+    elapsed = time.perf_counter() - start
+    t0 = time.perf_counter()
+    data = customs_stats(year=YEAR)
+    stats_seconds = time.perf_counter() - t0
+    exact = Decimal(data["total_cny"]) * 100 == direct_total_fen(year=YEAR)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "lines": run.lines,
+                "new": run.new,
+                "rejected": run.rejected,
+                "released": run.released,
+                "rss": rss,
+                "stats_seconds": stats_seconds,
+                "exact": exact,
+                "total": data["total_cny"],
+            }
+        )
+    )
+
+
+def _run_child(folder: Path, url: str) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(folder), url],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="ddt-bench-customs-"))
+    folder = tmp / "files"
+    folder.mkdir()
+    t0 = time.perf_counter()
+    lines = generate(folder)
+    size = sum(p.stat().st_size for p in folder.glob("*.xml"))
+    print(
+        f"generated {lines:,} export lines in {len(list(folder.glob('603-*.xml')))} CEB603 "
+        f"+ CEB604 files ({size / 2**20:.0f} MiB) in {time.perf_counter() - t0:.0f} s"
+    )
+    floor = parse_floor(folder)
+    targets = [("sqlite", f"sqlite:///{tmp}/bench.sqlite3")]
+    if os.environ.get("DDT_BENCH_POSTGRES_URL"):
+        targets.append(("postgresql", os.environ["DDT_BENCH_POSTGRES_URL"]))
+    print(f"\n{'database':<11} {'lines':>10} {'seconds':>8} {'lines/s':>9} {'peak RSS':>9} "
+          f"{'stats s':>8} {'exact':>6} {'× floor':>8}")
+    print(f"{'lxml floor':<11} {lines:>10,} {floor:>8.1f} {lines / floor:>9,.0f} {'':>9} {'':>8} {'':>6} {1:>8.2f}")
+    status = 0
+    for name, url in targets:
+        result = _run_child(folder, url)
+        seconds = float(result["seconds"])  # type: ignore[arg-type]
+        rate = int(result["lines"]) / seconds  # type: ignore[call-overload]
+        rss = int(result["rss"]) / 2**20  # type: ignore[call-overload]
+        print(
+            f"{name:<11} {result['lines']:>10,} {seconds:>8.1f} {rate:>9,.0f} {rss:>7.0f}Mi "
+            f"{float(result['stats_seconds']):>8.3f} {result['exact']!s:>6} "  # type: ignore[arg-type]
+            f"{seconds / floor:>8.2f}"
+        )
+        if not result["exact"]:
+            status = 1
+    print("\ntargets: ≥ 20,000 lines/s · peak RSS < 1 GiB · ingest ≤ 4× floor · stats < 1 s")
+    if not os.environ.get("DDT_BENCH_KEEP"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    return status
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        ingest_child(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(main())
