@@ -1,0 +1,70 @@
+"""Which measures an enterprise may apply for in a round, and which fields each one needs.
+
+Reads the catalogue (entitlement.measures) and the round's guide (guides/<year>.yaml); no legal
+number is written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from entitlement.guide import Guide, shipped_guide
+from entitlement.measures import BeneficiaryKind, Kind, Measure, catalogue
+
+# Enterprise.kind → the catalogue's beneficiary kind (a8.* park operators, a10.* warehouse
+# operators, every other kind is an "enterprise").
+BENEFICIARY_OF_KIND = {
+    "park_operator": BeneficiaryKind.PARK_OPERATOR,
+    "warehouse_operator": BeneficiaryKind.WAREHOUSE_OPERATOR,
+}
+
+IN_PLAN_MEASURES = frozenset({"a5.exhibition"})  # (五) needs the fair to be in the plan
+
+
+def beneficiary_kind(enterprise_kind: str) -> BeneficiaryKind:
+    return BENEFICIARY_OF_KIND.get(enterprise_kind, BeneficiaryKind.ENTERPRISE)
+
+
+@lru_cache(maxsize=16)
+def _guide(year: str, guide_hash: str) -> Guide:
+    # guide_hash is part of the key so an edited guide file is read again
+    return shipped_guide(int(year))
+
+
+def round_guide(rnd: object) -> Guide:
+    return _guide(str(rnd.guide_year), str(rnd.guide_hash))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class MeasureFields:
+    """The application fields a measure needs."""
+
+    cost: bool  # cost shares: the cost claimed (and its documents)
+    matter_required: bool  # invoice or contract number
+    in_plan: bool  # a5.exhibition: the fair is in the plan
+
+
+def fields_for(measure: Measure) -> MeasureFields:
+    cost_share = measure.kind is Kind.COST_SHARE
+    return MeasureFields(
+        cost=cost_share,
+        matter_required=cost_share,
+        in_plan=measure.id in IN_PLAN_MEASURES,
+    )
+
+
+def measures_open_for(*, rnd: object, enterprise_kind: str) -> list[Measure]:
+    """Measures open in the round's guide that fit the enterprise's kind, in catalogue order."""
+    guide = round_guide(rnd)
+    kind = beneficiary_kind(enterprise_kind)
+    return [
+        m
+        for mid, m in catalogue().measures.items()
+        if mid in guide.measures and m.beneficiary is kind
+    ]
+
+
+def measure_title(measure_id: str) -> str:
+    m = catalogue().get(measure_id)
+    return f"{m.article} {m.title_zh}" if m else measure_id
