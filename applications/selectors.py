@@ -1,0 +1,263 @@
+"""Permission-aware reads of rounds, applications, evidence and notifications.
+
+Scope: an enterprise user sees its own enterprise's applications (drafts included); a county
+officer sees the non-draft applications of their county; the city reviewer, finance officer and
+administrator see every non-draft application. Anything outside the scope is a 404 (existence is
+not revealed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Trim, Upper
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from applications.models import (
+    Application,
+    ApplicationStatus,
+    Evidence,
+    Notification,
+    Round,
+    RoundStatus,
+)
+
+S = ApplicationStatus
+OFFICER_ROLES = frozenset(
+    {Role.COUNTY_OFFICER, Role.CITY_REVIEWER, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}
+)
+COUNTY_INBOX = (S.SUBMITTED, S.COUNTY_REVIEW)
+CITY_INBOX = (S.CITY_REVIEW,)
+
+
+def _role(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ""
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    return str(user.role)
+
+
+def is_reviewer(user: Any) -> bool:
+    """Officers who see matter flags and evidence of applications in their scope."""
+    return _role(user) in OFFICER_ROLES
+
+
+def is_enterprise_user(user: Any) -> bool:
+    return _role(user) == Role.ENTERPRISE and bool(user.enterprise_id)
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def round_visible_qs(*, user: Any) -> QuerySet[Round]:
+    role = _role(user)
+    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}:
+        return Round.objects.all()
+    if role:
+        return Round.objects.exclude(status=RoundStatus.DRAFT)
+    return Round.objects.none()
+
+
+def round_get_for(*, user: Any, pk: int) -> Round:
+    rnd = round_visible_qs(user=user).filter(pk=pk).first()
+    if rnd is None:
+        raise Http404("not found")
+    return rnd
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """Whether an enterprise can apply in a round now, and if not, why and when."""
+
+    round: Round
+    accepting: bool
+    reason: str
+
+
+def round_state(rnd: Round, *, today: dt.date | None = None) -> RoundState:
+    today = today or timezone.localdate()
+    fmt = {"opens": rnd.opens_on.isoformat(), "closes": rnd.closes_on.isoformat()}
+    if rnd.status == RoundStatus.OPEN and rnd.opens_on <= today <= rnd.closes_on:
+        return RoundState(rnd, True, _("申报中，截止日期 %(closes)s。") % fmt)
+    if rnd.status == RoundStatus.CLOSED or today > rnd.closes_on:
+        return RoundState(rnd, False, _("申报已于 %(closes)s 截止。") % fmt)
+    if today < rnd.opens_on:
+        return RoundState(rnd, False, _("尚未开始，将于 %(opens)s 开始申报。") % fmt)
+    return RoundState(rnd, False, _("该批次尚未开放申报。"))
+
+
+def round_states_for(*, user: Any, today: dt.date | None = None) -> list[RoundState]:
+    return [round_state(r, today=today) for r in round_visible_qs(user=user)]
+
+
+def next_opening(*, today: dt.date | None = None) -> Round | None:
+    """The next round that opens after today (published, i.e. not draft)."""
+    today = today or timezone.localdate()
+    return (
+        Round.objects.filter(status=RoundStatus.OPEN, opens_on__gt=today)
+        .order_by("opens_on", "pk")
+        .first()
+    )
+
+
+def accepting_rounds(*, today: dt.date | None = None) -> QuerySet[Round]:
+    today = today or timezone.localdate()
+    return Round.objects.filter(
+        status=RoundStatus.OPEN, opens_on__lte=today, closes_on__gte=today
+    ).order_by("closes_on", "pk")
+
+
+# ---------------------------------------------------------------- applications
+
+
+def application_visible_qs(*, user: Any) -> QuerySet[Application]:
+    qs = Application.objects.select_related("round", "enterprise", "county")
+    role = _role(user)
+    if role == Role.ENTERPRISE and user.enterprise_id:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    if role == Role.COUNTY_OFFICER and user.county_id:
+        return qs.filter(county_id=user.county_id).exclude(status=S.DRAFT)
+    if role in {Role.CITY_REVIEWER, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}:
+        return qs.exclude(status=S.DRAFT)
+    return qs.none()
+
+
+def application_list_for(
+    *, user: Any, status: str = "", round_id: int | None = None, q: str = ""
+) -> QuerySet[Application]:
+    qs = application_visible_qs(user=user)
+    if status:
+        qs = qs.filter(status=status)
+    if round_id:
+        qs = qs.filter(round_id=round_id)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(enterprise__name__icontains=q) | Q(matter__icontains=q) | Q(measure__icontains=q)
+        )
+    return qs.order_by("-created_at", "-pk")
+
+
+def application_get_for(*, user: Any, pk: int) -> Application:
+    app = application_visible_qs(user=user).filter(pk=pk).first()
+    if app is None:
+        raise Http404("not found")
+    return app
+
+
+def inbox_for(*, user: Any) -> QuerySet[Application]:
+    """The reviewer's 待审 list: county officers their county's new and in-review applications,
+    the city reviewer everything awaiting city review. Oldest submission first."""
+    role = _role(user)
+    qs = application_visible_qs(user=user)
+    if role == Role.COUNTY_OFFICER:
+        qs = qs.filter(status__in=COUNTY_INBOX)
+    elif role == Role.CITY_REVIEWER:
+        qs = qs.filter(status__in=CITY_INBOX)
+    else:
+        return qs.none()
+    return qs.order_by("submitted_at", "pk")
+
+
+@dataclass(frozen=True)
+class MatterFlag:
+    """Another application using the same invoice/contract number."""
+
+    pk: int
+    year: int
+    measure: str
+    status: str
+    status_label: str
+    county: str
+    enterprise: str  # blank when the viewer may not see that enterprise
+    visible: bool  # whether the viewer may open it
+    same_enterprise: bool
+
+
+def matter_flags_for(*, user: Any, application: Application) -> list[MatterFlag]:
+    """Other applications (any year, any enterprise) with the same matter reference.
+
+    Only reviewers get flags; an enterprise never learns about other enterprises' claims.
+    Drafts are not counted (not submitted yet).
+    """
+    if not is_reviewer(user) or not application.matter:
+        return []
+    others = (
+        Application.objects.filter(matter__iexact=application.matter.strip())
+        .exclude(pk=application.pk)
+        .exclude(status=S.DRAFT)
+        .select_related("round", "enterprise", "county")
+        .order_by("-round__year", "pk")
+    )
+    visible_ids = set(
+        application_visible_qs(user=user)
+        .filter(pk__in=[o.pk for o in others])
+        .values_list("pk", flat=True)
+    )
+    return [
+        MatterFlag(
+            pk=o.pk,
+            year=o.round.year,
+            measure=o.measure,
+            status=o.status,
+            status_label=str(S(o.status).label),
+            county=o.county.name if o.county else "",
+            enterprise=o.enterprise.name if o.pk in visible_ids else "",
+            visible=o.pk in visible_ids,
+            same_enterprise=o.enterprise_id == application.enterprise_id,
+        )
+        for o in others
+    ]
+
+
+def matter_flag_counts(*, applications: list[Application]) -> dict[int, int]:
+    """For list pages: how many other non-draft applications share each one's matter."""
+    matters = {a.matter.strip().upper() for a in applications if a.matter.strip()}
+    if not matters:
+        return {}
+    rows = (
+        Application.objects.exclude(status=S.DRAFT)
+        .annotate(matter_key=Upper(Trim("matter")))
+        .filter(matter_key__in=matters)
+        .values("matter_key")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, int] = {r["matter_key"]: r["n"] for r in rows}
+    result = {}
+    for a in applications:
+        key = a.matter.strip().upper()
+        n = counts.get(key, 0) - (1 if a.status != S.DRAFT and key else 0)
+        if key and n > 0:
+            result[a.pk] = n
+    return result
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def evidence_get_for(*, user: Any, pk: int) -> Evidence:
+    """An evidence file ``user`` may download (its application is visible to them)."""
+    evidence = Evidence.objects.select_related("application").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404("not found")
+    application_get_for(user=user, pk=evidence.application_id)
+    return evidence
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def notification_list_for(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+    if not _role(user):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(user=user).select_related("application")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-pk")
