@@ -40,6 +40,246 @@ class ExtendMessage:
     message: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class BaseTransfer311:
+    """基础报文传输实体 (BaseTransfer)."""
+
+    cop_code: str
+    cop_name: str
+    dxp_mode: str
+    dxp_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseSubscribe311:
+    """基础回执订阅实体 (BaseSubscribe)."""
+
+    status: str
+    dxp_mode: str
+    dxp_address: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendMessage311:
+    """扩展自定义数据实体 (ExtendMessage)."""
+
+    name: str
+    version: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseTransfer411:
+    """基础报文传输实体 (BaseTransfer)."""
+
+    cop_code: str
+    cop_name: str
+    dxp_mode: str
+    dxp_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseSubscribe411:
+    """基础回执订阅实体 (BaseSubscribe)."""
+
+    status: str
+    dxp_mode: str
+    dxp_address: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendMessage411:
+    """扩展自定义数据实体 (ExtendMessage)."""
+
+    name: str
+    version: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseTransfer511:
+    """基础报文传输实体 (BaseTransfer)."""
+
+    cop_code: str
+    cop_name: str
+    dxp_mode: str
+    dxp_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseSubscribe511:
+    """基础回执订阅实体 (BaseSubscribe)."""
+
+    status: str
+    dxp_mode: str
+    dxp_address: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendMessage511:
+    """扩展自定义数据实体 (ExtendMessage)."""
+
+    name: str
+    version: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseTransfer513:
+    """基础报文传输实体 (BaseTransfer)."""
+
+    cop_code: str
+    cop_name: str
+    dxp_mode: str
+    dxp_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseSubscribe513:
+    """基础回执订阅实体 (BaseSubscribe)."""
+
+    status: str
+    dxp_mode: str
+    dxp_address: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendMessage513:
+    """扩展自定义数据实体 (ExtendMessage)."""
+
+    name: str
+    version: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseTransfer621:
+    """基础报文传输实体 (BaseTransfer)."""
+
+    cop_code: str
+    cop_name: str
+    dxp_mode: str
+    dxp_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseSubscribe621:
+    """基础回执订阅实体 (BaseSubscribe)."""
+
+    status: str
+    dxp_mode: str
+    dxp_address: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendMessage621:
+    """扩展自定义数据实体 (ExtendMessage)."""
+
+    name: str
+    version: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseTransfer623:
+    """基础报文传输实体 (BaseTransfer)."""
+
+    cop_code: str
+    cop_name: str
+    dxp_mode: str
+    dxp_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseSubscribe623:
+    """基础回执订阅实体 (BaseSubscribe)."""
+
+    status: str
+    dxp_mode: str
+    dxp_address: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendMessage623:
+    """扩展自定义数据实体 (ExtendMessage)."""
+
+    name: str
+    version: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseTransfer625:
+    """基础报文传输实体 (BaseTransfer)."""
+
+    cop_code: str
+    cop_name: str
+    dxp_mode: str
+    dxp_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseSubscribe625:
+    """基础回执订阅实体 (BaseSubscribe)."""
+
+    status: str
+    dxp_mode: str
+    dxp_address: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendMessage625:
+    """扩展自定义数据实体 (ExtendMessage)."""
+
+    name: str
+    version: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseTransfer711:
+    """基础报文传输实体 (BaseTransfer)."""
+
+    cop_code: str
+    cop_name: str
+    dxp_mode: str
+    dxp_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseSubscribe711:
+    """基础回执订阅实体 (BaseSubscribe)."""
+
+    status: str
+    dxp_mode: str
+    dxp_address: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendMessage711:
+    """扩展自定义数据实体 (ExtendMessage)."""
+
+    name: str
+    version: str
+    message: str
+
+
 # Definitions: XSD sequence order, facets and occurrences.
 
 BASE_TRANSFER = node(
@@ -70,6 +310,294 @@ BASE_SUBSCRIBE = node(
 EXTEND_MESSAGE = node(
     "ExtendMessage",
     ExtendMessage,
+    [
+        text("name", "自定义报文名称", max_length=30),
+        text("version", "自定义报文版本", max_length=30),
+        raw("Message", "自定义报文实体", optional=False),
+    ],
+    "扩展自定义数据实体",
+)
+
+BASE_TRANSFER311 = node(
+    "BaseTransfer",
+    BaseTransfer311,
+    [
+        text("copCode", "报文传输的企业代码", min_length=1, max_length=18),
+        text("copName", "报文传输的企业名称", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpId", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=30),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础报文传输实体",
+)
+
+BASE_SUBSCRIBE311 = node(
+    "BaseSubscribe",
+    BaseSubscribe311,
+    [
+        text("status", "用户订阅单证业务状态的信息", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpAddress", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=100),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础回执订阅实体",
+)
+
+EXTEND_MESSAGE311 = node(
+    "ExtendMessage",
+    ExtendMessage311,
+    [
+        text("name", "自定义报文名称", max_length=30),
+        text("version", "自定义报文版本", max_length=30),
+        raw("Message", "自定义报文实体", optional=False),
+    ],
+    "扩展自定义数据实体",
+)
+
+BASE_TRANSFER411 = node(
+    "BaseTransfer",
+    BaseTransfer411,
+    [
+        text("copCode", "报文传输的企业代码", min_length=1, max_length=18),
+        text("copName", "报文传输的企业名称", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpId", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=30),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础报文传输实体",
+)
+
+BASE_SUBSCRIBE411 = node(
+    "BaseSubscribe",
+    BaseSubscribe411,
+    [
+        text("status", "用户订阅单证业务状态的信息", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpAddress", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=100),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础回执订阅实体",
+)
+
+EXTEND_MESSAGE411 = node(
+    "ExtendMessage",
+    ExtendMessage411,
+    [
+        text("name", "自定义报文名称", max_length=30),
+        text("version", "自定义报文版本", max_length=30),
+        raw("Message", "自定义报文实体", optional=False),
+    ],
+    "扩展自定义数据实体",
+)
+
+BASE_TRANSFER511 = node(
+    "BaseTransfer",
+    BaseTransfer511,
+    [
+        text("copCode", "报文传输的企业代码", min_length=1, max_length=18),
+        text("copName", "报文传输的企业名称", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpId", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=30),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础报文传输实体",
+)
+
+BASE_SUBSCRIBE511 = node(
+    "BaseSubscribe",
+    BaseSubscribe511,
+    [
+        text("status", "用户订阅单证业务状态的信息", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpAddress", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=100),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础回执订阅实体",
+)
+
+EXTEND_MESSAGE511 = node(
+    "ExtendMessage",
+    ExtendMessage511,
+    [
+        text("name", "自定义报文名称", max_length=30),
+        text("version", "自定义报文版本", max_length=30),
+        raw("Message", "自定义报文实体", optional=False),
+    ],
+    "扩展自定义数据实体",
+)
+
+BASE_TRANSFER513 = node(
+    "BaseTransfer",
+    BaseTransfer513,
+    [
+        text("copCode", "报文传输的企业代码", min_length=1, max_length=18),
+        text("copName", "报文传输的企业名称", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpId", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=30),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础报文传输实体",
+)
+
+BASE_SUBSCRIBE513 = node(
+    "BaseSubscribe",
+    BaseSubscribe513,
+    [
+        text("status", "用户订阅单证业务状态的信息", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpAddress", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=100),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础回执订阅实体",
+)
+
+EXTEND_MESSAGE513 = node(
+    "ExtendMessage",
+    ExtendMessage513,
+    [
+        text("name", "自定义报文名称", max_length=30),
+        text("version", "自定义报文版本", max_length=30),
+        raw("Message", "自定义报文实体", optional=False),
+    ],
+    "扩展自定义数据实体",
+)
+
+BASE_TRANSFER621 = node(
+    "BaseTransfer",
+    BaseTransfer621,
+    [
+        text("copCode", "报文传输的企业代码", min_length=1, max_length=18),
+        text("copName", "报文传输的企业名称", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpId", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=30),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础报文传输实体",
+)
+
+BASE_SUBSCRIBE621 = node(
+    "BaseSubscribe",
+    BaseSubscribe621,
+    [
+        text("status", "用户订阅单证业务状态的信息", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpAddress", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=100),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础回执订阅实体",
+)
+
+EXTEND_MESSAGE621 = node(
+    "ExtendMessage",
+    ExtendMessage621,
+    [
+        text("name", "自定义报文名称", max_length=30),
+        text("version", "自定义报文版本", max_length=30),
+        raw("Message", "自定义报文实体", optional=False),
+    ],
+    "扩展自定义数据实体",
+)
+
+BASE_TRANSFER623 = node(
+    "BaseTransfer",
+    BaseTransfer623,
+    [
+        text("copCode", "报文传输的企业代码", min_length=1, max_length=18),
+        text("copName", "报文传输的企业名称", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpId", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=30),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础报文传输实体",
+)
+
+BASE_SUBSCRIBE623 = node(
+    "BaseSubscribe",
+    BaseSubscribe623,
+    [
+        text("status", "用户订阅单证业务状态的信息", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpAddress", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=100),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础回执订阅实体",
+)
+
+EXTEND_MESSAGE623 = node(
+    "ExtendMessage",
+    ExtendMessage623,
+    [
+        text("name", "自定义报文名称", max_length=30),
+        text("version", "自定义报文版本", max_length=30),
+        raw("Message", "自定义报文实体", optional=False),
+    ],
+    "扩展自定义数据实体",
+)
+
+BASE_TRANSFER625 = node(
+    "BaseTransfer",
+    BaseTransfer625,
+    [
+        text("copCode", "报文传输的企业代码", min_length=1, max_length=18),
+        text("copName", "报文传输的企业名称", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpId", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=30),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础报文传输实体",
+)
+
+BASE_SUBSCRIBE625 = node(
+    "BaseSubscribe",
+    BaseSubscribe625,
+    [
+        text("status", "用户订阅单证业务状态的信息", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpAddress", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=100),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础回执订阅实体",
+)
+
+EXTEND_MESSAGE625 = node(
+    "ExtendMessage",
+    ExtendMessage625,
+    [
+        text("name", "自定义报文名称", max_length=30),
+        text("version", "自定义报文版本", max_length=30),
+        raw("Message", "自定义报文实体", optional=False),
+    ],
+    "扩展自定义数据实体",
+)
+
+BASE_TRANSFER711 = node(
+    "BaseTransfer",
+    BaseTransfer711,
+    [
+        text("copCode", "报文传输的企业代码", min_length=1, max_length=18),
+        text("copName", "报文传输的企业名称", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpId", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=30),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础报文传输实体",
+)
+
+BASE_SUBSCRIBE711 = node(
+    "BaseSubscribe",
+    BaseSubscribe711,
+    [
+        text("status", "用户订阅单证业务状态的信息", max_length=100),
+        text("dxpMode", "默认为DXP", length=3),
+        text("dxpAddress", "向中国电子口岸数据中心申请数据交换平台的用户编号", max_length=100),
+        text("note", "备注", max_length=1000, optional=True),
+    ],
+    "基础回执订阅实体",
+)
+
+EXTEND_MESSAGE711 = node(
+    "ExtendMessage",
+    ExtendMessage711,
     [
         text("name", "自定义报文名称", max_length=30),
         text("version", "自定义报文版本", max_length=30),

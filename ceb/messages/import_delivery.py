@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ceb.messages.common import (
-    BASE_SUBSCRIBE,
-    BASE_TRANSFER,
-    EXTEND_MESSAGE,
-    BaseSubscribe,
-    BaseTransfer,
-    ExtendMessage,
+    BASE_SUBSCRIBE711,
+    BASE_TRANSFER711,
+    EXTEND_MESSAGE711,
+    BaseSubscribe711,
+    BaseTransfer711,
+    ExtendMessage711,
 )
 from ceb.schema import DS_NS, child, integer, node, raw, text
 
@@ -72,9 +72,9 @@ class CEB711Message:
     guid: str
     version: str = "1.0"
     delivery: ImportDelivery
-    base_transfer: BaseTransfer
-    base_subscribe: tuple[BaseSubscribe, ...] = ()
-    extend_message: ExtendMessage | None = None
+    base_transfer: BaseTransfer711
+    base_subscribe: tuple[BaseSubscribe711, ...] = ()
+    extend_message: ExtendMessage711 | None = None
     signature: str | None = None
 
 
@@ -165,9 +165,9 @@ IMPORT_CEB711_MESSAGE = node(
         text("guid", "报文的36位系统唯一序号", length=36, attribute=True),
         text("version", "报文版本号 默认1.0", min_length=1, max_length=10, attribute=True),
         child(IMPORT_DELIVERY),
-        child(BASE_TRANSFER),
-        child(BASE_SUBSCRIBE, min_occurs=0, max_occurs=5),
-        child(EXTEND_MESSAGE, min_occurs=0),
+        child(BASE_TRANSFER711),
+        child(BASE_SUBSCRIBE711, min_occurs=0, max_occurs=5),
+        child(EXTEND_MESSAGE711, min_occurs=0),
         raw("Signature", "签名", namespace=DS_NS, optional=False),
     ],
     "入库明细单数据报文",

@@ -12,12 +12,24 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ceb.messages.common import (
-    BASE_SUBSCRIBE,
-    BASE_TRANSFER,
-    EXTEND_MESSAGE,
-    BaseSubscribe,
-    BaseTransfer,
-    ExtendMessage,
+    BASE_SUBSCRIBE621,
+    BASE_SUBSCRIBE623,
+    BASE_SUBSCRIBE625,
+    BASE_TRANSFER621,
+    BASE_TRANSFER623,
+    BASE_TRANSFER625,
+    EXTEND_MESSAGE621,
+    EXTEND_MESSAGE623,
+    EXTEND_MESSAGE625,
+    BaseSubscribe621,
+    BaseSubscribe623,
+    BaseSubscribe625,
+    BaseTransfer621,
+    BaseTransfer623,
+    BaseTransfer625,
+    ExtendMessage621,
+    ExtendMessage623,
+    ExtendMessage625,
 )
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
@@ -118,9 +130,9 @@ class CEB621Message:
     guid: str
     version: str = "1.0"
     inventory: tuple[ImportInventory, ...]
-    base_transfer: BaseTransfer
-    base_subscribe: tuple[BaseSubscribe, ...] = ()
-    extend_message: ExtendMessage | None = None
+    base_transfer: BaseTransfer621
+    base_subscribe: tuple[BaseSubscribe621, ...] = ()
+    extend_message: ExtendMessage621 | None = None
     signature: str | None = None
 
 
@@ -191,9 +203,9 @@ class CEB623Message:
     guid: str
     version: str = "1.0"
     invt_cancel: tuple[ImportInvtCancel, ...]
-    base_transfer: BaseTransfer
-    base_subscribe: tuple[BaseSubscribe, ...] = ()
-    extend_message: ExtendMessage | None = None
+    base_transfer: BaseTransfer623
+    base_subscribe: tuple[BaseSubscribe623, ...] = ()
+    extend_message: ExtendMessage623 | None = None
     signature: str | None = None
 
 
@@ -284,9 +296,9 @@ class CEB625Message:
     guid: str
     version: str = "1.0"
     invt_refund: tuple[ImportInvtRefund, ...]
-    base_transfer: BaseTransfer
-    base_subscribe: tuple[BaseSubscribe, ...] = ()
-    extend_message: ExtendMessage | None = None
+    base_transfer: BaseTransfer625
+    base_subscribe: tuple[BaseSubscribe625, ...] = ()
+    extend_message: ExtendMessage625 | None = None
     signature: str | None = None
 
 
@@ -436,9 +448,9 @@ IMPORT_CEB621_MESSAGE = node(
         text("guid", "报文的36位系统唯一序号", length=36, attribute=True),
         text("version", "报文版本号 默认1.0", min_length=1, max_length=10, attribute=True),
         child(IMPORT_INVENTORY, max_occurs=100),
-        child(BASE_TRANSFER),
-        child(BASE_SUBSCRIBE, min_occurs=0, max_occurs=5),
-        child(EXTEND_MESSAGE, min_occurs=0),
+        child(BASE_TRANSFER621),
+        child(BASE_SUBSCRIBE621, min_occurs=0, max_occurs=5),
+        child(EXTEND_MESSAGE621, min_occurs=0),
         raw("Signature", "签名", namespace=DS_NS, optional=False),
     ],
     "进口清单数据报文",
@@ -513,9 +525,9 @@ IMPORT_CEB623_MESSAGE = node(
         text("guid", "报文的36位系统唯一序号", length=36, attribute=True),
         text("version", "报文版本号 默认1.0", min_length=1, max_length=10, attribute=True),
         child(IMPORT_INVT_CANCEL, max_occurs=100),
-        child(BASE_TRANSFER),
-        child(BASE_SUBSCRIBE, min_occurs=0, max_occurs=5),
-        child(EXTEND_MESSAGE, min_occurs=0),
+        child(BASE_TRANSFER623),
+        child(BASE_SUBSCRIBE623, min_occurs=0, max_occurs=5),
+        child(EXTEND_MESSAGE623, min_occurs=0),
         raw("Signature", "签名", namespace=DS_NS, optional=False),
     ],
     "撤销申请单数据报文",
@@ -613,9 +625,9 @@ IMPORT_CEB625_MESSAGE = node(
         text("guid", "报文的36位系统唯一序号", length=36, attribute=True),
         text("version", "报文版本号 默认1.0", min_length=1, max_length=10, attribute=True),
         child(IMPORT_INVT_REFUND, max_occurs=100),
-        child(BASE_TRANSFER),
-        child(BASE_SUBSCRIBE, min_occurs=0, max_occurs=5),
-        child(EXTEND_MESSAGE, min_occurs=0),
+        child(BASE_TRANSFER625),
+        child(BASE_SUBSCRIBE625, min_occurs=0, max_occurs=5),
+        child(EXTEND_MESSAGE625, min_occurs=0),
         raw("Signature", "签名", namespace=DS_NS, optional=False),
     ],
     "退货申请单数据报文",

@@ -12,12 +12,18 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ceb.messages.common import (
-    BASE_SUBSCRIBE,
-    BASE_TRANSFER,
-    EXTEND_MESSAGE,
-    BaseSubscribe,
-    BaseTransfer,
-    ExtendMessage,
+    BASE_SUBSCRIBE511,
+    BASE_SUBSCRIBE513,
+    BASE_TRANSFER511,
+    BASE_TRANSFER513,
+    EXTEND_MESSAGE511,
+    EXTEND_MESSAGE513,
+    BaseSubscribe511,
+    BaseSubscribe513,
+    BaseTransfer511,
+    BaseTransfer513,
+    ExtendMessage511,
+    ExtendMessage513,
 )
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
@@ -63,9 +69,9 @@ class CEB511Message:
     guid: str
     version: str = "1.0"
     logistics: tuple[ImportLogistics, ...]
-    base_transfer: BaseTransfer
-    base_subscribe: tuple[BaseSubscribe, ...] = ()
-    extend_message: ExtendMessage | None = None
+    base_transfer: BaseTransfer511
+    base_subscribe: tuple[BaseSubscribe511, ...] = ()
+    extend_message: ExtendMessage511 | None = None
     signature: str | None = None
 
 
@@ -117,9 +123,9 @@ class CEB513Message:
     guid: str
     version: str = "1.0"
     logistics_status: tuple[ImportLogisticsStatus, ...]
-    base_transfer: BaseTransfer
-    base_subscribe: tuple[BaseSubscribe, ...] = ()
-    extend_message: ExtendMessage | None = None
+    base_transfer: BaseTransfer513
+    base_subscribe: tuple[BaseSubscribe513, ...] = ()
+    extend_message: ExtendMessage513 | None = None
     signature: str | None = None
 
 
@@ -191,9 +197,9 @@ IMPORT_CEB511_MESSAGE = node(
         text("guid", "报文的36位系统唯一序号", length=36, attribute=True),
         text("version", "报文版本号 默认1.0", min_length=1, max_length=10, attribute=True),
         child(IMPORT_LOGISTICS, max_occurs=100),
-        child(BASE_TRANSFER),
-        child(BASE_SUBSCRIBE, min_occurs=0, max_occurs=5),
-        child(EXTEND_MESSAGE, min_occurs=0),
+        child(BASE_TRANSFER511),
+        child(BASE_SUBSCRIBE511, min_occurs=0, max_occurs=5),
+        child(EXTEND_MESSAGE511, min_occurs=0),
         raw("Signature", "签名", namespace=DS_NS),
     ],
     "物流运单数据报文",
@@ -249,9 +255,9 @@ IMPORT_CEB513_MESSAGE = node(
         text("guid", "报文的36位系统唯一序号", length=36, attribute=True),
         text("version", "报文版本号 默认1.0", min_length=1, max_length=10, attribute=True),
         child(IMPORT_LOGISTICS_STATUS, max_occurs=100),
-        child(BASE_TRANSFER),
-        child(BASE_SUBSCRIBE, min_occurs=0, max_occurs=5),
-        child(EXTEND_MESSAGE, min_occurs=0),
+        child(BASE_TRANSFER513),
+        child(BASE_SUBSCRIBE513, min_occurs=0, max_occurs=5),
+        child(EXTEND_MESSAGE513, min_occurs=0),
         raw("Signature", "签名", namespace=DS_NS),
     ],
     "物流运单状态数据报文",

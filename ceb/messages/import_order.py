@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ceb.messages.common import (
-    BASE_SUBSCRIBE,
-    BASE_TRANSFER,
-    EXTEND_MESSAGE,
-    BaseSubscribe,
-    BaseTransfer,
-    ExtendMessage,
+    BASE_SUBSCRIBE311,
+    BASE_TRANSFER311,
+    EXTEND_MESSAGE311,
+    BaseSubscribe311,
+    BaseTransfer311,
+    ExtendMessage311,
 )
 from ceb.schema import DS_NS, child, decimal, integer, node, raw, text
 
@@ -94,9 +94,9 @@ class CEB311Message:
     guid: str
     version: str = "1.0"
     order: tuple[ImportOrder, ...]
-    base_transfer: BaseTransfer
-    base_subscribe: tuple[BaseSubscribe, ...] = ()
-    extend_message: ExtendMessage | None = None
+    base_transfer: BaseTransfer311
+    base_subscribe: tuple[BaseSubscribe311, ...] = ()
+    extend_message: ExtendMessage311 | None = None
     signature: str | None = None
 
 
@@ -203,9 +203,9 @@ IMPORT_CEB311_MESSAGE = node(
         text("guid", "报文的36位系统唯一序号", length=36, attribute=True),
         text("version", "报文版本号 默认1.0", min_length=1, max_length=10, attribute=True),
         child(IMPORT_ORDER, max_occurs=100),
-        child(BASE_TRANSFER),
-        child(BASE_SUBSCRIBE, min_occurs=0, max_occurs=5),
-        child(EXTEND_MESSAGE, min_occurs=0),
+        child(BASE_TRANSFER311),
+        child(BASE_SUBSCRIBE311, min_occurs=0, max_occurs=5),
+        child(EXTEND_MESSAGE311, min_occurs=0),
         raw("Signature", "签名", namespace=DS_NS),
     ],
     "电子订单数据报文",

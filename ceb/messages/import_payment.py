@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ceb.messages.common import (
-    BASE_SUBSCRIBE,
-    BASE_TRANSFER,
-    EXTEND_MESSAGE,
-    BaseSubscribe,
-    BaseTransfer,
-    ExtendMessage,
+    BASE_SUBSCRIBE411,
+    BASE_TRANSFER411,
+    EXTEND_MESSAGE411,
+    BaseSubscribe411,
+    BaseTransfer411,
+    ExtendMessage411,
 )
 from ceb.schema import DS_NS, child, decimal, node, raw, text
 
@@ -62,9 +62,9 @@ class CEB411Message:
     guid: str
     version: str = "1.0"
     payment: tuple[ImportPayment, ...]
-    base_transfer: BaseTransfer
-    base_subscribe: tuple[BaseSubscribe, ...] = ()
-    extend_message: ExtendMessage | None = None
+    base_transfer: BaseTransfer411
+    base_subscribe: tuple[BaseSubscribe411, ...] = ()
+    extend_message: ExtendMessage411 | None = None
     signature: str | None = None
 
 
@@ -134,9 +134,9 @@ IMPORT_CEB411_MESSAGE = node(
         text("guid", "报文的36位系统唯一序号", length=36, attribute=True),
         text("version", "报文版本号 默认1.0", min_length=1, max_length=10, attribute=True),
         child(IMPORT_PAYMENT, max_occurs=100),
-        child(BASE_TRANSFER),
-        child(BASE_SUBSCRIBE, min_occurs=0, max_occurs=5),
-        child(EXTEND_MESSAGE, min_occurs=0),
+        child(BASE_TRANSFER411),
+        child(BASE_SUBSCRIBE411, min_occurs=0, max_occurs=5),
+        child(EXTEND_MESSAGE411, min_occurs=0),
         raw("Signature", "签名", namespace=DS_NS),
     ],
     "支付凭证数据报文",

@@ -51,7 +51,7 @@ class ImportTaxListRd:
 class ImportTax:
     """Tax."""
 
-    message_type: ClassVar[str] = "CEB818"
+    message_type: ClassVar[str] = "CEB816"
     tax_head_rd: ImportTaxHeadRd
     tax_list_rd: tuple[ImportTaxListRd, ...]
 
@@ -67,13 +67,34 @@ class CEB816Message:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ImportTaxHeadStatus:
+    """电子税单状态表头实体 (TaxHeadStatus)."""
+
+    guid: str
+    return_time: str
+    invt_no: str
+    tax_no: str
+    status: str
+    ent_duty_no: str | None = None
+    assure_code: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportTax818:
+    """Tax."""
+
+    message_type: ClassVar[str] = "CEB818"
+    tax_head_status: ImportTaxHeadStatus
+
+
+@dataclass(frozen=True, kw_only=True)
 class CEB818Message:
     """电子税单状态报文 (CEB818Message)."""
 
     message_type: ClassVar[str] = "CEB818"
     guid: str
     version: str = "1.0"
-    tax: tuple[ImportTax, ...]
+    tax: tuple[ImportTax818, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,13 +180,36 @@ IMPORT_CEB816_MESSAGE = node(
     "电子税单数据报文",
 )
 
+IMPORT_TAX_HEAD_STATUS = node(
+    "TaxHeadStatus",
+    ImportTaxHeadStatus,
+    [
+        text("guid", "36位系统唯一序号", length=36),
+        text("returnTime", "回执时间", length=17),
+        text("invtNo", "进境清单编号", min_length=1, max_length=18),
+        text("taxNo", "电子税单编号", min_length=1, max_length=50),
+        text("status", "税单状态", length=1),
+        text("entDutyNo", "缴款书编号", max_length=50, optional=True),
+        text("assureCode", "担保企业代码", max_length=64, optional=True),
+    ],
+    "电子税单状态表头实体",
+)
+
+IMPORT_TAX818 = node(
+    "Tax",
+    ImportTax818,
+    [
+        child(IMPORT_TAX_HEAD_STATUS),
+    ],
+)
+
 IMPORT_CEB818_MESSAGE = node(
     "CEB818Message",
     CEB818Message,
     [
         text("guid", "报文的36位系统唯一序号", length=36, attribute=True),
         text("version", "报文版本号 默认1.0", min_length=1, max_length=10, attribute=True),
-        child(IMPORT_TAX, max_occurs=None),
+        child(IMPORT_TAX818, max_occurs=None),
     ],
     "电子税单状态报文",
 )

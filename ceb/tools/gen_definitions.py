@@ -98,11 +98,14 @@ class NodeOut:
 
 
 class Generator:
-    def __init__(self, ref: Path) -> None:
+    def __init__(self, ref: Path, out: Path = OUT) -> None:
         self.ref = ref
+        self.out = out
         self.nodes: dict[str, NodeOut] = {}  # const → node
         self.module_of: dict[str, str] = {}  # const → module
         self.order: dict[str, list[str]] = {}  # module → consts in definition order
+        self.source: dict[str, etree._Element] = {}  # const → XSD element
+        self.current = ""  # message number being generated
 
     def globals_of(self, schema: etree._Element) -> dict[str, etree._Element]:
         return {el.get("name"): el for el in schema.findall(f"{XS}element")}
@@ -161,7 +164,12 @@ class Generator:
         cls = name if name in COMMON else f"{prefix}{name}"
         const = const_name(cls)
         if const in self.nodes:
-            return const
+            if self.source[const] is el:
+                return const
+            # a different local element with the same name (CEB816 and CEB818 both have Tax)
+            cls = f"{cls}{self.current}"
+            const = const_name(cls)
+        self.source[const] = el
         target_module = "common" if name in COMMON else module
         out = NodeOut(name, cls, const, label_of(el))
         seq = el.find(f"{XS}complexType/{XS}sequence")
@@ -219,6 +227,7 @@ class Generator:
 
     def root(self, el: etree._Element, number: str, prefix: str, module: str, g: dict) -> None:
         name = f"CEB{number}Message"
+        self.current = number
         const = self.complex_node(el, name, prefix, module, g)
         out = self.nodes[const]
         # rename: root classes are CEBnnnMessage without the direction prefix
@@ -319,7 +328,7 @@ class Generator:
             roots = [self.nodes[c] for c in consts if self.nodes[c].is_root]
             if roots:
                 src += "\nROOTS = (" + " ".join(f"{r.const}," for r in roots) + ")\n"
-            path = OUT / f"{module}.py"
+            path = self.out / f"{module}.py"
             path.write_text(src, encoding="utf-8")
             written.append(path)
         init = [
@@ -353,11 +362,15 @@ class Generator:
         init.append("")
         init.append("MESSAGES: dict[str, MessageDef] = _defs()")
         init.append('"""Every known message type, keyed ``"CEB603"``."""')
-        (OUT / "__init__.py").write_text("\n".join(init) + "\n", encoding="utf-8")
-        written.append(OUT / "__init__.py")
+        (self.out / "__init__.py").write_text("\n".join(init) + "\n", encoding="utf-8")
+        written.append(self.out / "__init__.py")
         ruff = REPO / ".venv" / "bin" / "ruff"
-        subprocess.run([str(ruff), "format", *map(str, written)], check=True)  # noqa: S603
-        subprocess.run([str(ruff), "check", "--fix", "-q", *map(str, written)], check=False)  # noqa: S603
+        config = ["--config", str(REPO / "pyproject.toml")]
+        files = [str(p) for p in written]
+        subprocess.run([str(ruff), "format", "-q", *config, *files], check=True)  # noqa: S603
+        subprocess.run(  # noqa: S603
+            [str(ruff), "check", "--fix", "-q", *config, *files], check=False, capture_output=True
+        )
 
 
 def main() -> None:
