@@ -30,6 +30,8 @@ from enterprises.models import (
     RecognitionLevel,
     RecognitionType,
 )
+from enterprises.place_services import industry_belt_save as industry_belt_save
+from enterprises.place_services import park_save as park_save
 from enterprises.validators import django_validate_customs_code, django_validate_uscc
 
 if TYPE_CHECKING:
@@ -369,53 +371,6 @@ def recognition_remove(*, actor: User, recognition: Recognition) -> None:
         object_repr=str(recognition),
         before=before,
     )
-
-
-def _place_check(actor: User | None) -> None:
-    if actor is not None and not selectors.is_city_level(actor):
-        raise PermissionDenied(_("只有市商务局审核人员或管理员可以维护产业带和园区。"))
-
-
-@transaction.atomic
-def industry_belt_save(
-    *,
-    actor: User | None,
-    name: str,
-    county: County,
-    name_en: str = "",
-    products: str = "",
-    belt: IndustryBelt | None = None,
-) -> IndustryBelt:
-    """Create (``belt`` None) or update an industry belt."""
-    _place_check(actor)
-    obj = belt or IndustryBelt()
-    before = snapshot(obj) if obj.pk else None
-    obj.name, obj.county, obj.name_en, obj.products = name.strip(), county, name_en, products
-    obj.full_clean()
-    obj.save()
-    audit_record(
-        actor=actor,
-        action="enterprises.industry_belt_save",
-        obj=obj,
-        before=before,
-        after=snapshot(obj),
-    )
-    return obj
-
-
-@transaction.atomic
-def park_save(*, actor: User | None, name: str, county: County, park: Park | None = None) -> Park:
-    """Create (``park`` None) or update a park."""
-    _place_check(actor)
-    obj = park or Park()
-    before = snapshot(obj) if obj.pk else None
-    obj.name, obj.county = name.strip(), county
-    obj.full_clean()
-    obj.save()
-    audit_record(
-        actor=actor, action="enterprises.park_save", obj=obj, before=before, after=snapshot(obj)
-    )
-    return obj
 
 
 @dataclass(frozen=True)

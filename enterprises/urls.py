@@ -21,3 +21,17 @@ urlpatterns = [
         name="recognition_remove",
     ),
 ]
+
+# Industry belts and parks (产业带与园区), officers' pages.
+from enterprises.views import places as place_views  # noqa: E402
+
+urlpatterns += [
+    path("belts/", place_views.belt_list, name="belt_list"),
+    path("belts/new/", place_views.belt_create, name="belt_create"),
+    path("belts/<int:pk>/", place_views.belt_detail, name="belt_detail"),
+    path("belts/<int:pk>/edit/", place_views.belt_edit, name="belt_edit"),
+    path("parks/", place_views.park_list, name="park_list"),
+    path("parks/new/", place_views.park_create, name="park_create"),
+    path("parks/<int:pk>/", place_views.park_detail, name="park_detail"),
+    path("parks/<int:pk>/edit/", place_views.park_edit, name="park_edit"),
+]
