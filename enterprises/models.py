@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,7 @@ class IndustryBelt(models.Model):
         "codes.County", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="belts"
     )
     products = models.CharField(_("主要产品"), max_length=300, blank=True)
-    lead_enterprises = models.ManyToManyField(
+    lead_enterprises: models.ManyToManyField[Enterprise, Any] = models.ManyToManyField(
         "Enterprise", verbose_name=_("龙头企业"), blank=True, related_name="led_belts"
     )
     recognised_year = models.PositiveSmallIntegerField(

@@ -44,7 +44,8 @@ def test_belt_save_sets_year_and_leads_and_audits(world: Any, belt: IndustryBelt
     assert saved.recognised_year == 2025
     assert list(saved.lead_enterprises.all()) == [world.a]
     entry = AuditEntry.objects.filter(action="enterprises.industry_belt_save").first()
-    assert entry is not None and entry.after["lead_enterprises"] == [world.a.pk]
+    assert entry is not None and entry.after is not None and entry.before is not None
+    assert entry.after["lead_enterprises"] == [world.a.pk]
     assert entry.before["recognised_year"] is None
 
 
