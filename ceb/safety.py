@@ -72,9 +72,11 @@ def check_prolog(head: bytes) -> int:
                 raise CebUnsafeInput("XML prolog too long / XML 序言过长")
             return -1  # empty or truncated: the parser will report it
         if head.startswith(b"<?", pos):
-            end = head.find(b"?>", pos)
+            end = head.find(b"?>", pos + 2)
+            close = 2
         elif head.startswith(b"<!--", pos):
-            end = head.find(b"-->", pos)
+            end = head.find(b"-->", pos + 4)
+            close = 3
         elif head.startswith(b"<!", pos):
             raise CebUnsafeInput(
                 "文档类型声明(DOCTYPE)不被接受 / DOCTYPE declarations are refused "
@@ -86,7 +88,7 @@ def check_prolog(head: bytes) -> int:
             if n >= _PROLOG_SCAN:
                 raise CebUnsafeInput("XML prolog too long / XML 序言过长")
             return -1
-        pos = end + 2
+        pos = end + close
 
 
 class LimitedReader(io.RawIOBase):
@@ -130,6 +132,6 @@ def translate_syntax_error(exc: etree.XMLSyntaxError) -> CebParseError | CebUnsa
     msg = str(exc.msg or exc)
     line, column = exc.position if exc.position else (None, None)
     low = msg.lower()
-    if "depth" in low or "huge" in low or "amplification" in low or "entity" in low:
+    if "depth" in low or "huge" in low or "amplification" in low:
         return CebUnsafeInput(f"不安全的XML输入 / unsafe XML input: {msg}")
     return CebParseError(f"XML 格式错误 / malformed XML: {msg}", line=line, column=column)

@@ -61,7 +61,10 @@ def test_ceb214_sample_has_a_short_root_name(samples: dict[str, bytes]) -> None:
     with pytest.raises(CebValidationError) as exc:
         parse(samples["CEB214"])
     first = exc.value.errors[0]
-    assert str(first) == "CEB214: 根元素名称应为 CEB214Message / root element must be named CEB214Message"
+    assert (
+        str(first)
+        == "CEB214: 根元素名称应为 CEB214Message / root element must be named CEB214Message"
+    )
     # it also carries an element the XSD does not define
     assert any(e.code == "unexpected" and "appSenderId" in e.path for e in exc.value.errors)
     lenient = parse(samples["CEB214"], validate_result=False)

@@ -1,0 +1,63 @@
+"""Package rules: no Django import; generated tables in sync with the XSD; definitions sane."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ceb import MESSAGES, Kind
+from ceb.schema import snake
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_ceb_never_imports_django() -> None:
+    code = (
+        "import sys, ceb, ceb.signature, ceb.envelope, ceb.xsd, ceb.testing, ceb.tools.batch\n"
+        "from ceb import parse, build\n"
+        "from ceb.testing import example\n"
+        "parse(build(example('CEB603')))\n"
+        "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_generated_tables_match_the_xsd(reference: Path, tmp_path: Path) -> None:
+    from ceb.tools.gen_definitions import Generator
+
+    Generator(reference, tmp_path).run()
+    committed = REPO / "ceb" / "messages"
+    for generated in sorted(tmp_path.glob("*.py")):
+        assert generated.read_text() == (committed / generated.name).read_text(), generated.name
+
+
+def test_all_requested_message_types_are_defined() -> None:
+    wanted = (
+        "303 304 403 404 505 506 507 508 603 604 605 606 607 608 701 702 792 "
+        "311 312 411 412 511 512 621 622 623 624 625 626"
+    ).split()
+    assert {f"CEB{n}" for n in wanted} <= set(MESSAGES)
+    assert len(MESSAGES) == 42
+
+
+def test_definitions_follow_the_naming_contract() -> None:
+    for mdef in MESSAGES.values():
+        stack = [mdef.node]
+        while stack:
+            node = stack.pop()
+            attrs = [f.attr for f in node.fields]
+            assert len(attrs) == len(set(attrs)), node.xml
+            for f in node.fields:
+                assert f.attr == snake(f.xml)
+                if f.kind is Kind.NODE:
+                    assert f.node is not None
+                    stack.append(f.node)
+    assert snake("invtNo") == "invt_no"
+    assert snake("InventoryHead") == "inventory_head"
+    assert snake("POD") == "pod"
+    assert snake("fCurrency") == "f_currency"
