@@ -13,6 +13,7 @@ Nothing else in the app imports ``ceb`` or sees its dataclasses.
 from __future__ import annotations
 
 import dataclasses
+import typing
 import datetime as dt
 import uuid
 import zlib
@@ -26,7 +27,6 @@ import ceb
 from ceb.safety import check_prolog, safe_parser, translate_syntax_error
 from ceb.schema import Kind
 from lxml import etree
-from ceb.messages.common import BaseTransfer
 from ceb.messages.export_inventory import (
     CEB603Message,
     CEB604Message,
@@ -253,38 +253,54 @@ def _plan(message_type: str) -> tuple[Any, dict[str, Any]]:
     return record, nodes
 
 
+_TEXT, _DECIMAL, _INTEGER = 0, 1, 2
+_KINDS = {Kind.TEXT: _TEXT, Kind.DECIMAL: _DECIMAL, Kind.INTEGER: _INTEGER}
+
+
+@lru_cache(maxsize=None)
+def _checks(node: Any) -> tuple[tuple[str, bool, int, int], ...]:
+    """(xml name, required, kind, max length) of the leaf fields of a node definition."""
+    return tuple(
+        (f.xml, f.min_occurs > 0, _KINDS.get(f.kind, _TEXT), f.max_length or 0)
+        for f in node.fields
+        if f.node is None and not f.attribute and f.kind in _KINDS
+    )
+
+
 def _values(element: Any, node: Any, path: str) -> dict[str, str]:
     """Leaf texts of ``element`` checked against ``node``'s fields (presence, length, number)."""
     values: dict[str, str] = {}
     for child in element:
         tag = child.tag
-        if isinstance(tag, str) and len(child) == 0:
+        if isinstance(tag, str):
             text = child.text
             values[tag[tag.rfind("}") + 1 :]] = text.strip() if text else ""
-    for f in node.fields:
-        if f.node is not None or f.attribute:
+    get = values.get
+    for name, required, kind, max_length in _checks(node):
+        value = get(name)
+        if not value:
+            if required:
+                raise MessageError(f"{path}.{name}: 必填 / required")
             continue
-        value = values.get(f.xml)
-        if value is None or value == "":
-            if f.min_occurs > 0:
-                raise MessageError(f"{path}.{f.xml}: 必填 / required")
-            continue
-        if f.kind == Kind.TEXT:
-            if f.max_length is not None and len(value) > f.max_length:
+        if kind == _TEXT:
+            if max_length and len(value) > max_length:
                 raise MessageError(
-                    f"{path}.{f.xml}: 长度最多 {f.max_length}(实际 {len(value)}) / "
-                    f"length must be at most {f.max_length} (got {len(value)})"
+                    f"{path}.{name}: 长度最多 {max_length}(实际 {len(value)}) / "
+                    f"length must be at most {max_length} (got {len(value)})"
                 )
-        elif f.kind == Kind.DECIMAL:
-            try:
-                number = Decimal(value)
-            except InvalidOperation:
-                number = Decimal("NaN")
-            if not number.is_finite():
-                raise MessageError(f"{path}.{f.xml}: “{value}”不是数字 / not a number")
-        elif f.kind == Kind.INTEGER and not value.lstrip("-").isdigit():
-            raise MessageError(f"{path}.{f.xml}: “{value}”不是整数 / not an integer")
+        elif kind == _DECIMAL:
+            if not _is_decimal(value):
+                raise MessageError(f"{path}.{name}: “{value}”不是数字 / not a number")
+        elif not value.lstrip("-").isdigit():
+            raise MessageError(f"{path}.{name}: “{value}”不是整数 / not an integer")
     return values
+
+
+def _is_decimal(value: str) -> bool:
+    try:
+        return Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
 
 
 def _fast_records(root: Any, message_type: str) -> list[Record]:
@@ -452,8 +468,10 @@ def _guid() -> str:
     return str(uuid.uuid4()).upper()
 
 
-def _transfer(code: str = "3207960001") -> BaseTransfer:
-    return BaseTransfer(
+def _transfer(message_cls: type[Any], code: str = "3207960001") -> Any:
+    # The library may give each message its own BaseTransfer class: take it from the annotation.
+    cls = typing.get_type_hints(message_cls)["base_transfer"]
+    return cls(
         cop_code=code, cop_name="连云港点点通报文传输", dxp_mode="DXP", dxp_id="DXPENT0000000001"
     )
 
@@ -587,14 +605,14 @@ def build_inventories(direction: str, specs: Sequence[InventorySpec]) -> bytes:
             CEB603Message(
                 guid=_guid(),
                 inventory=tuple(_export_inventory(s) for s in specs),
-                base_transfer=_transfer(),
+                base_transfer=_transfer(CEB603Message),
             )
         )
     return ceb.build(
         CEB621Message(
             guid=_guid(),
             inventory=tuple(_import_inventory(s) for s in specs),
-            base_transfer=_transfer(),
+            base_transfer=_transfer(CEB621Message),
         )
     )
 

@@ -64,6 +64,49 @@ _LINE_FIELDS = (
 )
 
 
+_DECLARATION_FIELDS = (
+    "message_type",
+    "direction",
+    "cop_no",
+    "pre_no",
+    "invt_no",
+    "order_no",
+    "logistics_no",
+    "ebc_code",
+    "ebc_name",
+    "ebp_code",
+    "agent_code",
+    "enterprise",
+    "county",
+    "trade_mode",
+    "customs_code",
+    "country",
+    "declared_on",
+    "lines_count",
+    "total_cny_fen",
+    "buyer_hash",
+    "status",
+    "released",
+    "run",
+    "source_file",
+    "created_at",
+)
+_RECEIPT_FIELDS = (
+    "message_type",
+    "declaration_type",
+    "business_key",
+    "cop_no",
+    "pre_no",
+    "invt_no",
+    "return_status",
+    "return_time",
+    "return_info",
+    "declaration",
+    "run",
+    "created_at",
+)
+
+
 class EnterpriseIndex:
     """Customs code (or USCC) in the messages → (enterprise id, county id)."""
 
@@ -266,8 +309,9 @@ class Ingestor:
         run.new += len(fresh)
         if not fresh:
             return {}
-        declarations = []
+        declarations: list[list[Any]] = []
         line_values: list[list[Any]] = []
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         for record, name in fresh.values():
             enterprise_id, county_id = self.enterprises.get(record.ebc_code)
             month = month_of(record.declared_on)
@@ -307,43 +351,57 @@ class Ingestor:
             if record.direction == "import" and record.buyer_id_number:
                 buyer = retail.buyer_hash(record.buyer_id_type, record.buyer_id_number)
             declarations.append(
-                Declaration(
-                    message_type=record.message_type,
-                    direction=record.direction,
-                    cop_no=record.cop_no,
-                    pre_no=record.pre_no[:18],
-                    invt_no=record.invt_no[:20],
-                    order_no=record.order_no[:60],
-                    logistics_no=record.logistics_no[:60],
-                    ebc_code=record.ebc_code[:18],
-                    ebc_name=record.ebc_name,
-                    ebp_code=record.ebp_code[:18],
-                    agent_code=record.agent_code[:18],
-                    enterprise_id=enterprise_id,
-                    county_id=county_id,
-                    trade_mode=record.trade_mode[:4],
-                    customs_code=record.customs_code[:4],
-                    country=record.country[:3],
-                    declared_on=record.declared_on,
-                    lines_count=len(record.lines),
-                    total_cny_fen=total,
-                    buyer_hash=buyer,
-                    run=run,
-                    source_file=name[-300:],
-                )
+                [
+                    record.message_type,
+                    record.direction,
+                    record.cop_no,
+                    record.pre_no[:18],
+                    record.invt_no[:20],
+                    record.order_no[:60],
+                    record.logistics_no[:60],
+                    record.ebc_code[:18],
+                    record.ebc_name[:100],
+                    record.ebp_code[:18],
+                    record.agent_code[:18],
+                    enterprise_id,
+                    county_id,
+                    record.trade_mode[:4],
+                    record.customs_code[:4],
+                    record.country[:3],
+                    record.declared_on,
+                    len(record.lines),
+                    total,
+                    buyer,
+                    "",
+                    False,
+                    run.pk,
+                    name[-300:],
+                    now,
+                ]
             )
-        Declaration.objects.bulk_create(declarations, batch_size=1000)
+        ledger.insert_rows(Declaration, _DECLARATION_FIELDS, declarations)
         ids: dict[tuple[str, str], int] = {}
+        by_type: dict[str, list[str]] = {}
+        for mtype, cop in fresh:
+            by_type.setdefault(mtype, []).append(cop)
+        for mtype, cops in by_type.items():
+            for part in ledger.chunks(cops, 5000):
+                for cop, pk in Declaration.objects.filter(
+                    message_type=mtype, cop_no__in=part
+                ).values_list("cop_no", "pk"):
+                    ids[(mtype, cop)] = pk
         flat: list[list[Any]] = []
-        for declaration, rows in zip(declarations, line_values, strict=True):
-            assert declaration.pk is not None
-            ids[(declaration.message_type, declaration.cop_no)] = declaration.pk
+        for key, rows in zip(fresh, line_values, strict=True):
+            pk = ids[key]
             for row in rows:
-                row[0] = declaration.pk
+                row[0] = pk
                 flat.append(row)
         ledger.insert_rows(LedgerLine, _LINE_FIELDS, flat)
         run.lines += len(flat)
-        self._retail_checks([d for d in declarations if d.buyer_hash], fresh)
+        self._retail_checks(
+            [(ids[key], row) for key, row in zip(fresh, declarations, strict=True) if row[19]],
+            fresh,
+        )
         return ids
 
     def _write_receipts(self, new_declarations: dict[tuple[str, str], int]) -> list[int]:
@@ -378,7 +436,9 @@ class Ingestor:
                 ):
                     targets[(dtype, row["cop_no"])] = row
         events: dict[int, list[tuple[Any, str, str, str]]] = {}
-        new_rows = []
+        new_rows: list[list[Any]] = []
+        adapt = connection.ops.adapt_datetimefield_value
+        now = adapt(timezone.now())
         for record in fresh.values():
             target = targets.get((record.declaration_type, record.cop_no))
             if target is not None:
@@ -387,21 +447,22 @@ class Ingestor:
                 )
                 run.receipts_matched += 1
             new_rows.append(
-                Receipt(
-                    message_type=record.message_type,
-                    declaration_type=record.declaration_type,
-                    business_key=record.business_key[:80],
-                    cop_no=record.cop_no,
-                    pre_no=record.pre_no[:18],
-                    invt_no=record.invt_no[:20],
-                    return_status=record.return_status[:10],
-                    return_time=record.return_time,
-                    return_info=record.return_info,
-                    declaration_id=target["pk"] if target else None,
-                    run=run,
-                )
+                [
+                    record.message_type,
+                    record.declaration_type,
+                    record.business_key[:80],
+                    record.cop_no,
+                    record.pre_no[:18],
+                    record.invt_no[:20],
+                    record.return_status[:10],
+                    adapt(record.return_time),
+                    record.return_info[:1000],
+                    target["pk"] if target else None,
+                    run.pk,
+                    now,
+                ]
             )
-        Receipt.objects.bulk_create(new_rows, batch_size=1000)
+        ledger.insert_rows(Receipt, _RECEIPT_FIELDS, new_rows)
 
         # Receipts that arrived before the declarations created in this chunk.
         by_type: dict[str, list[str]] = {}
@@ -416,11 +477,19 @@ class Ingestor:
                 )
                 if not early:
                     continue
+                links = []
                 for pk, cop, at, status, invt, pre in early:
                     decl = new_declarations[(dtype, cop)]
                     events.setdefault(decl, []).append((at, status, invt, pre))
-                    Receipt.objects.filter(pk=pk).update(declaration_id=decl)
+                    links.append((decl, pk))
                     run.receipts_matched += 1
+                qn = connection.ops.quote_name
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"UPDATE {qn(Receipt._meta.db_table)} SET {qn('declaration_id')} = %s "
+                        f"WHERE {qn('id')} = %s",
+                        links,
+                    )
                     if (dtype, cop) not in targets:
                         targets[(dtype, cop)] = {
                             "pk": decl,
@@ -487,14 +556,14 @@ class Ingestor:
 
     def _retail_checks(
         self,
-        declarations: list[Declaration],
+        declarations: list[tuple[int, list[Any]]],
         fresh: dict[tuple[str, str], tuple[InventoryRecord, str]],
     ) -> None:
         """Flag retail imports above the single or the annual per-buyer limit."""
         if not declarations:
             return
         run = self.run
-        keys = {(d.buyer_hash, d.declared_on.year) for d in declarations}
+        keys = {(row[19], row[16].year) for _pk, row in declarations}
         totals: dict[tuple[str, int], int] = {}
         for part in ledger.chunks(sorted({h for h, _ in keys}), 5000):
             for h, y, t in BuyerYearTotal.objects.filter(buyer_hash__in=part).values_list(
@@ -503,13 +572,13 @@ class Ingestor:
                 totals[(h, y)] = t
         deltas: dict[tuple[str, int], list[int]] = {}
         checks = []
-        for declaration in declarations:
-            limits = retail.limits_on(declaration.declared_on)
-            record = fresh[(declaration.message_type, declaration.cop_no)][0]
+        for pk, row in declarations:
+            record = fresh[(row[0], row[2])][0]
+            limits = retail.limits_on(record.declared_on)
             month = month_of(record.declared_on)
             extra = to_fen(record.freight + record.insured_fee, self.rates.rate("142", month))
-            amount = declaration.total_cny_fen + extra
-            key = (declaration.buyer_hash, declaration.declared_on.year)
+            amount = row[18] + extra
+            key = (row[19], record.declared_on.year)
             running = totals.get(key, 0) + amount
             totals[key] = running
             delta = deltas.setdefault(key, [0, 0])
@@ -518,9 +587,9 @@ class Ingestor:
             if limits is None:
                 continue
             common = {
-                "declaration": declaration,
-                "buyer_hash": declaration.buyer_hash,
-                "year": declaration.declared_on.year,
+                "declaration_id": pk,
+                "buyer_hash": row[19],
+                "year": record.declared_on.year,
                 "amount_fen": amount,
                 "year_total_fen": running,
                 "document": limits.document,

@@ -55,6 +55,8 @@ def report_lines(run: IngestRun) -> list[str]:
 
 
 class Command(BaseCommand):
+    # A batch job: no URL/template system checks (they belong to serving the site).
+    requires_system_checks: list[str] = []
     help = "导入海关跨境电商报文（XML 文件、文件夹、zip 批量包）/ Ingest CEB message files"
 
     def add_arguments(self, parser: Any) -> None:

@@ -13,6 +13,8 @@ from customs.services import exchange_rate_set
 
 
 class Command(BaseCommand):
+    # A batch job: no URL/template system checks (they belong to serving the site).
+    requires_system_checks: list[str] = []
     help = "载入汇率表（不带参数：载入随系统发布的参考值）/ Load monthly exchange rates"
 
     def add_arguments(self, parser: Any) -> None:

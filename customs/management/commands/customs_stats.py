@@ -14,6 +14,8 @@ from customs.stats import customs_stats, stats_table
 
 
 class Command(BaseCommand):
+    # A batch job: no URL/template system checks (they belong to serving the site).
+    requires_system_checks: list[str] = []
     help = "跨境电商海关监管进出口统计（仅计已放行）/ Customs-monitored CBEC trade statistics"
 
     def add_arguments(self, parser: Any) -> None:
