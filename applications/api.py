@@ -1,5 +1,434 @@
+"""Applications API (/api/v1/applications): rounds, applications, evidence, transitions,
+notifications.
+
+Same permissions as the pages (selectors scope every read, services and the workflow check every
+write). Amounts are decimal strings. Submitting takes an ``Idempotency-Key`` header: the same
+key (per enterprise) always answers with the same application.
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest
+from ninja import File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from applications import selectors, services
+from applications.measures import fields_for, measures_open_for
+from applications.models import Application, Notification
+from applications.views import evidence_response
+from applications.workflow import allowed_transitions, transition
 
 router = Router(tags=["applications"])
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+class RoundOut(Schema):
+    id: int
+    year: int
+    name: str
+    guide_year: str
+    guide_hash: str
+    opens_on: dt.date
+    closes_on: dt.date
+    status: str
+    budget_total: str
+    budget_mode: str
+    accepting: bool
+    reason: str
+
+
+class MeasureOut(Schema):
+    id: str
+    article: str
+    title: str
+    kind: str
+    one_off: bool
+    needs_cost: bool
+    needs_matter: bool
+    needs_in_plan: bool
+
+
+class EvidenceOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
+class EventOut(Schema):
+    from_status: str
+    to_status: str
+    comment: str
+    at: dt.datetime
+
+
+class FlagOut(Schema):
+    id: int
+    year: int
+    measure: str
+    status: str
+    county: str
+    enterprise: str
+    visible: bool
+
+
+class EdgeOut(Schema):
+    to: str
+    label: str
+    comment_required: bool
+
+
+class ApplicationOut(Schema):
+    id: int
+    round_id: int
+    enterprise_id: int
+    enterprise_name: str
+    county: str | None
+    measure: str
+    matter: str
+    cost: str | None
+    attributes: dict[str, Any]
+    other_public_money: str
+    other_public_money_note: str
+    status: str
+    status_label: str
+    origin: str
+    submitted_at: dt.datetime | None
+    amount_proposed: str | None
+    amount_approved: str | None
+    amount_paid: str | None
+    explanation: list[dict[str, Any]]
+    created_at: dt.datetime
+
+
+class ApplicationDetailOut(ApplicationOut):
+    evidence: list[EvidenceOut]
+    events: list[EventOut]
+    matter_flags: list[FlagOut]
+    transitions: list[EdgeOut]
+
+
+class ApplicationPage(Schema):
+    count: int
+    items: list[ApplicationOut]
+
+
+class ApplicationIn(Schema):
+    round_id: int
+    measure: str
+    matter: str = Field("", max_length=100, description="发票号或合同号 / invoice or contract no.")
+    cost: str | None = Field(None, description="申报费用，十进制字符串 / cost, decimal string")
+    attributes: dict[str, Any] = Field(
+        default_factory=dict, description='{"in_plan": bool (a5.exhibition), "note": str}'
+    )
+    other_public_money: str | None = Field(None, description="同一事项已获其他财政资金")
+    other_public_money_note: str = Field("", max_length=300)
+
+
+class ApplicationUpdateIn(Schema):
+    matter: str = Field("", max_length=100)
+    cost: str | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    other_public_money: str | None = None
+    other_public_money_note: str = Field("", max_length=300)
+
+
+class TransitionIn(Schema):
+    to: str
+    comment: str = Field("", max_length=2000)
+
+
+class NotificationOut(Schema):
+    id: int
+    application_id: int | None
+    message: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None
+
+
+class ListQuery(Schema):
+    status: str = ""
+    round_id: int | None = None
+    q: str = Field("", max_length=100)
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+def _out(app: Application) -> dict[str, Any]:
+    return {
+        "id": app.pk,
+        "round_id": app.round_id,
+        "enterprise_id": app.enterprise_id,
+        "enterprise_name": app.enterprise.name,
+        "county": app.county.code if app.county_id and app.county else None,
+        "measure": app.measure,
+        "matter": app.matter,
+        "cost": _money(app.cost),
+        "attributes": app.attributes,
+        "other_public_money": _money(app.other_public_money),
+        "other_public_money_note": app.other_public_money_note,
+        "status": app.status,
+        "status_label": str(app.get_status_display()),
+        "origin": app.origin,
+        "submitted_at": app.submitted_at,
+        "amount_proposed": _money(app.amount_proposed),
+        "amount_approved": _money(app.amount_approved),
+        "amount_paid": _money(app.amount_paid),
+        "explanation": app.explanation,
+        "created_at": app.created_at,
+    }
+
+
+def _detail(request: HttpRequest, app: Application) -> dict[str, Any]:
+    user = request.auth  # type: ignore[attr-defined]
+    return {
+        **_out(app),
+        "evidence": list(app.evidence.all()),
+        "events": [
+            {
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "comment": e.comment,
+                "at": e.at,
+            }
+            for e in app.events.all()
+        ],
+        "matter_flags": [
+            {
+                "id": f.pk,
+                "year": f.year,
+                "measure": f.measure,
+                "status": f.status,
+                "county": f.county,
+                "enterprise": f.enterprise,
+                "visible": f.visible,
+            }
+            for f in selectors.matter_flags_for(user=user, application=app)
+        ],
+        "transitions": [
+            {"to": e.to, "label": e.label, "comment_required": e.comment_required}
+            for e in allowed_transitions(actor=user, application=app)
+        ],
+    }
+
+
+def _fresh(request: HttpRequest, pk: int) -> Application:
+    return selectors.application_get_for(user=request.auth, pk=pk)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- rounds
+
+
+@router.get("/rounds", response=list[RoundOut], summary="申报批次 / application rounds")
+def rounds(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.round.pk,
+            "year": s.round.year,
+            "name": s.round.name,
+            "guide_year": s.round.guide_year,
+            "guide_hash": s.round.guide_hash,
+            "opens_on": s.round.opens_on,
+            "closes_on": s.round.closes_on,
+            "status": s.round.status,
+            "budget_total": _money(s.round.budget_total),
+            "budget_mode": s.round.budget_mode,
+            "accepting": s.accepting,
+            "reason": s.reason,
+        }
+        for s in selectors.round_states_for(user=request.auth)  # type: ignore[attr-defined]
+    ]
+
+
+@router.get(
+    "/rounds/{round_id}/measures",
+    response=list[MeasureOut],
+    summary="本批次可申报事项 / measures the enterprise may apply for",
+)
+def round_measures(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
+    user: Any = request.auth  # type: ignore[attr-defined]
+    if not selectors.is_enterprise_user(user):
+        raise PermissionDenied("只有企业用户可以申报 / enterprise users only")
+    rnd = selectors.round_get_for(user=user, pk=round_id)
+    out = []
+    for m in measures_open_for(rnd=rnd, enterprise_kind=user.enterprise.kind):
+        need = fields_for(m)
+        out.append(
+            {
+                "id": m.id,
+                "article": m.article,
+                "title": m.title_zh,
+                "kind": m.kind.value,
+                "one_off": m.one_off,
+                "needs_cost": need.cost,
+                "needs_matter": need.matter_required,
+                "needs_in_plan": need.in_plan,
+            }
+        )
+    return out
+
+
+# ---------------------------------------------------------------- applications
+
+
+@router.get("", response=ApplicationPage, summary="申报列表 / applications (scoped)")
+def application_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    qs = selectors.application_list_for(
+        user=request.auth,  # type: ignore[attr-defined]
+        status=query.status,
+        round_id=query.round_id,
+        q=query.q,
+    )
+    items = [_out(a) for a in qs[query.offset : query.offset + query.limit]]
+    return {"count": qs.count(), "items": items}
+
+
+def _round_for(request: HttpRequest, round_id: int) -> Any:
+    return selectors.round_get_for(user=request.auth, pk=round_id)  # type: ignore[attr-defined]
+
+
+def _fields(payload: ApplicationIn | ApplicationUpdateIn) -> dict[str, Any]:
+    return {
+        "matter": payload.matter,
+        "cost": payload.cost,
+        "attributes": payload.attributes,
+        "other_public_money": payload.other_public_money,
+        "other_public_money_note": payload.other_public_money_note,
+    }
+
+
+@router.post(
+    "",
+    response={200: ApplicationOut, 201: ApplicationOut},
+    summary="新建草稿 / create a draft (optional Idempotency-Key)",
+)
+def application_create(
+    request: HttpRequest,
+    payload: ApplicationIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Status:
+    app, created = services.application_save_draft(
+        actor=request.auth,  # type: ignore[attr-defined]
+        round=_round_for(request, payload.round_id),
+        idempotency_key=idempotency_key,
+        measure=payload.measure,
+        **_fields(payload),
+    )
+    return Status(201 if created else 200, _out(_fresh(request, app.pk)))
+
+
+@router.post(
+    "/submit",
+    response={200: ApplicationOut, 201: ApplicationOut},
+    summary="新建并提交 / create and submit in one request (Idempotency-Key required)",
+)
+def application_create_and_submit(
+    request: HttpRequest,
+    payload: ApplicationIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Status:
+    app, created = services.application_create_and_submit(
+        actor=request.auth,  # type: ignore[attr-defined]
+        round=_round_for(request, payload.round_id),
+        idempotency_key=idempotency_key,
+        measure=payload.measure,
+        **_fields(payload),
+    )
+    return Status(201 if created else 200, _out(_fresh(request, app.pk)))
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="站内消息 / notifications")
+def notification_list(request: HttpRequest, unread: bool = False) -> list[Notification]:
+    qs = selectors.notification_list_for(user=request.auth, unread_only=unread)  # type: ignore[attr-defined]
+    return list(qs[:200])
+
+
+@router.post("/notifications/read", summary="标为已读 / mark notifications read")
+def notification_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+    n = services.notifications_mark_read(actor=request.auth, ids=payload.ids)  # type: ignore[attr-defined]
+    return {"marked": n}
+
+
+@router.get(
+    "/evidence/{evidence_id}",
+    response={200: None},
+    summary="下载证明材料 / download an evidence file (attachment)",
+)
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    evidence = selectors.evidence_get_for(user=request.auth, pk=evidence_id)  # type: ignore[attr-defined]
+    return evidence_response(evidence)
+
+
+@router.get("/{application_id}", response=ApplicationDetailOut, summary="申报详情 / detail")
+def application_detail(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    return _detail(request, _fresh(request, application_id))
+
+
+@router.patch("/{application_id}", response=ApplicationOut, summary="修改草稿 / change a draft")
+def application_update(
+    request: HttpRequest, application_id: int, payload: ApplicationUpdateIn
+) -> dict[str, Any]:
+    app = _fresh(request, application_id)
+    services.application_save_draft(
+        actor=request.auth,  # type: ignore[attr-defined]
+        application=app,
+        measure=app.measure,
+        **_fields(payload),
+    )
+    return _out(_fresh(request, app.pk))
+
+
+@router.post(
+    "/{application_id}/submit",
+    response=ApplicationOut,
+    summary="提交草稿或重新提交 / submit (a retry answers with the same application)",
+)
+def application_submit(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    app = _fresh(request, application_id)
+    services.application_submit(actor=request.auth, application=app)  # type: ignore[attr-defined]
+    return _out(_fresh(request, app.pk))
+
+
+@router.post(
+    "/{application_id}/evidence",
+    response={201: EvidenceOut},
+    summary="上传证明材料 / upload evidence (PDF, JPEG, PNG; ≤ 20 MB)",
+)
+def evidence_upload(request: HttpRequest, application_id: int, file: File[UploadedFile]) -> Status:
+    app = _fresh(request, application_id)
+    evidence = services.evidence_add(actor=request.auth, application=app, upload=file)  # type: ignore[attr-defined]
+    return Status(201, evidence)
+
+
+@router.post(
+    "/{application_id}/transition",
+    response=ApplicationOut,
+    summary="办理 / change status (review edges; see docs/applications.md)",
+)
+def application_transition(
+    request: HttpRequest, application_id: int, payload: TransitionIn
+) -> dict[str, Any]:
+    user: Any = request.auth  # type: ignore[attr-defined]
+    app = _fresh(request, application_id)
+    allowed = {e.to for e in allowed_transitions(actor=user, application=app)}
+    if payload.to not in allowed:
+        raise PermissionDenied("不能对该申报执行此操作 / transition not allowed")
+    if payload.to == "submitted":
+        services.application_submit(actor=user, application=app)
+    else:
+        transition(actor=user, application=app, to=payload.to, comment=payload.comment)
+    return _out(_fresh(request, app.pk))

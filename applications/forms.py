@@ -1,0 +1,160 @@
+"""Forms of the applications pages. They only parse; the rules live in services."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.measures import MeasureFields
+from applications.models import ApplicationStatus
+from core.forms import AccessibleFormMixin
+from entitlement.guide import shipped_years
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files; an empty upload passes here so the service can refuse it clearly."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if not data:
+            return []
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class RoundCreateForm(AccessibleFormMixin, forms.Form):
+    year = forms.TypedChoiceField(label=_("申报指南年度"), coerce=int, choices=())
+    name = forms.CharField(
+        label=_("批次名称"),
+        max_length=200,
+        required=False,
+        help_text=_("留空则为“某年度专项资金申报”。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in shipped_years()]  # type: ignore[attr-defined]
+
+
+class RoundDatesForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(label=_("批次名称"), max_length=200)
+    opens_on = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    closes_on = forms.DateField(
+        label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+YES_NO = [("", _("请选择")), ("yes", _("是")), ("no", _("否"))]
+
+
+class ApplicationForm(AccessibleFormMixin, forms.Form):
+    """The fields of one measure; which of them show depends on ``need``."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+    matter = forms.CharField(
+        label=_("发票号或合同号"),
+        max_length=100,
+        required=False,
+        help_text=_("同一发票/合同只能用于一项支持（就高不重复），审核时会核对。"),
+    )
+    cost = forms.DecimalField(
+        label=_("申报费用（元）"),
+        required=False,
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        help_text=_("实际发生且有凭证的费用，请上传发票、合同和付款凭证。"),
+    )
+    in_plan = forms.ChoiceField(
+        label=_("该展会是否列入省市贸促计划或市县组团活动"), choices=YES_NO, required=False
+    )
+    note = forms.CharField(
+        label=_("情况说明"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    other_public_money = forms.DecimalField(
+        label=_("同一事项已获其他财政资金（元）"),
+        required=False,
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        help_text=_("没有则填 0 或留空；已获资金只补足差额（就高不重复）。"),
+    )
+    other_public_money_note = forms.CharField(
+        label=_("其他财政资金来源及文号"), required=False, max_length=300
+    )
+    evidence_files = MultipleFileField(
+        label=_("证明材料"),
+        required=False,
+        help_text=_("PDF、JPEG 或 PNG，每个文件不超过 20 MB，可多选。"),
+    )
+
+    def __init__(self, *args: Any, need: MeasureFields, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not need.cost:
+            del self.fields["cost"]
+        else:
+            self.fields["cost"].required = True
+        if not need.in_plan:
+            del self.fields["in_plan"]
+        else:
+            self.fields["in_plan"].required = True
+        self.fields["matter"].required = need.matter_required
+        if not self.is_bound and not self.initial.get("idempotency_key"):
+            self.initial["idempotency_key"] = uuid.uuid4().hex
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        attributes: dict[str, Any] = {}
+        if data.get("in_plan") in {"yes", "no"}:
+            attributes["in_plan"] = data["in_plan"] == "yes"
+        if data.get("note"):
+            attributes["note"] = data["note"]
+        return {
+            "matter": data.get("matter") or "",
+            "cost": data.get("cost"),
+            "attributes": attributes,
+            "other_public_money": data.get("other_public_money"),
+            "other_public_money_note": data.get("other_public_money_note") or "",
+        }
+
+
+class EvidenceUploadForm(AccessibleFormMixin, forms.Form):
+    evidence_files = MultipleFileField(
+        label=_("证明材料"), help_text=_("PDF、JPEG 或 PNG，每个文件不超过 20 MB，可多选。")
+    )
+
+
+class TransitionForm(AccessibleFormMixin, forms.Form):
+    to = forms.ChoiceField(choices=ApplicationStatus.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("退回修改或不予支持时必填，企业会看到此意见。"),
+    )
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), *ApplicationStatus.choices]
+    )
+    q = forms.CharField(label=_("企业/发票号/事项"), required=False, max_length=100)
