@@ -15,6 +15,8 @@ class WarehouseStatus(models.TextChoices):
 class OverseasWarehouse(models.Model):
     """One overseas warehouse operated by an enterprise of the city.
 
+    A warehouse counts as "in operation" on a day when its status is operating, it opened on or
+    before that day and it had not closed by then (see ``warehouses.selectors``).
     ``public_recognition_year`` is the year the bureau recognised it as a municipal public
     overseas warehouse (市级公共海外仓); empty when not recognised.
     """
@@ -38,6 +40,7 @@ class OverseasWarehouse(models.Model):
     services = models.TextField(_("服务内容"), blank=True)
     capacity_notes = models.TextField(_("仓容说明"), blank=True)
     opened_on = models.DateField(_("投入运营日期"), null=True, blank=True)
+    closed_on = models.DateField(_("关闭日期"), null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=16, choices=WarehouseStatus.choices, default=WarehouseStatus.PLANNING
     )
