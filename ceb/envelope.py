@@ -17,8 +17,14 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ceb.errors import CebParseError, CebValidationError, FieldError
-from ceb.safety import DEFAULT_LIMITS, Limits, check_prolog, raise_too_large, safe_parser
-from ceb.safety import translate_syntax_error
+from ceb.safety import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_prolog,
+    raise_too_large,
+    safe_parser,
+    translate_syntax_error,
+)
 from ceb.schema import DXP_NS
 
 _D = f"{{{DXP_NS}}}"

@@ -86,7 +86,7 @@ def _compile(node: Node) -> Checker:
             lines.append(f"        _occurs(v, F[{i}], path, errors)")
             lines.append("    if isinstance(v, (tuple, list)):")
             lines.append("        for n, v in enumerate(v):")
-            lines.extend("        " + ln for ln in _item(f, i, "(path, F[%d].xml, n)" % i, env))
+            lines.extend("        " + ln for ln in _item(f, i, f"(path, F[{i}].xml, n)", env))
         else:
             lines.append("    if v is None:")
             if f.required:

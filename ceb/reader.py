@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import Any
 
 from lxml import etree
@@ -88,7 +89,7 @@ def convert(
     fast = plan.fast
     last = -1
     for ch in el:
-        slot = fast.get(ch.tag)  # type: ignore[arg-type]
+        slot = fast.get(ch.tag)
         if slot is None:
             _unexpected(ch, path, errors, depth, max_depth)
             continue
@@ -171,10 +172,10 @@ def _convert_leaf(el: etree._Element, plan: Plan) -> Any:
     children = list(el)
     index_of = plan.index_of
     try:
-        idx = [index_of[c.tag] for c in children]  # type: ignore[index]
+        idx = [index_of[c.tag] for c in children]
     except KeyError:
         return None
-    if any(map(len, children)) or any(a >= b for a, b in zip(idx, idx[1:], strict=False)):
+    if any(map(len, children)) or any(a >= b for a, b in pairwise(idx)):
         return None
     attr_at = plan.attr_at
     values = {attr_at[i]: c.text or "" for i, c in zip(idx, children, strict=True)}

@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from lxml import etree
 
@@ -38,7 +38,7 @@ def _stream_tags() -> list[str]:
     for m in MESSAGES.values():
         tags.add(m.node.tag)
         tags.add(f"{CEB_TAG_PREFIX}{m.message_type}")  # the defective <ceb:CEB214> sample root
-        tags.add(next(f for f in m.node.fields if not f.attribute).tag)
+        tags.add(m.record.tag)
     return sorted(tags)
 
 
@@ -52,7 +52,7 @@ def _tags_for(head: bytes, start: int) -> list[str]:
     mdef = MESSAGES.get(match.group(1).decode()) if match else None
     if mdef is None:
         return STREAM_TAGS
-    record = next(f for f in mdef.node.fields if not f.attribute)
+    record = mdef.record
     return [
         mdef.node.tag,
         f"{CEB_TAG_PREFIX}{mdef.message_type}",
@@ -81,7 +81,8 @@ def _resolve_root(
             )
         else:
             raise CebUnknownMessage(
-                f"不是已知的海关跨境电商报文 / not a known CEB message: {{{qn.namespace}}}{qn.localname}"
+                "不是已知的海关跨境电商报文 / not a known CEB message: "
+                f"{{{qn.namespace}}}{qn.localname}"
             )
     if message_type is not None:
         expected = message_def(message_type)
@@ -183,7 +184,7 @@ class RecordStream:
         limits = self._limits
         head = stream.read(65536)
         start = check_prolog(head)
-        reader = LimitedReader(_Prefixed(head, stream), limits.max_bytes)
+        reader = LimitedReader(cast(IO[bytes], _Prefixed(head, stream)), limits.max_bytes)
         # Events only for the root, the records and BaseTransfer: the tag filter runs in C, so
         # the Python loop sees one event per record instead of two per element.
         context = etree.iterparse(
@@ -209,8 +210,7 @@ class RecordStream:
                     self.message_type = mdef.message_type
                     self.guid = root.get("guid")
                     plan = plan_for(mdef.node)
-                    record_field = next(f for f in mdef.node.fields if not f.attribute)
-                    record_tag = record_field.tag
+                    record_tag = mdef.record.tag
                     record_plan = plan.by_tag[record_tag].plan
                     bt = plan.by_tag.get(f"{CEB_TAG_PREFIX}BaseTransfer")
                     transfer_plan = bt.plan if bt else None

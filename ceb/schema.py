@@ -93,12 +93,16 @@ class MessageDef:
     message_type: str  # "CEB603"
     direction: str  # "export" | "import"
     node: Node  # root element (attributes guid/version + children)
-    record: Field  # the repeated business (or return) node: Inventory, InventoryReturn …
     label: str = ""
 
     @property
     def root_name(self) -> str:
         return f"{self.message_type}Message"
+
+    @property
+    def record(self) -> Field:
+        """The repeated business (or return) node: Inventory, InventoryReturn …"""
+        return next(f for f in self.node.fields if not f.attribute)
 
 
 # Constructors used by the generated tables — short so the tables read like the spec.

@@ -70,7 +70,7 @@ class Signer(Protocol):
 
 
 class EcdsaTestSigner:
-    """TEST SIGNER — ECDSA P-256/SHA-256 with a self-signed certificate. Not SM2; not for customs."""
+    """TEST SIGNER: ECDSA P-256/SHA-256, self-signed certificate. Not SM2; never for customs."""
 
     signature_method = ECDSA_SHA256
 
@@ -129,7 +129,7 @@ def _c14n(el: etree._Element | etree._ElementTree) -> bytes:
 
 def _insert_position(root: etree._Element) -> int:
     """Index at which ds:Signature goes (export: before ExtendMessage; import: last)."""
-    mdef = BY_ROOT_TAG.get(root.tag)  # type: ignore[arg-type]
+    mdef = BY_ROOT_TAG.get(root.tag)
     if mdef is None:
         raise CebSignatureError(f"not a CEB message root: {root.tag}")
     order = {f.tag: i for i, f in enumerate(mdef.node.fields) if not f.attribute}

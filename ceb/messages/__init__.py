@@ -1,4 +1,7 @@
-"""Generated message tables, one module per family (see ``ceb/tools/gen_definitions.py``)."""
+"""Generated message tables, one module per family.
+
+See ``ceb/tools/gen_definitions.py``.
+"""
 
 from __future__ import annotations
 

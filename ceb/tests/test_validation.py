@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from ceb.messages.export_inventory import CEB603Message, ExportInventory
 from ceb.testing import example
 
 
-def _with_line(message: CEB603Message, index: int, **changes: object) -> CEB603Message:
+def _with_line(message: CEB603Message, index: int, **changes: Any) -> CEB603Message:
     inv = message.inventory[0]
     lines = list(inv.inventory_list)
     lines[index] = dataclasses.replace(lines[index], **changes)
@@ -46,7 +47,8 @@ def test_text_too_long(ceb603: CEB603Message) -> None:
         ceb603, inventory=(dataclasses.replace(ceb603.inventory[0], inventory_head=head),)
     )
     assert [str(e) for e in validate(bad)] == [
-        "Inventory[0].InventoryHead.invtNo: 长度最多 20(实际 21) / length must be at most 20 (got 21)"
+        "Inventory[0].InventoryHead.invtNo: 长度最多 20(实际 21) / "
+        "length must be at most 20 (got 21)"
     ]
 
 
