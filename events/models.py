@@ -2,7 +2,8 @@
 
 Definitions used by the 2027 targets (see docs/events-and-warehouses.md):
 
-- training person-times (培训人次) = attended registrations of non-cancelled events of any kind;
+- training person-times (培训人次) = attended registrations of non-cancelled training and
+  competition events;
 - matchmaking events (对接活动) = non-cancelled events whose kind is matchmaking, salon or summit
   and that have started.
 """
@@ -23,7 +24,11 @@ class EventKind(models.TextChoices):
     COMPETITION = "competition", _("大赛")
 
 
-#: Kinds that count toward the "matchmaking events ≥ 40 a year" target.
+#: Kinds whose attendance counts toward "training ≥ 4,000 person-times a year" (art. (十六):
+#: talent training, including the competitions that article lists).
+TRAINING_KINDS: frozenset[str] = frozenset({EventKind.TRAINING, EventKind.COMPETITION})
+
+#: Kinds that count toward the "matchmaking events ≥ 40 a year" target (art. (十八)).
 MATCHMAKING_KINDS: frozenset[str] = frozenset(
     {EventKind.MATCHMAKING, EventKind.SALON, EventKind.SUMMIT}
 )

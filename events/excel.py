@@ -1,0 +1,196 @@
+"""Attendance lists in Excel: the template and reading an uploaded sign-in sheet.
+
+Reading only parses (name, phone, organisation per row, with row-level errors); the rules that
+match rows to registrations live in :func:`events.services.attendance_import`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# (field, column header, required). Headers stay Chinese whatever the UI language.
+COLUMNS: list[tuple[str, str, bool]] = [
+    ("name", "姓名", True),
+    ("phone", "手机号", True),
+    ("organisation", "单位", False),
+]
+COLUMN_LABELS = {name: label for name, label, _req in COLUMNS}
+_HEADER_TO_FIELD = {label: name for name, label, _req in COLUMNS}
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # spreadsheet row number; None for errors about the whole file
+    column: str
+    message: str
+
+
+@dataclass
+class AttendanceRow:
+    number: int
+    name: str
+    phone: str
+    organisation: str = ""
+
+
+@dataclass
+class ParsedSheet:
+    rows: list[AttendanceRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def normalise_phone(value: Any) -> str:
+    """Digits of a mainland mobile number ('+86 138-0000-0000' → '13800000000')."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    digits = re.sub(r"[\s\-()（）]", "", str(value or ""))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    return digits
+
+
+def is_mobile(phone: str) -> bool:
+    return bool(MOBILE_RE.match(phone))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _file_error(message: str) -> ParsedSheet:
+    return ParsedSheet(errors=[RowError(None, "", message)])
+
+
+def read_attendance_file(file: IO[bytes], *, filename: str = "") -> ParsedSheet:
+    """Parse a sign-in sheet; every problem is reported, none is fixed silently."""
+    max_bytes = settings.DDT_EXCEL_MAX_BYTES
+    max_rows = settings.DDT_EXCEL_MAX_ROWS
+    if filename and not filename.lower().endswith(".xlsx"):
+        return _file_error(_("只能导入 .xlsx 格式的 Excel 文件。"))
+    data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return _file_error(_("文件超过大小上限（%(mb).1f MB）。") % {"mb": max_bytes / 1024 / 1024})
+    if not data.startswith(b"PK"):
+        return _file_error(_("文件不是有效的 Excel（.xlsx）文件。"))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for damaged files
+        return _file_error(_("文件已损坏或不是有效的 Excel（.xlsx）文件，无法读取。"))
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        columns: dict[int, str] = {}
+        for index, cell in enumerate(header):
+            label = _text(cell).replace("*", "").strip()
+            if label in _HEADER_TO_FIELD:
+                columns[index] = _HEADER_TO_FIELD[label]
+        missing = [label for name, label, req in COLUMNS if req and name not in columns.values()]
+        if missing:
+            return _file_error(
+                _("第1行缺少必填列：%(cols)s。请使用签到名单模板。") % {"cols": "、".join(missing)}
+            )
+        parsed = ParsedSheet()
+        seen: dict[str, int] = {}
+        for number, cells in enumerate(rows, start=2):
+            values = {columns[i]: v for i, v in enumerate(cells) if i in columns}
+            texts = {k: _text(v) for k, v in values.items()}
+            if not any(texts.values()):
+                continue
+            if len(parsed.rows) >= max_rows:
+                return _file_error(_("数据行数超过上限（%(n)d 行）。") % {"n": max_rows})
+            name = texts.get("name", "")
+            phone = normalise_phone(values.get("phone"))
+            if not name:
+                parsed.errors.append(RowError(number, COLUMN_LABELS["name"], _("请填写姓名。")))
+            elif len(name) > 50:
+                parsed.errors.append(
+                    RowError(number, COLUMN_LABELS["name"], _("姓名不能超过 50 个字符。"))
+                )
+            if not phone:
+                parsed.errors.append(RowError(number, COLUMN_LABELS["phone"], _("请填写手机号。")))
+            elif not is_mobile(phone):
+                parsed.errors.append(
+                    RowError(
+                        number,
+                        COLUMN_LABELS["phone"],
+                        _("手机号“%(p)s”无效，应为 11 位手机号码。") % {"p": texts.get("phone")},
+                    )
+                )
+            elif phone in seen:
+                parsed.errors.append(
+                    RowError(
+                        number,
+                        COLUMN_LABELS["phone"],
+                        _("手机号与第 %(r)d 行重复。") % {"r": seen[phone]},
+                    )
+                )
+            else:
+                seen[phone] = number
+            parsed.rows.append(
+                AttendanceRow(
+                    number=number,
+                    name=name,
+                    phone=phone,
+                    organisation=texts.get("organisation", "")[:200],
+                )
+            )
+        if not parsed.rows:
+            return _file_error(_("文件中没有数据行。"))
+        return parsed
+    finally:
+        workbook.close()
+
+
+def build_template() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "签到名单"
+    sheet.append([f"{label}*" if req else label for _n, label, req in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append(["张三", "13800000000", "示例跨境电商有限公司"])
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 16
+    sheet.column_dimensions["C"].width = 36
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def build_registrations(rows: list[tuple[str, str, str, str, bool]]) -> bytes:
+    """The registration list of an event: (name, phone, organisation, source, attended)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "报名名单"
+    sheet.append(["姓名", "手机号", "单位", "来源", "已签到"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for name, phone, organisation, source, attended in rows:
+        safe = [
+            v if not v.startswith(("=", "+", "-", "@")) else "'" + v
+            for v in (name, phone, organisation)
+        ]
+        sheet.append([*safe, source, "是" if attended else "否"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
