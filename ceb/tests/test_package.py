@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ceb import MESSAGES, Kind
 from ceb.schema import snake
 
@@ -32,8 +34,22 @@ def test_generated_tables_match_the_xsd(reference: Path, tmp_path: Path) -> None
 
     Generator(reference, tmp_path).run()
     committed = REPO / "ceb" / "messages"
-    for generated in sorted(tmp_path.glob("*.py")):
-        assert generated.read_text() == (committed / generated.name).read_text(), generated.name
+    generated = sorted(tmp_path.glob("*.py"))
+    assert len(generated) == len(list(committed.glob("*.py"))) + 1  # + typed.py
+    for path in generated:
+        target = REPO / "ceb" / "typed.py" if path.name == "typed.py" else committed / path.name
+        assert path.read_text() == target.read_text(), path.name
+
+
+def test_typed_entry_points() -> None:
+    from ceb import CebUnknownMessage, build
+    from ceb.testing import example
+    from ceb.typed import build_ceb603, parse_ceb603, parse_ceb604
+
+    message = example("CEB603")
+    assert parse_ceb603(build_ceb603(message)) == message
+    with pytest.raises(CebUnknownMessage):
+        parse_ceb604(build(message))
 
 
 def test_all_requested_message_types_are_defined() -> None:
