@@ -300,6 +300,7 @@ def application_save_draft(
         return app, False
     if round is None:
         raise ValidationError({"round": [_("请选择申报批次。")]})
+    round = Round.objects.get(pk=round.pk)  # the caller's instance may be stale
     if not round_accepting(round):
         raise ValidationError({"round": [_("该批次当前不在申报期内，不能新建申报。")]})
     cleaned = clean_fields(rnd=round, enterprise=enterprise, **fields)

@@ -19,7 +19,15 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 @pytest.fixture(autouse=True)
 def _private_media(settings: Any, tmp_path: Any) -> None:
+    """A fresh file-system storage per test, so 'nothing stored' can be checked."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
