@@ -1,5 +1,241 @@
+"""Trainings and events API (/api/v1/events). Same scope and rules as the pages."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from codes.models import County
+from events import selectors, services
+from events.models import Event, Registration
 
 router = Router(tags=["events"])
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    kind: str
+    kind_label: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    county_code: str | None
+    county_name: str | None
+    venue: str
+    organiser: str
+    capacity: int
+    description: str
+    status: str
+    status_label: str
+    counts_as_matchmaking: bool
+
+    @staticmethod
+    def resolve_kind_label(obj: Event) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_status_label(obj: Event) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_county_code(obj: Event) -> str | None:
+        return obj.county.code if obj.county else None
+
+    @staticmethod
+    def resolve_county_name(obj: Event) -> str | None:
+        return obj.county.name if obj.county else None
+
+
+class EventManagedOut(EventOut):
+    check_in_code: str
+
+
+class EventPage(Schema):
+    count: int
+    items: list[EventOut]
+
+
+class EventQuery(Schema):
+    kind: str = ""
+    status: str = ""
+    county: str = Field("", description="县区代码; 'city' = city-wide events")
+    year: int | None = Field(None, ge=2000, le=2100)
+    upcoming: bool = False
+    q: str = ""
+    limit: int = Field(25, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class EventIn(Schema):
+    title: str
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None = None
+    county: str | None = Field(None, description="县区代码; null = city-wide")
+    venue: str = ""
+    organiser: str
+    capacity: int
+    description: str = ""
+
+
+class EventPatch(Schema):
+    title: str | None = None
+    kind: str | None = None
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    county: str | None = None
+    venue: str | None = None
+    organiser: str | None = None
+    capacity: int | None = None
+    description: str | None = None
+
+
+class StatusIn(Schema):
+    status: str = Field(description="cancelled or finished")
+
+
+class RegisterIn(Schema):
+    name: str = ""
+    phone: str = ""
+    organisation: str = ""
+
+
+class RegistrationOut(Schema):
+    id: int
+    event_id: int
+    name: str
+    phone: str
+    organisation: str
+    source: str
+    attended: bool
+    checked_in_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class CheckInIn(Schema):
+    code: str
+    phone: str = ""
+
+
+class CheckInOut(Schema):
+    already: bool
+    registration: RegistrationOut
+
+
+class FiguresOut(Schema):
+    year: int
+    county_code: str | None
+    training_person_times: int
+    matchmaking_events: int
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _out(request: HttpRequest, event: Event) -> Event:
+    return selectors.event_get_for(user=request.user, pk=event.pk)
+
+
+@router.get("", response=EventPage, summary="活动列表 List events")
+def list_events(request: HttpRequest, query: Query[EventQuery]) -> dict[str, Any]:
+    data = query.dict()
+    limit, offset = data.pop("limit"), data.pop("offset")
+    qs = selectors.event_list_for(
+        user=request.user, filters=selectors.EventFilters.from_mapping(data)
+    )
+    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+
+
+@router.get("/figures", response=FiguresOut, summary="目标口径数据 Target figures")
+def figures(
+    request: HttpRequest, year: int = Query(..., ge=2000, le=2100), county: str = ""
+) -> dict[str, Any]:
+    county_obj = None
+    if county:
+        county_obj = County.objects.filter(code=county).first()
+        if county_obj is None:
+            raise Http404("county not found")
+    return {
+        "year": year,
+        "county_code": county or None,
+        "training_person_times": selectors.training_person_times(year, county_obj),
+        "matchmaking_events": selectors.matchmaking_event_count(year, county_obj),
+    }
+
+
+@router.get("/{int:event_id}", response=EventOut, summary="活动详情 One event")
+def get_event(request: HttpRequest, event_id: int) -> Event:
+    return selectors.event_get_for(user=request.user, pk=event_id)
+
+
+@router.post("", response={201: EventManagedOut}, summary="发布活动 Publish an event")
+def publish(request: HttpRequest, payload: EventIn) -> tuple[int, Event]:
+    data = payload.dict()
+    data["starts_at"], data["ends_at"] = _aware(data["starts_at"]), _aware(data["ends_at"])
+    event = services.event_publish(actor=request.user, **data)  # type: ignore[arg-type]
+    return 201, _out(request, event)
+
+
+@router.patch("/{int:event_id}", response=EventManagedOut, summary="修改活动 Update")
+def patch_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Event:
+    event = selectors.event_get_for(user=request.user, pk=event_id)
+    changes = payload.dict(exclude_unset=True)
+    for key in ("starts_at", "ends_at"):
+        if key in changes:
+            changes[key] = _aware(changes[key])
+    services.event_update(actor=request.user, event=event, **changes)  # type: ignore[arg-type]
+    return _out(request, event)
+
+
+@router.post("/{int:event_id}/status", response=EventOut, summary="取消/结束 Cancel or finish")
+def set_status(request: HttpRequest, event_id: int, payload: StatusIn) -> Event:
+    event = selectors.event_get_for(user=request.user, pk=event_id)
+    services.event_set_status(actor=request.user, event=event, status=payload.status)  # type: ignore[arg-type]
+    return _out(request, event)
+
+
+@router.post(
+    "/{int:event_id}/registrations",
+    response={201: RegistrationOut},
+    summary="在线报名 Register (enterprise users)",
+)
+def register(request: HttpRequest, event_id: int, payload: RegisterIn) -> tuple[int, Registration]:
+    event = selectors.event_get_for(user=request.user, pk=event_id)
+    registration = services.registration_create(actor=request.user, event=event, **payload.dict())  # type: ignore[arg-type]
+    return 201, registration
+
+
+@router.delete(
+    "/{int:event_id}/registrations/mine", response={204: None}, summary="取消报名 Withdraw"
+)
+def withdraw(request: HttpRequest, event_id: int) -> tuple[int, None]:
+    event = selectors.event_get_for(user=request.user, pk=event_id)
+    mine = selectors.registration_of(user=request.user, event=event)
+    if mine is None:
+        raise Http404("no registration")
+    services.registration_cancel(actor=request.user, registration=mine)  # type: ignore[arg-type]
+    return 204, None
+
+
+@router.get(
+    "/{int:event_id}/registrations",
+    response=list[RegistrationOut],
+    summary="报名名单 Registrations (organisers)",
+)
+def list_registrations(request: HttpRequest, event_id: int) -> Any:
+    event = selectors.event_get_for(user=request.user, pk=event_id)
+    return selectors.registrations_for(user=request.user, event=event)
+
+
+@router.post("/check-in", response=CheckInOut, summary="签到码签到 Check in with the code")
+def check_in(request: HttpRequest, payload: CheckInIn) -> dict[str, Any]:
+    result = services.check_in(actor=request.user, code=payload.code, phone=payload.phone)  # type: ignore[arg-type]
+    return {"already": result.already, "registration": result.registration}

@@ -1,0 +1,280 @@
+"""Event pages: browse, detail, publish/edit, register, check in, registrations, attendance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from codes.models import County
+from enterprises.forms import apply_service_errors
+from events import excel, selectors, services
+from events.forms import (
+    AttendanceImportForm,
+    CheckInForm,
+    EventFilterForm,
+    EventForm,
+    RegisterForm,
+    StatusForm,
+)
+from events.models import Event, EventStatus
+
+PAGE_SIZE = 25
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    form = EventFilterForm(request.GET or None)
+    filters = selectors.EventFilters.from_mapping(request.GET)
+    qs = selectors.event_list_for(user=request.user, filters=filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "total": page.paginator.count,
+        "can_publish": selectors.can_publish(request.user),
+        "now": timezone.now(),
+    }
+    return render(request, "events/list.html", context)
+
+
+def _detail_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    mine = selectors.registration_of(user=user, event=event)
+    can_manage = selectors.can_manage(user, event)
+    now = timezone.now()
+    open_for_registration = event.status == EventStatus.PUBLISHED and event.starts_at > now
+    context: dict[str, Any] = {
+        "event": event,
+        "mine": mine,
+        "can_manage": can_manage,
+        "seats_taken": selectors.seats_taken(event),
+        "open_for_registration": open_for_registration,
+        "can_register": selectors.can_register(user) and open_for_registration and mine is None,
+        "can_cancel_mine": mine is not None and not mine.attended and event.starts_at > now,
+    }
+    if context["can_register"] and "register_form" not in extra:
+        context["register_form"] = RegisterForm(
+            initial={
+                "name": user.get_full_name() or user.get_username(),  # type: ignore[union-attr]
+                "phone": getattr(user, "phone", ""),
+                "organisation": getattr(getattr(user, "enterprise", None), "name", ""),
+            }
+        )
+    if can_manage:
+        context["attended"] = event.registrations.filter(attended=True).count()
+        context["can_finish"] = event.status == EventStatus.PUBLISHED and event.starts_at <= now
+        context["can_cancel"] = event.status == EventStatus.PUBLISHED
+    context.update(extra)
+    return context
+
+
+@login_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for(user=request.user, pk=pk)
+    return render(request, "events/detail.html", _detail_context(request, event))
+
+
+def _publish_counties(request: HttpRequest) -> Any:
+    if getattr(request.user, "is_county_officer", False):
+        return County.objects.filter(pk=getattr(request.user, "county_id", 0) or 0)
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_publish(request.user):
+        raise PermissionDenied(_("只有市商务局、县区商务部门或合作机构可以发布活动。"))
+    organisation = getattr(request.user, "organisation", "") or ""
+    form = EventForm(
+        request.POST or None,
+        county_choices=_publish_counties(request),
+        initial={"organiser": organisation, "capacity": 50},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_publish(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("活动已发布，签到码：%(c)s") % {"c": event.check_in_code})
+            return redirect("events:detail", pk=event.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "events/form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for(user=request.user, pk=pk)
+    if not selectors.can_manage(request.user, event):
+        raise PermissionDenied(_("无权修改该活动。"))
+    form = EventForm(
+        request.POST or None,
+        county_choices=_publish_counties(request),
+        initial=EventForm.initial_for(event),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(actor=request.user, event=event, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("活动已保存。"))
+            return redirect("events:detail", pk=event.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "events/form.html", {"form": form, "event": event}, status=status)
+
+
+@login_required
+@require_POST
+def event_status(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for(user=request.user, pk=pk)
+    if not selectors.can_manage(request.user, event):
+        raise PermissionDenied(_("无权修改该活动。"))
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("无效的操作。"))
+        return redirect("events:detail", pk=event.pk)
+    try:
+        services.event_set_status(
+            actor=request.user,  # type: ignore[arg-type]
+            event=event,
+            status=form.cleaned_data["status"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("活动状态已更新。"))
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for(user=request.user, pk=pk)
+    if not selectors.can_register(request.user):
+        raise PermissionDenied(_("只有企业用户可以在线报名。"))
+    form = RegisterForm(request.POST)
+    if form.is_valid():
+        try:
+            services.registration_create(actor=request.user, event=event, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("报名成功。"))
+            return redirect("events:detail", pk=event.pk)
+    context = _detail_context(request, event, register_form=form)
+    context["can_register"] = True
+    return render(request, "events/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for(user=request.user, pk=pk)
+    mine = selectors.registration_of(user=request.user, event=event)
+    if mine is None:
+        raise PermissionDenied(_("您未报名该活动。"))
+    try:
+        services.registration_cancel(actor=request.user, registration=mine)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已取消报名。"))
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+def registrations(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for(user=request.user, pk=pk)
+    rows = selectors.registrations_for(user=request.user, event=event)
+    if request.GET.get("format") == "xlsx":
+        data = excel.build_registrations(
+            [
+                (r.name, r.phone, r.organisation, str(r.get_source_display()), r.attended)
+                for r in rows
+            ]
+        )
+        response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = (
+            f'attachment; filename="event-{event.pk}-registrations.xlsx"'
+        )
+        return response
+    context = {"event": event, "rows": rows, "attended": sum(1 for r in rows if r.attended)}
+    return render(request, "events/registrations.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for(user=request.user, pk=pk)
+    if not selectors.can_manage(request.user, event):
+        raise PermissionDenied(_("无权为该活动导入签到名单。"))
+    form = AttendanceImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = services.attendance_import(
+            actor=request.user,  # type: ignore[arg-type]
+            event=event,
+            file=upload,
+            filename=upload.name,
+        )
+        if result.ok:
+            messages.success(
+                request,
+                _(
+                    "签到名单已导入：%(m)d 人按报名记录签到，"
+                    "新增现场签到 %(a)d 人，%(d)d 人此前已签到。"
+                )
+                % {"m": result.matched, "a": result.added, "d": result.already},
+            )
+            return redirect("events:registrations", pk=event.pk)
+    status = 400 if result is not None and not result.ok else 200
+    context = {"event": event, "form": form, "result": result}
+    return render(request, "events/attendance_import.html", context, status=status)
+
+
+@login_required
+def attendance_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(excel.build_template(), content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="attendance-template.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in(request: HttpRequest) -> HttpResponse:
+    form = CheckInForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.check_in(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            event = result.registration.event
+            if result.already:
+                messages.info(request, _("您已签到：%(t)s") % {"t": event.title})
+            else:
+                messages.success(request, _("签到成功：%(t)s") % {"t": event.title})
+            return redirect("events:detail", pk=event.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "events/check_in.html", {"form": form}, status=status)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    rows = selectors.my_registrations(user=request.user)
+    return render(request, "events/mine.html", {"rows": rows, "now": timezone.now()})
