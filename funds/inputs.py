@@ -1,0 +1,250 @@
+"""Engine inputs from the platform's data: the scenario of a proposal run or a matching check.
+
+* beneficiaries — facts from the registry (kind, county, first CBEC year, recognitions,
+  disqualified = enterprise not active) and the customs trade ledger (``trade_fact``);
+* history — disbursements (paid, with matter) and, for 就高不重复, each claim's declared other
+  public money as a payment of the non-catalogue measure ``other.public_money`` for its matter;
+* claims — applications, ids ``A<pk>``; beneficiaries are ``E<pk>``;
+* guide — the round's guide year read from ``guides/<year>.yaml`` and embedded with the round's
+  budget, so the stored scenario is complete and replayable without the guide files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from entitlement.guide import guides_dir, read_guide_text
+from entitlement.measures import catalogue
+
+if TYPE_CHECKING:
+    from applications.models import Application, Round
+    from enterprises.models import Enterprise
+
+OTHER_PUBLIC_MONEY = "other.public_money"  # not a catalogue id: counts only for 就高不重复
+CLAIM_ATTRIBUTES = ("in_plan", "amount", "note")
+_LEVELLED = {"brand", "park"}
+_BENEFICIARY_KIND = {"park_operator": "park_operator", "warehouse_operator": "warehouse_operator"}
+
+
+def claim_id(application_id: int) -> str:
+    return f"A{application_id}"
+
+
+def application_id_of(cid: str) -> int:
+    return int(cid.removeprefix("A"))
+
+
+def beneficiary_id(enterprise_id: int) -> str:
+    return f"E{enterprise_id}"
+
+
+def money(value: Decimal) -> str:
+    return f"{Decimal(value):.2f}"
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def inputs_hash(scenario: dict[str, Any]) -> str:
+    """sha256 of the scenario's canonical JSON (sorted keys, no spaces, UTF-8)."""
+    return "sha256:" + hashlib.sha256(canonical_json(scenario).encode("utf-8")).hexdigest()
+
+
+def trade_fact(enterprise: Enterprise, year: int) -> Decimal | None:
+    """Customs-monitored CBEC trade of ``enterprise`` in ``year``; None when no ledger exists.
+
+    The one adapter to the customs app: ``customs.selectors.cbec_trade`` (or, as shipped today,
+    ``customs.stats.cbec_trade``). Without the customs app the trade is unknown.
+    """
+    try:
+        from customs import selectors as customs_selectors
+
+        fn = getattr(customs_selectors, "cbec_trade", None)
+        if fn is None:
+            from customs import stats as customs_stats
+
+            fn = customs_stats.cbec_trade
+        return Decimal(fn(enterprise, year))
+    except (ImportError, AttributeError):
+        return None
+
+
+def _jsonable_guide(raw: Any) -> Any:
+    if isinstance(raw, dict):
+        return {str(k): _jsonable_guide(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_jsonable_guide(v) for v in raw]
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return raw
+
+
+def guide_object(round: Round) -> dict[str, Any]:
+    """The round's guide as a JSON object, with the round's budget (total and mode)."""
+    path = guides_dir() / f"{round.guide_year}.yaml"
+    raw = read_guide_text(path.read_text(encoding="utf-8"), name=str(path))
+    guide: dict[str, Any] = _jsonable_guide(raw)
+    guide["budget"] = {"total": money(round.budget_total), "mode": str(round.budget_mode)}
+    return guide
+
+
+@dataclass
+class Inputs:
+    """A scenario being built, and the notes that explain missing data."""
+
+    year: int
+    guide: dict[str, Any] | str
+    beneficiaries: dict[int, dict[str, Any]] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+    def scenario(self, description: str = "") -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "year": self.year,
+            "guide": self.guide,
+            "beneficiaries": [self.beneficiaries[k] for k in sorted(self.beneficiaries)],
+            "history": self.history,
+            "claims": self.claims,
+        }
+        if description:
+            data["description"] = description
+        return data
+
+    def note(self, code: str, message: str, beneficiary: str = "") -> None:
+        self.notes.append({"code": code, "beneficiary": beneficiary, "message": message})
+
+    def add_beneficiary(self, enterprise: Enterprise) -> str:
+        bid = beneficiary_id(enterprise.pk)
+        if enterprise.pk in self.beneficiaries:
+            return bid
+        self.beneficiaries[enterprise.pk] = beneficiary_facts(enterprise, self.year, self)
+        return bid
+
+    def add_disbursements(self, enterprises: Iterable[int]) -> None:
+        from funds.models import Disbursement
+
+        rows = Disbursement.objects.filter(enterprise_id__in=list(enterprises)).order_by("pk")
+        for d in rows:
+            entry: dict[str, Any] = {
+                "beneficiary": beneficiary_id(d.enterprise_id),
+                "measure": d.measure,
+                "year": d.year,
+                "amount": money(d.amount),
+                "note": f"disbursement {d.pk}",
+            }
+            if d.matter:
+                entry["matter"] = d.matter
+            self.history.append(entry)
+
+    def add_claim(self, application: Application) -> str:
+        bid = self.add_beneficiary(application.enterprise)
+        cid = claim_id(application.pk)
+        submitted = application.submitted_at or application.created_at or timezone.now()
+        local = timezone.localtime(submitted)
+        claim: dict[str, Any] = {
+            "id": cid,
+            "beneficiary": bid,
+            "measure": application.measure,
+            "date": local.date().isoformat(),
+            "submitted_at": local.isoformat(),
+        }
+        if application.matter:
+            claim["matter"] = application.matter
+        if application.cost is not None:
+            claim["cost"] = money(application.cost)
+        attrs = {k: v for k, v in (application.attributes or {}).items() if k in CLAIM_ATTRIBUTES}
+        if "amount" in attrs and attrs["amount"] not in (None, ""):
+            attrs["amount"] = money(Decimal(str(attrs["amount"])))
+        else:
+            attrs.pop("amount", None)
+        if "in_plan" in attrs:
+            attrs["in_plan"] = bool(attrs["in_plan"])
+        if attrs:
+            claim["attributes"] = attrs
+        self.claims.append(claim)
+        other = application.other_public_money or Decimal(0)
+        if other > 0:
+            if application.matter:
+                self.history.append(
+                    {
+                        "beneficiary": bid,
+                        "measure": OTHER_PUBLIC_MONEY,
+                        "year": self.year,
+                        "amount": money(other),
+                        "matter": application.matter,
+                        "note": f"declared in application {application.pk}",
+                    }
+                )
+            else:
+                self.note(
+                    "other_money_without_matter",
+                    f"申报 #{application.pk} 申报了其他财政资金 {money(other)} 元"
+                    "但未填写事项凭证号，无法按事项扣减（就高不重复），请人工核对",
+                    bid,
+                )
+        return cid
+
+
+def beneficiary_facts(enterprise: Enterprise, year: int, inputs: Inputs) -> dict[str, Any]:
+    """The engine facts of one enterprise from the registry and the customs ledger."""
+    from enterprises.models import EnterpriseStatus
+
+    bid = beneficiary_id(enterprise.pk)
+    levels = catalogue().policy.recognition_levels
+    recognitions = []
+    for r in enterprise.recognitions.all().order_by("year", "type", "level"):
+        if r.type in _LEVELLED:
+            if r.level not in levels:
+                continue  # e.g. a municipal brand: no award level in the policy
+            recognitions.append({"type": r.type, "level": r.level, "year": r.year})
+        else:
+            recognitions.append({"type": r.type, "year": r.year})
+    facts: dict[str, Any] = {
+        "recognitions": recognitions,
+        "disqualified": enterprise.status != EnterpriseStatus.ACTIVE,
+    }
+    if enterprise.first_cbec_year:
+        facts["first_cbec_year"] = enterprise.first_cbec_year
+    trade = trade_fact(enterprise, year)
+    if trade is None:
+        facts["cbec_trade"] = {str(year): "0.00"}
+        inputs.note(
+            "trade_unknown",
+            f"{enterprise.name}：无海关跨境电商交易台账数据，{year} 年交易额按 0 计（未知）",
+            bid,
+        )
+    else:
+        facts["cbec_trade"] = {str(year): money(trade)}
+    if enterprise.status != EnterpriseStatus.ACTIVE:
+        inputs.note(
+            "not_active",
+            f"{enterprise.name}：企业档案状态为“{enterprise.get_status_display()}”，不符合支持条件",
+            bid,
+        )
+    return {
+        "id": bid,
+        "kind": _BENEFICIARY_KIND.get(enterprise.kind, "enterprise"),
+        "county": enterprise.county.code if enterprise.county_id else "",
+        "name": enterprise.name,
+        "facts": facts,
+    }
+
+
+def round_inputs(round: Round, applications: Iterable[Application]) -> Inputs:
+    """The inputs of a proposal run over ``applications`` of ``round``."""
+    guide = guide_object(round)
+    inputs = Inputs(year=int(guide["year"]), guide=guide)
+    for application in applications:
+        inputs.add_claim(application)
+    inputs.add_disbursements(inputs.beneficiaries)
+    return inputs

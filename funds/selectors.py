@@ -1,0 +1,262 @@
+"""Permission-aware reads of the funds app, shared by pages, the API and exports.
+
+Who may do what:
+
+* city reviewer — proposal runs, notices (publish, objections, approval), 免申即享 candidates;
+* finance officer — disbursements (record, list, export); reads approved applications;
+* administrator — reads runs, notices, objections and payments (no writes: the workflow's
+  edges belong to the city reviewer and the finance officer);
+* enterprise user — its own policy matching, its bank-account confirmation;
+* anyone, logged in or not — published notices (enterprise, measure, amount only) and filing
+  an objection while a notice runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from accounts.models import Role
+from applications.models import Application, ApplicationStatus, Round
+from funds.models import (
+    BankAccountConfirmation,
+    Disbursement,
+    NoticeEntry,
+    Objection,
+    ProposalRun,
+    PublicNotice,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from enterprises.models import Enterprise
+
+    AnyUser = User | AnonymousUser
+
+APPROVED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED)
+
+
+def role_of(user: AnyUser | None) -> str:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ""
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    return str(user.role)
+
+
+def can_run_proposals(user: AnyUser | None) -> bool:
+    return role_of(user) == Role.CITY_REVIEWER
+
+
+def can_view_runs(user: AnyUser | None) -> bool:
+    return role_of(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+
+
+def can_manage_notices(user: AnyUser | None) -> bool:
+    return role_of(user) == Role.CITY_REVIEWER
+
+
+def can_view_objections(user: AnyUser | None) -> bool:
+    return role_of(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+
+
+def can_record_payments(user: AnyUser | None) -> bool:
+    return role_of(user) == Role.FINANCE_OFFICER
+
+
+def can_view_payments(user: AnyUser | None) -> bool:
+    return role_of(user) in {Role.FINANCE_OFFICER, Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+
+
+def can_view_candidates(user: AnyUser | None) -> bool:
+    return role_of(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+
+
+def can_propose_without_application(user: AnyUser | None) -> bool:
+    return role_of(user) == Role.CITY_REVIEWER
+
+
+def _deny(allowed: bool) -> None:
+    if not allowed:
+        raise Http404  # never reveal that the object exists
+
+
+# --- rounds and runs ---
+
+
+def round_list() -> QuerySet[Round]:
+    return Round.objects.all()
+
+
+def round_get_for(*, user: AnyUser | None, pk: int) -> Round:
+    _deny(can_view_runs(user) or can_view_payments(user))
+    try:
+        return Round.objects.get(pk=pk)
+    except Round.DoesNotExist:
+        raise Http404 from None
+
+
+def run_list_for(*, user: AnyUser | None, round_id: int | None = None) -> QuerySet[ProposalRun]:
+    if not can_view_runs(user):
+        return ProposalRun.objects.none()
+    qs = ProposalRun.objects.select_related("round", "created_by").defer("scenario", "result")
+    return qs.filter(round_id=round_id) if round_id else qs
+
+
+def run_get_for(*, user: AnyUser | None, pk: int) -> ProposalRun:
+    _deny(can_view_runs(user))
+    try:
+        return ProposalRun.objects.select_related("round", "created_by").get(pk=pk)
+    except ProposalRun.DoesNotExist:
+        raise Http404 from None
+
+
+def run_rows(run: ProposalRun) -> list[dict[str, Any]]:
+    """The run's claims joined with their applications (for the result table)."""
+    from entitlement.measures import catalogue
+    from funds.inputs import application_id_of
+
+    if not run.result:
+        return []
+    claims = run.result.get("claims", [])
+    ids = [application_id_of(c["id"]) for c in claims]
+    apps = Application.objects.select_related("enterprise", "county").in_bulk(ids)
+    cat = catalogue()
+    rows = []
+    for c in claims:
+        app = apps.get(application_id_of(c["id"]))
+        measure = cat.get(c["measure"])
+        rows.append(
+            {
+                "claim": c,
+                "application": app,
+                "measure_title": measure.title_zh if measure else c["measure"],
+                "notes": [
+                    n
+                    for n in run.notes
+                    if app is not None and n.get("beneficiary") == f"E{app.enterprise_id}"
+                ],
+            }
+        )
+    return rows
+
+
+# --- notices ---
+
+
+def notice_public_qs() -> QuerySet[PublicNotice]:
+    """Notices anyone may read (every published notice; entries carry public data only)."""
+    return PublicNotice.objects.select_related("round").prefetch_related(
+        Prefetch("entries", queryset=NoticeEntry.objects.order_by("pk"))
+    )
+
+
+def notice_get_public(*, pk: int) -> PublicNotice:
+    try:
+        return notice_public_qs().get(pk=pk)
+    except PublicNotice.DoesNotExist:
+        raise Http404 from None
+
+
+def notice_get_for_reviewer(*, user: AnyUser | None, pk: int) -> PublicNotice:
+    _deny(can_view_objections(user))
+    return notice_get_public(pk=pk)
+
+
+def objection_list_for(*, user: AnyUser | None, notice: PublicNotice) -> QuerySet[Objection]:
+    if not can_view_objections(user):
+        return Objection.objects.none()
+    return notice.objections.select_related("entry", "resolved_by")
+
+
+def objection_get_for(*, user: AnyUser | None, pk: int) -> Objection:
+    _deny(can_view_objections(user))
+    try:
+        return Objection.objects.select_related("notice").get(pk=pk)
+    except Objection.DoesNotExist:
+        raise Http404 from None
+
+
+def proposed_for_notice(*, user: AnyUser | None, round: Round) -> QuerySet[Application]:
+    if not can_manage_notices(user):
+        return Application.objects.none()
+    return Application.objects.filter(
+        round=round, status=ApplicationStatus.PROPOSED
+    ).select_related("enterprise")
+
+
+# --- budget ---
+
+
+def round_approved_total(round_id: int) -> Any:
+    """The round's approved total (approved and disbursed applications)."""
+    total = Application.objects.filter(round_id=round_id, status__in=APPROVED_STATUSES).aggregate(
+        t=Sum("amount_approved")
+    )["t"]
+    from decimal import Decimal
+
+    return total or Decimal("0.00")
+
+
+# --- payments ---
+
+
+def approved_unpaid_for(*, user: AnyUser | None) -> QuerySet[Application]:
+    if not can_view_payments(user):
+        return Application.objects.none()
+    return Application.objects.filter(status=ApplicationStatus.APPROVED).select_related(
+        "enterprise", "round"
+    )
+
+
+def approved_application_for_payment(*, user: AnyUser | None, pk: int) -> Application:
+    _deny(can_record_payments(user))
+    try:
+        return Application.objects.select_related("enterprise", "round").get(
+            pk=pk, status=ApplicationStatus.APPROVED
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def disbursement_list_for(
+    *, user: AnyUser | None, year: int | None = None
+) -> QuerySet[Disbursement]:
+    if not can_view_payments(user):
+        return Disbursement.objects.none()
+    qs = Disbursement.objects.select_related("enterprise", "application", "recorded_by")
+    return qs.filter(year=year) if year else qs
+
+
+# --- enterprise side ---
+
+
+def enterprise_for_matching(*, user: AnyUser | None, enterprise_id: int | None) -> Enterprise:
+    """The enterprise whose matching ``user`` may see: its own, or any for the city level."""
+    from enterprises.models import Enterprise
+
+    role = role_of(user)
+    if role == Role.ENTERPRISE:
+        pk = user.enterprise_id  # type: ignore[union-attr]
+        if enterprise_id is not None and enterprise_id != pk:
+            raise Http404
+    elif role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR} and enterprise_id is not None:
+        pk = enterprise_id
+    elif role == Role.COUNTY_OFFICER and enterprise_id is not None:
+        pk = enterprise_id
+        if not Enterprise.objects.filter(pk=pk, county_id=user.county_id).exists():  # type: ignore[union-attr]
+            raise Http404
+    else:
+        raise Http404
+    try:
+        return Enterprise.objects.select_related("county").get(pk=pk)
+    except Enterprise.DoesNotExist:
+        raise Http404 from None
+
+
+def bank_confirmation_of(enterprise_id: int) -> BankAccountConfirmation | None:
+    return BankAccountConfirmation.objects.filter(enterprise_id=enterprise_id).first()
