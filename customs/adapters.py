@@ -257,14 +257,20 @@ _TEXT, _DECIMAL, _INTEGER = 0, 1, 2
 _KINDS = {Kind.TEXT: _TEXT, Kind.DECIMAL: _DECIMAL, Kind.INTEGER: _INTEGER}
 
 
-@lru_cache(maxsize=None)
+_CHECKS: dict[int, tuple[tuple[str, bool, int, int], ...]] = {}
+
+
 def _checks(node: Any) -> tuple[tuple[str, bool, int, int], ...]:
-    """(xml name, required, kind, max length) of the leaf fields of a node definition."""
-    return tuple(
-        (f.xml, f.min_occurs > 0, _KINDS.get(f.kind, _TEXT), f.max_length or 0)
-        for f in node.fields
-        if f.node is None and not f.attribute and f.kind in _KINDS
-    )
+    """(xml name, required, kind, max length) of the leaf fields of a node definition
+    (cached by identity: hashing the frozen definitions would cost more than the checks)."""
+    found = _CHECKS.get(id(node))
+    if found is None:
+        found = _CHECKS[id(node)] = tuple(
+            (f.xml, f.min_occurs > 0, _KINDS.get(f.kind, _TEXT), f.max_length or 0)
+            for f in node.fields
+            if f.node is None and not f.attribute and f.kind in _KINDS
+        )
+    return found
 
 
 def _values(element: Any, node: Any, path: str) -> dict[str, str]:

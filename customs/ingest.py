@@ -283,12 +283,8 @@ class Ingestor:
             by_type.setdefault(mtype, []).append(key)
         for mtype, keys in by_type.items():
             for part in ledger.chunks(keys, 5000):
-                found.update(
-                    (mtype, key)
-                    for key in model.objects.filter(
-                        **{type_field: mtype, f"{key_field}__in": part}
-                    ).values_list(key_field, flat=True)
-                )
+                qs = ledger.where_in(model.objects.filter(**{type_field: mtype}), key_field, part)
+                found.update((mtype, key) for key in qs.values_list(key_field, flat=True))
         return found
 
     def _write_inventories(self) -> dict[tuple[str, str], int]:
@@ -386,9 +382,8 @@ class Ingestor:
             by_type.setdefault(mtype, []).append(cop)
         for mtype, cops in by_type.items():
             for part in ledger.chunks(cops, 5000):
-                for cop, pk in Declaration.objects.filter(
-                    message_type=mtype, cop_no__in=part
-                ).values_list("cop_no", "pk"):
+                qs = ledger.where_in(Declaration.objects.filter(message_type=mtype), "cop_no", part)
+                for cop, pk in qs.values_list("cop_no", "pk"):
                     ids[(mtype, cop)] = pk
         flat: list[list[Any]] = []
         for key, rows in zip(fresh, line_values, strict=True):
@@ -431,7 +426,8 @@ class Ingestor:
         targets: dict[tuple[str, str], dict[str, Any]] = {}
         for dtype, cops in wanted.items():
             for part in ledger.chunks(sorted(cops), 5000):
-                for row in Declaration.objects.filter(message_type=dtype, cop_no__in=part).values(
+                qs = ledger.where_in(Declaration.objects.filter(message_type=dtype), "cop_no", part)
+                for row in qs.values(
                     "pk", "cop_no", "status", "status_at", "released", "released_at", "invt_no", "pre_no"
                 ):
                     targets[(dtype, row["cop_no"])] = row
@@ -470,10 +466,11 @@ class Ingestor:
             by_type.setdefault(dtype, []).append(cop)
         for dtype, cops in by_type.items():
             for part in ledger.chunks(cops, 5000):
+                waiting = Receipt.objects.filter(declaration__isnull=True, declaration_type=dtype)
                 early = list(
-                    Receipt.objects.filter(
-                        declaration__isnull=True, declaration_type=dtype, cop_no__in=part
-                    ).values_list("pk", "cop_no", "return_time", "return_status", "invt_no", "pre_no")
+                    ledger.where_in(waiting, "cop_no", part).values_list(
+                        "pk", "cop_no", "return_time", "return_status", "invt_no", "pre_no"
+                    )
                 )
                 if not early:
                     continue
