@@ -139,7 +139,7 @@ def event_list_for(*, user: AnyUser | None, filters: EventFilters | None = None)
         attended_count=Count(
             "registrations", filter=Q(registrations__attended=True), distinct=True
         ),
-    )
+    ).order_by("-starts_at", "-pk")
     if filters.kind in EventKind.values:
         qs = qs.filter(kind=filters.kind)
     if filters.status in EventStatus.values:
