@@ -8,7 +8,9 @@ fields become ``None`` so that validation can report every problem at once.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from dataclasses import MISSING
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any
@@ -67,9 +69,19 @@ def make(cls: type[Any], values: dict[str, Any]) -> Any:
     absent optional fields fall back to their class-level defaults), but a frozen dataclass
     ``__init__`` pays one ``object.__setattr__`` per field, which dominated parsing time.
     """
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        defaults = _DEFAULTS[cls] = {
+            f.name: f.default for f in dataclasses.fields(cls) if f.default is not MISSING
+        }
     obj = object.__new__(cls)
-    obj.__dict__.update(values)
+    state = obj.__dict__
+    state.update(defaults)  # so that vars(), copy and pickle see every field
+    state.update(values)
     return obj
+
+
+_DEFAULTS: dict[type[Any], dict[str, Any]] = {}
 
 
 def convert(

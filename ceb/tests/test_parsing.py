@@ -37,6 +37,20 @@ def test_field_naming_contract() -> None:
     assert isinstance(message.inventory[0].inventory_list[0].qty, Decimal)
 
 
+def test_parsed_records_are_complete_dataclasses() -> None:
+    xml = build(example("CEB603"))
+    xml = re.sub(rb"<ceb:note>[^<]*</ceb:note>", b"", xml)
+    parsed = parse(xml)
+    line = parsed.inventory[0].inventory_list[0]
+    assert line.note is None
+    assert set(vars(line)) == {f.name for f in dataclasses.fields(line)}
+    assert dataclasses.replace(line, note="x").note == "x"
+    assert dataclasses.asdict(parsed)["inventory"][0]["inventory_list"][0]["note"] is None
+    import pickle
+
+    assert pickle.loads(pickle.dumps(parsed)) == parsed  # noqa: S301 - our own data
+
+
 def test_messages_are_frozen() -> None:
     message = example("CEB604")
     with pytest.raises(dataclasses.FrozenInstanceError):
