@@ -1,0 +1,281 @@
+"""The one adapter between statistics and the data of the other apps.
+
+Every 2027 target is measured by one small function here, named in ``stats/data/targets.yaml``
+(``compute``). Each returns a :class:`Measure`: the figure and the number of distinct enterprises
+it was built from (the open-data suppression rule needs the latter for every cell).
+
+All functions take ``year`` and an optional ``county`` (a ``codes.County`` or ``None`` for the
+whole city). Pieces that other apps build (events selectors) are imported lazily and replaced by
+an equivalent direct query when missing, so statistics never break while they land.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+if TYPE_CHECKING:
+    from codes.models import County
+
+POLICY_FIRST_YEAR = 2024  # the policy started on 2024-11-20; the registry keeps years only
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure and the number of distinct enterprises it was built from."""
+
+    value: Decimal
+    enterprises: int
+
+
+def _measure(value: Any, enterprises: Any) -> Measure:
+    return Measure(Decimal(value or 0), int(enterprises or 0))
+
+
+def _year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def _enterprises(county: County | None) -> QuerySet[Any]:
+    from enterprises.models import Enterprise
+
+    qs = Enterprise.objects.all()
+    return qs.filter(county=county) if county is not None else qs
+
+
+def _distinct(qs: QuerySet[Any], field: str) -> int:
+    return int(qs.exclude(**{f"{field}__isnull": True}).values(field).distinct().count())
+
+
+# --- registries ---------------------------------------------------------------------------------
+
+
+def industry_belts(*, year: int, county: County | None = None) -> Measure:
+    """Industry belts recognised by the bureau with ``recognised_year <= year`` (in ``county``).
+
+    Enterprises: distinct member enterprises and lead enterprises of those belts.
+    """
+    from enterprises.models import Enterprise, IndustryBelt
+
+    belts = IndustryBelt.objects.filter(recognised_year__isnull=False, recognised_year__lte=year)
+    if county is not None:
+        belts = belts.filter(county=county)
+    ids = list(belts.values_list("pk", flat=True))
+    members = Enterprise.objects.filter(Q(industry_belt_id__in=ids) | Q(led_belts__in=ids))
+    return _measure(len(ids), _distinct(members, "pk"))
+
+
+def parks(*, year: int, county: County | None = None) -> Measure:
+    """Parks recognised by the bureau with ``recognised_year <= year`` (in ``county``).
+
+    Enterprises: distinct member enterprises and operators of those parks.
+    """
+    from enterprises.models import Enterprise, Park
+
+    qs = Park.objects.filter(recognised_year__isnull=False, recognised_year__lte=year)
+    if county is not None:
+        qs = qs.filter(county=county)
+    ids = list(qs.values_list("pk", flat=True))
+    members = Enterprise.objects.filter(Q(park_id__in=ids) | Q(operated_parks__in=ids))
+    return _measure(len(ids), _distinct(members, "pk"))
+
+
+def _recognised(kind: str, year: int, county: County | None) -> Measure:
+    from enterprises.models import EnterpriseStatus
+
+    qs = (
+        _enterprises(county)
+        .filter(recognitions__type=kind, recognitions__year__lte=year)
+        .exclude(status=EnterpriseStatus.DEREGISTERED)
+    )
+    n = _distinct(qs, "pk")
+    return _measure(n, n)
+
+
+def benchmark_enterprises(*, year: int, county: County | None = None) -> Measure:
+    """Distinct non-deregistered enterprises with a ``benchmark`` recognition, year <= ``year``."""
+    from enterprises.models import RecognitionType
+
+    return _recognised(RecognitionType.BENCHMARK, year, county)
+
+
+def export_brands(*, year: int, county: County | None = None) -> Measure:
+    """Distinct non-deregistered enterprises with a ``brand`` recognition (any level), <= year."""
+    from enterprises.models import RecognitionType
+
+    return _recognised(RecognitionType.BRAND, year, county)
+
+
+def overseas_warehouses(*, year: int, county: County | None = None) -> Measure:
+    """Warehouses with status operating, opened on or before 31 Dec of ``year`` (or date unknown).
+
+    County: the county of the operating enterprise. Enterprises: distinct operators.
+    """
+    from warehouses.models import OverseasWarehouse, WarehouseStatus
+
+    qs = OverseasWarehouse.objects.filter(status=WarehouseStatus.OPERATING).filter(
+        Q(opened_on__isnull=True) | Q(opened_on__lte=_year_end(year))
+    )
+    if county is not None:
+        qs = qs.filter(operator__county=county)
+    return _measure(qs.count(), _distinct(qs, "operator_id"))
+
+
+def new_cbec_enterprises(*, year: int, county: County | None = None) -> Measure:
+    """Active enterprises with ``2024 <= first_cbec_year <= year`` (new since the policy start)."""
+    from enterprises.models import EnterpriseStatus
+
+    qs = _enterprises(county).filter(
+        status=EnterpriseStatus.ACTIVE,
+        first_cbec_year__gte=POLICY_FIRST_YEAR,
+        first_cbec_year__lte=year,
+    )
+    n = qs.count()
+    return _measure(n, n)
+
+
+def enterprises_in_parks(*, year: int, county: County | None = None) -> Measure:
+    """Active enterprises in a recognised park, registered on or before 31 Dec of ``year``."""
+    from enterprises.models import EnterpriseStatus
+
+    qs = _enterprises(county).filter(
+        status=EnterpriseStatus.ACTIVE,
+        park__isnull=False,
+        park__recognised_year__isnull=False,
+        created_at__date__lte=_year_end(year),
+    )
+    n = qs.count()
+    return _measure(n, n)
+
+
+def new_platform_enterprises(*, year: int, county: County | None = None) -> Measure:
+    """Enterprises registered on the platform in ``year`` (Asia/Shanghai), status not pending."""
+    from enterprises.models import EnterpriseStatus
+
+    qs = _enterprises(county).filter(created_at__year=year).exclude(status=EnterpriseStatus.PENDING)
+    n = qs.count()
+    return _measure(n, n)
+
+
+# --- customs ledger ----------------------------------------------------------------------------
+
+
+def trade_aggregates(*, year: int, county: County | None = None) -> QuerySet[Any]:
+    """The customs ledger's exact monthly pre-aggregate rows of ``year`` (released lines only)."""
+    from customs.models import LedgerAggregate
+
+    qs = LedgerAggregate.objects.filter(year=year)
+    return qs.filter(county=county) if county is not None else qs
+
+
+def fen_to_yuan(fen: int | None) -> Decimal:
+    return (Decimal(int(fen or 0)) / 100).quantize(Decimal("0.01"))
+
+
+def cbec_trade(*, year: int, county: County | None = None) -> Measure:
+    """Released customs CBEC lines of ``year``, imports plus exports, in CNY (from the aggregate).
+
+    Enterprises: distinct e-commerce enterprise customs codes (mapped or not).
+    """
+    row = trade_aggregates(year=year, county=county).aggregate(
+        fen=Sum("amount_cny_fen"), n=Count("ebc_code", distinct=True)
+    )
+    return Measure(fen_to_yuan(row["fen"]), int(row["n"] or 0))
+
+
+def enterprise_trade(*, enterprise_id: int, year: int) -> Decimal:
+    """One enterprise's customs CBEC trade of ``year`` (``customs.selectors.cbec_trade`` if any)."""
+    try:
+        from customs.selectors import cbec_trade as selector  # type: ignore[attr-defined]
+    except ImportError:
+        from customs.stats import cbec_trade as selector
+    return Decimal(selector(enterprise_id, year))
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+def _events_selector(name: str) -> Callable[..., Any] | None:
+    try:
+        from events import selectors
+    except ImportError:
+        return None
+    return getattr(selectors, name, None)
+
+
+def training_person_times(*, year: int, county: County | None = None) -> Measure:
+    """Attended registrations of non-cancelled training events (kinds ``TRAINING_KINDS``:
+    training and competitions) starting in ``year``.
+
+    County: events held in the county. Enterprises: distinct enterprises of the attendees.
+    """
+    from events import models as events_models
+    from events.models import EventStatus, Registration
+
+    kinds = getattr(events_models, "TRAINING_KINDS", {events_models.EventKind.TRAINING})
+    qs = Registration.objects.filter(attended=True, event__kind__in=kinds)
+    qs = qs.exclude(event__status=EventStatus.CANCELLED)
+    qs = qs.filter(event__starts_at__year=year)
+    if county is not None:
+        qs = qs.filter(event__county=county)
+    selector = _events_selector("training_person_times")
+    value = selector(year, county=county) if selector is not None else qs.count()
+    return _measure(value, _distinct(qs, "enterprise_id"))
+
+
+def matchmaking_events(*, year: int, county: County | None = None) -> Measure:
+    """Non-cancelled matchmaking meetings, salons and summits that started in ``year``.
+
+    County: events held in the county. Enterprises: distinct enterprises that attended them.
+    """
+    from django.utils import timezone
+
+    from events.models import MATCHMAKING_KINDS, Event, EventStatus, Registration
+
+    events = Event.objects.filter(kind__in=MATCHMAKING_KINDS, starts_at__year=year)
+    events = events.exclude(status=EventStatus.CANCELLED).filter(starts_at__lte=timezone.now())
+    if county is not None:
+        events = events.filter(county=county)
+    selector = _events_selector("matchmaking_event_count")
+    value = selector(year, county=county) if selector is not None else events.count()
+    attendees = Registration.objects.filter(attended=True, event__in=events)
+    return _measure(value, _distinct(attendees, "enterprise_id"))
+
+
+# --- funds -------------------------------------------------------------------------------------
+
+
+def applications(*, year: int, county: County | None = None) -> QuerySet[Any]:
+    """Applications of the rounds of ``year`` (in ``county``)."""
+    from applications.models import Application
+
+    qs = Application.objects.filter(round__year=year)
+    return qs.filter(county=county) if county is not None else qs
+
+
+def round_budget(*, year: int) -> Decimal:
+    """Total budget of the rounds of ``year``."""
+    from applications.models import Round
+
+    total = Round.objects.filter(year=year).aggregate(s=Sum("budget_total"))["s"]
+    return Decimal(total or 0)
+
+
+COMPUTATIONS: dict[str, Callable[..., Measure]] = {
+    "industry_belts": industry_belts,
+    "parks": parks,
+    "benchmark_enterprises": benchmark_enterprises,
+    "overseas_warehouses": overseas_warehouses,
+    "export_brands": export_brands,
+    "cbec_trade": cbec_trade,
+    "new_cbec_enterprises": new_cbec_enterprises,
+    "enterprises_in_parks": enterprises_in_parks,
+    "new_platform_enterprises": new_platform_enterprises,
+    "training_person_times": training_person_times,
+    "matchmaking_events": matchmaking_events,
+}

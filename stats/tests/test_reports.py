@@ -1,0 +1,126 @@
+"""Monthly PDF report: background task, archive, permission-checked download, command."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from stats import services
+from stats.models import Report, ReportStatus
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Ddt-Test-Pass-1"
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    assert c.login(username=user.username, password=PASSWORD)
+    return c
+
+
+@pytest.fixture
+def trade(make_enterprise: Any, add_trade: Any) -> None:
+    for i in range(3):
+        add_trade(make_enterprise(first_cbec_year=2025), 202609 + (i % 2), f"{(i + 1) * 1000}")
+
+
+def test_city_reviewer_generates_and_downloads_a_pdf(
+    make_user: Any, trade: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from audit.models import AuditEntry
+
+    c = client_for(make_user("city", "city_reviewer"))
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post("/stats/reports/", {"month": "2026-10"})
+    assert r.status_code == 302
+    report = Report.objects.get()
+    assert report.status == ReportStatus.DONE and report.size > 1000
+    assert AuditEntry.objects.filter(action="stats.report_built").exists()
+    listing = c.get("/stats/reports/").content.decode()
+    assert "2026-10" in listing and f"/stats/reports/{report.pk}/download/" in listing
+    pdf = c.get(f"/stats/reports/{report.pk}/download/")
+    content = b"".join(pdf.streaming_content)  # type: ignore[attr-defined]
+    assert pdf.status_code == 200 and content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def _inflated(pdf: bytes) -> bytes:
+    """All FlateDecode streams of a PDF, inflated (fonts and objects live in compressed streams)."""
+    import re
+    import zlib
+
+    out = []
+    for m in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            out.append(zlib.decompressobj().decompress(pdf[m.end() : m.end() + 4_000_000]))
+        except zlib.error:
+            continue
+    return b"".join(out)
+
+
+def test_pdf_embeds_the_cjk_font_and_chart_images(trade: None) -> None:
+    import datetime as dt
+
+    ctx_images = len(services.report_context(dt.date(2026, 10, 1))["images"])
+    pdf = services.render_pdf(dt.date(2026, 10, 1))
+    assert pdf.startswith(b"%PDF")
+    assert b"Noto-Sans-CJK-SC" in _inflated(pdf)
+    assert pdf.count(b"/XObject") >= ctx_images + 11  # trade charts + one trend per target
+
+
+def test_report_context_stops_at_the_month(trade: None) -> None:
+    import datetime as dt
+
+    ctx = services.report_context(dt.date(2026, 9, 1))
+    by_month = ctx["trade"][0]
+    assert [r[0] for r in by_month.rows][-1] == "2026-09"
+    assert len(ctx["images"]) >= 3 and ctx["images"][0].startswith("data:image/svg+xml;base64,")
+
+
+def test_county_officer_and_enterprise_cannot_generate_or_download(
+    make_user: Any, counties: Any, make_enterprise: Any
+) -> None:
+    report = Report.objects.create(month="2026-09-01", status=ReportStatus.DONE)
+    officer = client_for(make_user("dh", "county_officer", county=counties["donghai"]))
+    assert officer.post("/stats/reports/", {"month": "2026-10"}).status_code == 403
+    assert officer.get(f"/stats/reports/{report.pk}/download/").status_code == 403
+    ent = client_for(make_user("e", "enterprise", enterprise=make_enterprise()))
+    assert ent.get("/stats/reports/").status_code == 403
+    fin = client_for(make_user("fin", "finance_officer"))
+    assert fin.get("/stats/reports/").status_code == 200
+    assert fin.post("/stats/reports/", {"month": "2026-10"}).status_code == 403
+    assert Report.objects.count() == 1
+
+
+def test_bad_month_is_refused_and_nothing_is_queued(make_user: Any) -> None:
+    c = client_for(make_user("city", "city_reviewer"))
+    for bad in ["2026-13", "abc", "2031-01", "2026-12"]:  # 2026-12 is in the future today
+        r = c.post("/stats/reports/", {"month": bad})
+        assert r.status_code == 400, bad
+    assert "月份" in r.content.decode()
+    assert Report.objects.count() == 0
+
+
+def test_failed_build_is_kept_on_the_row(monkeypatch: Any) -> None:
+    def boom(month: Any) -> bytes:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(services, "render_pdf", boom)
+    report = Report.objects.create(month="2026-09-01")
+    services.report_build(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and "no fonts" in report.error and not report.file
+
+
+def test_command_builds_the_report(trade: None) -> None:
+    out = StringIO()
+    call_command("stats_report", "--month", "2026-10", stdout=out)
+    assert "2026-10 done" in out.getvalue()
+    assert Report.objects.get().status == ReportStatus.DONE
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("stats_report", "--month", "10/2026")
+    assert Report.objects.count() == 1
