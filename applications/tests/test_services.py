@@ -316,7 +316,7 @@ def test_concurrent_submissions_with_one_key_make_one_application(world: Any) ->
                 measure="a3.benchmark",
             )
             results.append(app.pk)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             conn.close()

@@ -140,7 +140,7 @@ def test_enterprise_b_cannot_see_change_or_download_a(world: Any, make_app: Any)
         ).status_code
         == 404
     )
-    assert "#%d" % app.pk not in c.get(reverse("applications:mine")).content.decode()
+    assert f"#{app.pk}" not in c.get(reverse("applications:mine")).content.decode()
     assert _snapshot(app) == before
 
 

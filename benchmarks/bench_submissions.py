@@ -1,0 +1,324 @@
+"""500 concurrent application submissions against gunicorn + uvicorn workers on PostgreSQL.
+
+Creates a throw-away database (DDT_BENCH_POSTGRES_URL, default
+postgres://ddt:ddt@127.0.0.1:5432/ddt_bench; dropped and recreated), seeds enterprises, users,
+API tokens and an open round, starts ``gunicorn -k uvicorn.workers.UvicornWorker
+diandiantong.asgi:application`` on 127.0.0.1, then sends, from a thread pool:
+
+- the baseline: the same number of ``GET /healthz`` (one database round trip), and
+- ``POST /api/v1/applications/submit`` with a bearer token and an ``Idempotency-Key``; a share
+  of the requests repeat a key already used (a retry or a double click), in random order.
+
+It checks 0 lost (every distinct key has its application, every answer is 200/201) and
+0 duplicated (one application per key; the repeats answer with the same id), prints throughput
+and p50/p95 latency next to the baseline and stops the server.
+
+Environment: DDT_BENCH_SUBMISSIONS (500), DDT_BENCH_DUPLICATES (50), DDT_BENCH_CONCURRENCY (50),
+DDT_BENCH_WORKERS (2), DDT_BENCH_ENTERPRISES (100).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://ddt:ddt@127.0.0.1:5432/ddt_bench"
+SUBMISSIONS = int(os.environ.get("DDT_BENCH_SUBMISSIONS", "500"))
+DUPLICATES = int(os.environ.get("DDT_BENCH_DUPLICATES", "50"))
+CONCURRENCY = int(os.environ.get("DDT_BENCH_CONCURRENCY", "50"))
+WORKERS = int(os.environ.get("DDT_BENCH_WORKERS", "2"))
+ENTERPRISES = int(os.environ.get("DDT_BENCH_ENTERPRISES", "100"))
+PASSWORD = "Bench-Pass-2026"  # noqa: S105 - throw-away benchmark database
+
+
+@dataclass
+class Result:
+    status: int
+    seconds: float
+    body: dict[str, object] | None
+
+
+def _admin_conn(url: str) -> object:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    return psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True)
+
+
+def _recreate_db(url: str) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"refusing a database name that is not a plain identifier: {name!r}")
+    with _admin_conn(url) as conn:  # type: ignore[attr-defined]
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop_db(url: str) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    with _admin_conn(url) as conn:  # type: ignore[attr-defined]
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _setup_django(url: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DDT_DATABASE_URL"] = url
+    os.environ["DDT_DB_CONN_MAX_AGE"] = "0"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "diandiantong.settings.base"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _seed() -> tuple[int, list[str]]:
+    """Enterprises with one user and token each, and an open round; (round id, tokens)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.services import api_token_create, user_create
+    from applications import services
+    from codes.loaders import load_all
+    from codes.models import County
+    from enterprises.demo import generate_uscc
+    from enterprises.models import Enterprise
+
+    load_all()
+    counties = list(County.objects.all())
+    rng = random.Random(4)
+    city = user_create(actor=None, username="bench_city", password=PASSWORD, role="city_reviewer")
+    tokens = []
+    seen: set[str] = set()
+    for i in range(ENTERPRISES):
+        county = counties[i % len(counties)]
+        uscc = generate_uscc(rng, region=county.code)
+        while uscc in seen:
+            uscc = generate_uscc(rng, region=county.code)
+        seen.add(uscc)
+        ent = Enterprise.objects.create(
+            uscc=uscc, name=f"基准申报企业{i:04d}有限公司", county=county, kind="trader"
+        )
+        user = user_create(
+            actor=None,
+            username=f"bench_ent_{i:04d}",
+            password=PASSWORD,
+            role="enterprise",
+            enterprise=ent,
+            validate=False,
+        )
+        tokens.append(api_token_create(actor=None, user=user, name="bench")[1])
+    rnd = services.round_create_from_guide(actor=city, year=2026)
+    today = timezone.localdate()
+    rnd = services.round_update(
+        actor=city,
+        round=rnd,
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=30),
+    )
+    services.round_open(actor=city, round=rnd)
+    return rnd.pk, tokens
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DDT_DATABASE_URL": url,
+        "DDT_DB_CONN_MAX_AGE": "0",
+        "DJANGO_SETTINGS_MODULE": "diandiantong.settings.base",
+        "DDT_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    cmd = [
+        str(gunicorn),
+        "-k",
+        "uvicorn.workers.UvicornWorker",
+        "-w",
+        str(WORKERS),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "diandiantong.asgi:application",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {proc.returncode}")
+        try:
+            if _request(port, "GET", "/healthz").status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    _stop_server(proc)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def _stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _request(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Result:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    start = time.perf_counter()
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        raw = resp.read()
+    finally:
+        conn.close()
+    seconds = time.perf_counter() - start
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        data = None
+    return Result(resp.status, seconds, data if isinstance(data, dict) else None)
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+
+
+def _run(
+    jobs: list[tuple[str, str, bytes | None, dict[str, str]]], port: int
+) -> tuple[list[Result], float]:
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+        results = list(pool.map(lambda j: _request(port, *j), jobs))
+    return results, time.perf_counter() - start
+
+
+def _row(name: str, results: list[Result], wall: float, base_p95: float | None) -> str:
+    ms = [r.seconds * 1000 for r in results]
+    ok = sum(1 for r in results if r.status in (200, 201))
+    p95 = _pct(ms, 0.95)
+    ratio = f"{p95 / base_p95:.1f}×" if base_p95 else "1.0×"
+    return (
+        f"| {name:<22} | {len(results):>5} | {ok:>5} | {len(results) / wall:>8.1f} "
+        f"| {statistics.median(ms):>8.1f} | {p95:>8.1f} | {ratio:>8} |"
+    )
+
+
+def main() -> int:
+    url = os.environ.get("DDT_BENCH_POSTGRES_URL", DEFAULT_URL)
+    try:
+        _recreate_db(url)
+    except Exception as exc:  # noqa: BLE001 - any connection problem means: no PostgreSQL here
+        print(f"skipped: PostgreSQL not available at {url} ({exc.__class__.__name__}: {exc})")
+        return 1 if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else 0
+    proc = None
+    try:
+        _setup_django(url)
+        round_id, tokens = _seed()
+        port = _free_port()
+        proc = _start_server(url, port)
+
+        rng = random.Random(2026)
+        unique = SUBMISSIONS - DUPLICATES
+        sends: list[tuple[str, str]] = []  # (token, key)
+        for i in range(unique):
+            sends.append((tokens[i % len(tokens)], f"bench-{uuid.uuid4().hex}"))
+        sends += [rng.choice(sends[:unique]) for _ in range(DUPLICATES)]
+        rng.shuffle(sends)
+        jobs = []
+        for token, key in sends:
+            body = json.dumps(
+                {"round_id": round_id, "measure": "a3.benchmark", "matter": f"M-{key[-12:]}"}
+            ).encode()
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "Idempotency-Key": key,
+                "Content-Type": "application/json",
+            }
+            jobs.append(("POST", "/api/v1/applications/submit", body, headers))
+
+        baseline, base_wall = _run([("GET", "/healthz", None, {})] * SUBMISSIONS, port)
+        submits, sub_wall = _run(jobs, port)
+    finally:
+        if proc is not None:
+            _stop_server(proc)
+
+    from applications.models import Application
+
+    ids_by_key: dict[str, set[object]] = {}
+    for (_, key), r in zip(sends, submits, strict=True):
+        if r.body and "id" in r.body:
+            ids_by_key.setdefault(key, set()).add(r.body["id"])
+    keys = {k for _, k in sends}
+    stored = dict(
+        Application.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "pk")
+    )
+    rows_per_key = Application.objects.filter(idempotency_key__in=keys).count()
+    failed = [r for r in submits if r.status not in (200, 201)]
+    lost = len(keys - set(stored))
+    duplicated = rows_per_key - len(stored) + sum(1 for v in ids_by_key.values() if len(v) > 1)
+    mismatched = sum(1 for k, v in ids_by_key.items() if v != {stored.get(k)})
+    created = sum(1 for r in submits if r.status == 201)
+
+    base_p95 = _pct([r.seconds * 1000 for r in baseline], 0.95)
+    print(
+        f"gunicorn -k uvicorn.workers.UvicornWorker -w {WORKERS} · PostgreSQL · "
+        f"{SUBMISSIONS} requests ({unique} distinct keys, {DUPLICATES} repeated) · "
+        f"concurrency {CONCURRENCY}"
+    )
+    print("| request                |     n |    ok |    req/s |  p50 ms |   p95 ms | p95/base |")
+    print("|------------------------|------:|------:|---------:|--------:|---------:|---------:|")
+    print(_row("GET /healthz (base)", baseline, base_wall, None))
+    print(_row("POST submit", submits, sub_wall, base_p95))
+    print(
+        f"distinct keys {len(keys)} · stored {len(stored)} · created (201) {created} · "
+        f"failed {len(failed)} · lost {lost} · duplicated {duplicated} · id mismatches {mismatched}"
+    )
+    if failed:
+        print("first failures:", [(r.status, r.body) for r in failed[:3]])
+    try:
+        from django.db import connections
+
+        connections.close_all()
+        _drop_db(url)
+    except Exception as exc:  # noqa: BLE001 - the result stands even if cleanup fails
+        print(f"note: could not drop the benchmark database: {exc}")
+    ok = not failed and lost == 0 and duplicated == 0 and mismatched == 0 and created == len(keys)
+    print("OK: 0 lost, 0 duplicated" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
