@@ -213,7 +213,7 @@ def _request(
 
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
 def _run(
@@ -240,7 +240,7 @@ def main() -> int:
     url = os.environ.get("DDT_BENCH_POSTGRES_URL", DEFAULT_URL)
     try:
         _recreate_db(url)
-    except Exception as exc:  # noqa: BLE001 - any connection problem means: no PostgreSQL here
+    except Exception as exc:
         print(f"skipped: PostgreSQL not available at {url} ({exc.__class__.__name__}: {exc})")
         return 1 if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else 0
     proc = None
@@ -313,7 +313,7 @@ def main() -> int:
 
         connections.close_all()
         _drop_db(url)
-    except Exception as exc:  # noqa: BLE001 - the result stands even if cleanup fails
+    except Exception as exc:
         print(f"note: could not drop the benchmark database: {exc}")
     ok = not failed and lost == 0 and duplicated == 0 and mismatched == 0 and created == len(keys)
     print("OK: 0 lost, 0 duplicated" if ok else "FAILED")
