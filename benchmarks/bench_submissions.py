@@ -257,7 +257,7 @@ def main() -> int:
             sends.append((tokens[i % len(tokens)], f"bench-{uuid.uuid4().hex}"))
         sends += [rng.choice(sends[:unique]) for _ in range(DUPLICATES)]
         rng.shuffle(sends)
-        jobs = []
+        jobs: list[tuple[str, str, bytes | None, dict[str, str]]] = []
         for token, key in sends:
             body = json.dumps(
                 {"round_id": round_id, "measure": "a3.benchmark", "matter": f"M-{key[-12:]}"}
