@@ -87,11 +87,13 @@
       });
       var o = base(spec);
       o.xAxis = { type: "category", data: years };
-      o.yAxis = { type: "value", axisLabel: { formatter: fmt } };
+      var goal = Number(spec.target_value);
+      o.yAxis = { type: "value", axisLabel: { formatter: fmt },
+        max: function (v) { return Math.max(v.max, goal * 1.1); } };
       o.series = [
         { name: T.actual, type: "line", data: actual, symbolSize: 6,
           markLine: { symbol: "none", silent: true, lineStyle: { color: "#dc2626", type: "dashed" },
-            label: { formatter: T.goal }, data: [{ yAxis: Number(spec.target_value) }] } },
+            label: { formatter: T.goal, position: "insideEndTop" }, data: [{ yAxis: goal }] } },
         { name: T.forecast, type: "line", data: forecast, connectNulls: true,
           lineStyle: { type: "dotted", color: spec.status === "at_risk" ? "#dc2626" : "#059669" },
           itemStyle: { color: spec.status === "at_risk" ? "#dc2626" : "#059669" } }
