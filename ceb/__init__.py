@@ -26,9 +26,16 @@ tuples; optional elements are ``None`` when absent; amounts/quantities are ``Dec
 define different ``InventoryHead`` etc.), with ``BaseTransfer``, ``BaseSubscribe`` and
 ``ExtendMessage`` shared. Business records carry ``message_type`` as a class constant.
 
-Also: :mod:`ceb.signature` (XML-DSig with a :class:`~ceb.signature.Signer` interface),
-:mod:`ceb.envelope` (DxpMsg transport envelope), :mod:`ceb.xsd` (official XSD validation for
-tests), :mod:`ceb.safety` (limits).
+Also: :mod:`ceb.typed` (``parse_ceb603``/``build_ceb603``… per type), :mod:`ceb.signature`
+(XML-DSig with a :class:`~ceb.signature.Signer` interface; the software signer is an ECDSA
+*test* signer because ``cryptography`` has no SM2), :mod:`ceb.envelope` (DxpMsg transport
+envelope), :mod:`ceb.xsd` (official XSD validation, offline), :mod:`ceb.safety` (limits),
+:mod:`ceb.testing` (``example(type)`` and hypothesis strategies), ``ceb.tools`` (generator of
+the tables from the XSD, big-batch writer, streaming benchmark).
+
+Errors: ``CebError`` → ``CebParseError`` (``.line``/``.column``), ``CebValidationError``
+(``.errors``: list of :class:`FieldError`), ``CebUnsafeInput`` (DOCTYPE/entities, size,
+depth), ``CebUnknownMessage``.
 """
 
 from __future__ import annotations

@@ -77,3 +77,19 @@ def test_definitions_follow_the_naming_contract() -> None:
     assert snake("InventoryHead") == "inventory_head"
     assert snake("POD") == "pod"
     assert snake("fCurrency") == "f_currency"
+
+
+def test_xsd_loader_resolves_only_local_files(reference: Path, tmp_path: Path) -> None:
+    from lxml import etree
+
+    from ceb.xsd import _load
+
+    (tmp_path / "evil.xsd").write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x">'
+        '<xs:import namespace="urn:y" schemaLocation="http://example.com/remote.xsd"/>'
+        "</xs:schema>"
+    )
+    with pytest.raises(etree.XMLSchemaParseError):
+        _load("evil.xsd", tmp_path)
+    # the official schemas load offline, xmldsig import included
+    assert _load("ceb-import.xsd", reference / "xsd") is not None
