@@ -10,13 +10,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from applications.models import Application, Round
 from core.request_context import client_ip_from_request
 from funds import selectors, services
-from funds.models import Disbursement, NoticeEntry, Objection, ProposalRun, PublicNotice
+from funds.models import NoticeEntry, Objection, ProposalRun, PublicNotice
 from funds.services.matching import candidates, enterprise_matching
 
 router = Router(tags=["funds"])
@@ -195,12 +195,12 @@ class ProposeIn(Schema):
 
 
 @router.post("/runs", response={201: RunOut}, summary="发起资金测算 / Start a proposal run")
-def run_start(request: HttpRequest, payload: RunIn) -> tuple[int, ProposalRun]:
+def run_start(request: HttpRequest, payload: RunIn) -> Status:
     if not selectors.can_run_proposals(_user(request)):
         raise PermissionDenied("只有市商务局审核人员可以发起资金测算。")
     run = services.proposal_run_start(actor=_user(request), round=_round(payload.round_id))
     run.refresh_from_db()
-    return 201, run
+    return Status(201, run)
 
 
 @router.get("/runs", response=list[RunOut], summary="测算批次列表 / Proposal runs")
@@ -243,7 +243,7 @@ def notice_detail(request: HttpRequest, pk: int) -> PublicNotice:
 
 
 @router.post("/notices", response={201: NoticeOut}, summary="发布公示 / Publish a notice")
-def notice_publish(request: HttpRequest, payload: NoticeIn) -> tuple[int, PublicNotice]:
+def notice_publish(request: HttpRequest, payload: NoticeIn) -> Status:
     if not selectors.can_manage_notices(_user(request)):
         raise PermissionDenied("只有市商务局审核人员可以发布公示。")
     notice = services.notice_publish(
@@ -252,7 +252,7 @@ def notice_publish(request: HttpRequest, payload: NoticeIn) -> tuple[int, Public
         title=payload.title,
         application_ids=payload.application_ids,
     )
-    return 201, selectors.notice_get_public(pk=notice.pk)
+    return Status(201, selectors.notice_get_public(pk=notice.pk))
 
 
 @router.post(
@@ -261,7 +261,7 @@ def notice_publish(request: HttpRequest, payload: NoticeIn) -> tuple[int, Public
     auth=None,
     summary="提出异议（公开）/ File an objection",
 )
-def objection_file(request: HttpRequest, pk: int, payload: ObjectionIn) -> tuple[int, Objection]:
+def objection_file(request: HttpRequest, pk: int, payload: ObjectionIn) -> Status:
     notice = selectors.notice_get_public(pk=pk)
     objection = services.objection_file(
         notice=notice,
@@ -272,7 +272,7 @@ def objection_file(request: HttpRequest, pk: int, payload: ObjectionIn) -> tuple
         entry_id=payload.entry_id,
         client_ip=client_ip_from_request(request),
     )
-    return 201, objection
+    return Status(201, objection)
 
 
 @router.get(
@@ -318,14 +318,15 @@ def disbursement_list(request: HttpRequest, year: int | None = None) -> Any:
 @router.post(
     "/disbursements", response={201: DisbursementOut}, summary="登记拨付 / Record a payment"
 )
-def disbursement_record(request: HttpRequest, payload: DisbursementIn) -> tuple[int, Disbursement]:
+def disbursement_record(request: HttpRequest, payload: DisbursementIn) -> Status:
     app = selectors.approved_application_for_payment(user=_user(request), pk=payload.application_id)
-    return 201, services.disbursement_record(
+    disbursement = services.disbursement_record(
         actor=_user(request),
         application=app,
         paid_on=payload.paid_on,
         bank_reference=payload.bank_reference,
     )
+    return Status(201, disbursement)
 
 
 # --- matching and 免申即享 ---
@@ -364,7 +365,7 @@ def candidate_list(request: HttpRequest, round_id: int) -> Any:
     response={201: ApplicationAmountOut},
     summary="免申即享：进入市级审核 / Propose without application",
 )
-def candidate_propose(request: HttpRequest, payload: ProposeIn) -> tuple[int, Application]:
+def candidate_propose(request: HttpRequest, payload: ProposeIn) -> Status:
     from enterprises.models import Enterprise
 
     if not selectors.can_propose_without_application(_user(request)):
@@ -379,4 +380,4 @@ def candidate_propose(request: HttpRequest, payload: ProposeIn) -> tuple[int, Ap
         enterprise=enterprise,
         measure=payload.measure,
     )
-    return 201, app
+    return Status(201, app)

@@ -240,15 +240,18 @@ def enterprise_for_matching(*, user: AnyUser | None, enterprise_id: int | None) 
     from enterprises.models import Enterprise
 
     role = role_of(user)
-    if role == Role.ENTERPRISE:
-        pk = user.enterprise_id  # type: ignore[union-attr]
-        if enterprise_id is not None and enterprise_id != pk:
+    own: int | None = getattr(user, "enterprise_id", None)
+    county: int | None = getattr(user, "county_id", None)
+    pk: int
+    if role == Role.ENTERPRISE and own is not None:
+        if enterprise_id is not None and enterprise_id != own:
             raise Http404
+        pk = own
     elif role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR} and enterprise_id is not None:
         pk = enterprise_id
-    elif role == Role.COUNTY_OFFICER and enterprise_id is not None:
+    elif role == Role.COUNTY_OFFICER and enterprise_id is not None and county is not None:
         pk = enterprise_id
-        if not Enterprise.objects.filter(pk=pk, county_id=user.county_id).exists():  # type: ignore[union-attr]
+        if not Enterprise.objects.filter(pk=pk, county_id=county).exists():
             raise Http404
     else:
         raise Http404

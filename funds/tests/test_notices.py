@@ -126,7 +126,7 @@ def test_no_objection_after_the_period(world: Any, round_: Any, proposed: list[A
     ],
 )
 def test_objection_is_validated(
-    world: Any, round_: Any, proposed: list[Any], fields: dict[str, str], field: str
+    world: Any, round_: Any, proposed: list[Any], fields: dict[str, Any], field: str
 ) -> None:
     notice = publish(world, round_)
     with pytest.raises(ValidationError) as exc:

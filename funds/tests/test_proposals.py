@@ -18,7 +18,7 @@ from funds.models import ProposalRun, RunStatus
 pytestmark = pytest.mark.django_db
 
 
-def run_now(world: Any, round_: Any, django_capture_on_commit_callbacks: Any) -> ProposalRun:
+def run_now(world: Any, round_: Any, django_capture_on_commit_callbacks: Any) -> Any:
     with django_capture_on_commit_callbacks(execute=True):
         run = services.proposal_run_start(actor=world.reviewer, round=round_)
     run.refresh_from_db()
