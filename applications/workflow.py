@@ -23,7 +23,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from applications.models import (
@@ -85,43 +85,49 @@ FINANCE = frozenset({Role.FINANCE_OFFICER.value})
 # (from, to) → rule. The only place where allowed status changes are written down.
 TRANSITIONS: dict[tuple[str, str], Rule] = {
     # enterprise
-    (S.DRAFT, S.SUBMITTED): Rule(ENTERPRISE, _l("提交申报"), guard=_round_accepting),
-    (S.RETURNED, S.SUBMITTED): Rule(ENTERPRISE, _l("修改后重新提交")),
-    (S.DRAFT, S.WITHDRAWN): Rule(ENTERPRISE, _l("撤回"), style="secondary"),
-    (S.SUBMITTED, S.WITHDRAWN): Rule(ENTERPRISE, _l("撤回"), style="secondary"),
-    (S.RETURNED, S.WITHDRAWN): Rule(ENTERPRISE, _l("撤回"), style="secondary"),
+    (S.DRAFT, S.SUBMITTED): Rule(ENTERPRISE, gettext_lazy("提交申报"), guard=_round_accepting),
+    (S.RETURNED, S.SUBMITTED): Rule(ENTERPRISE, gettext_lazy("修改后重新提交")),
+    (S.DRAFT, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="secondary"),
+    (S.SUBMITTED, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="secondary"),
+    (S.RETURNED, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="secondary"),
     # county officer (their county only)
-    (S.SUBMITTED, S.COUNTY_REVIEW): Rule(COUNTY, _l("受理审核"), style="secondary"),
-    (S.SUBMITTED, S.CITY_REVIEW): Rule(COUNTY, _l("县区审核通过，报市级")),
-    (S.COUNTY_REVIEW, S.CITY_REVIEW): Rule(COUNTY, _l("县区审核通过，报市级")),
+    (S.SUBMITTED, S.COUNTY_REVIEW): Rule(COUNTY, gettext_lazy("受理审核"), style="secondary"),
+    (S.SUBMITTED, S.CITY_REVIEW): Rule(COUNTY, gettext_lazy("县区审核通过，报市级")),
+    (S.COUNTY_REVIEW, S.CITY_REVIEW): Rule(COUNTY, gettext_lazy("县区审核通过，报市级")),
     (S.SUBMITTED, S.RETURNED): Rule(
-        COUNTY, _l("退回修改"), comment_required=True, style="secondary"
+        COUNTY, gettext_lazy("退回修改"), comment_required=True, style="secondary"
     ),
     (S.COUNTY_REVIEW, S.RETURNED): Rule(
-        COUNTY, _l("退回修改"), comment_required=True, style="secondary"
+        COUNTY, gettext_lazy("退回修改"), comment_required=True, style="secondary"
     ),
-    (S.SUBMITTED, S.REJECTED): Rule(COUNTY, _l("不予支持"), comment_required=True, style="danger"),
+    (S.SUBMITTED, S.REJECTED): Rule(
+        COUNTY, gettext_lazy("不予支持"), comment_required=True, style="danger"
+    ),
     (S.COUNTY_REVIEW, S.REJECTED): Rule(
-        COUNTY, _l("不予支持"), comment_required=True, style="danger"
+        COUNTY, gettext_lazy("不予支持"), comment_required=True, style="danger"
     ),
     # city reviewer (all counties)
     (S.CITY_REVIEW, S.RETURNED): Rule(
-        CITY, _l("退回修改"), comment_required=True, style="secondary"
+        CITY, gettext_lazy("退回修改"), comment_required=True, style="secondary"
     ),
-    (S.CITY_REVIEW, S.REJECTED): Rule(CITY, _l("不予支持"), comment_required=True, style="danger"),
+    (S.CITY_REVIEW, S.REJECTED): Rule(
+        CITY, gettext_lazy("不予支持"), comment_required=True, style="danger"
+    ),
     # edges driven by the funds app (proposal runs, public notice, approval, disbursement)
     (S.DRAFT, S.CITY_REVIEW): Rule(
-        CITY, _l("免申即享：进入市级审核"), manual=False, guard=_no_application_only
+        CITY, gettext_lazy("免申即享：进入市级审核"), manual=False, guard=_no_application_only
     ),
-    (S.CITY_REVIEW, S.PROPOSED): Rule(CITY, _l("列入拟支持"), manual=False),
-    (S.PROPOSED, S.CITY_REVIEW): Rule(CITY, _l("撤回拟支持"), manual=False),
-    (S.PROPOSED, S.PUBLIC_NOTICE): Rule(CITY, _l("进入公示"), manual=False),
-    (S.PROPOSED, S.REJECTED): Rule(CITY, _l("不予支持"), comment_required=True, manual=False),
-    (S.PUBLIC_NOTICE, S.APPROVED): Rule(CITY, _l("批准"), manual=False),
+    (S.CITY_REVIEW, S.PROPOSED): Rule(CITY, gettext_lazy("列入拟支持"), manual=False),
+    (S.PROPOSED, S.CITY_REVIEW): Rule(CITY, gettext_lazy("撤回拟支持"), manual=False),
+    (S.PROPOSED, S.PUBLIC_NOTICE): Rule(CITY, gettext_lazy("进入公示"), manual=False),
+    (S.PROPOSED, S.REJECTED): Rule(
+        CITY, gettext_lazy("不予支持"), comment_required=True, manual=False
+    ),
+    (S.PUBLIC_NOTICE, S.APPROVED): Rule(CITY, gettext_lazy("批准"), manual=False),
     (S.PUBLIC_NOTICE, S.CITY_REVIEW): Rule(
-        CITY, _l("公示异议成立，重新审核"), comment_required=True, manual=False
+        CITY, gettext_lazy("公示异议成立，重新审核"), comment_required=True, manual=False
     ),
-    (S.APPROVED, S.DISBURSED): Rule(FINANCE, _l("登记拨付"), manual=False),
+    (S.APPROVED, S.DISBURSED): Rule(FINANCE, gettext_lazy("登记拨付"), manual=False),
 }
 
 SCOPES: dict[str, str] = {
