@@ -225,3 +225,17 @@ def test_duplicate_park_name_is_a_field_error(world: Any, park: Park) -> None:
     with pytest.raises(ValidationError) as exc:
         park_save(actor=world.reviewer, name=park.name, county=park.county)
     assert "已存在" in exc.value.message_dict["name"][0]
+
+
+def test_place_demo_fills_details_once() -> None:
+    from demo.loader import demo_load
+    from enterprises.place_demo import load_demo
+
+    demo_load(count=30)
+    assert load_demo() > 0
+    assert load_demo() == 0
+    crystal = IndustryBelt.objects.get(name="东海水晶")
+    assert crystal.recognised_year == 2024 and crystal.lead_enterprises.exists()
+    park = Park.objects.get(name="东海县跨境电商产业园")
+    assert park.level == "provincial" and park.operator is not None
+    assert park.operator.kind == "park_operator"
