@@ -134,12 +134,16 @@ def event_list_for(*, user: AnyUser | None, filters: EventFilters | None = None)
     if not _role(user):
         return Event.objects.none()
     filters = filters or EventFilters()
-    qs = Event.objects.select_related("county").annotate(
-        registered=Count("registrations", distinct=True),
-        attended_count=Count(
-            "registrations", filter=Q(registrations__attended=True), distinct=True
-        ),
-    ).order_by("-starts_at", "-pk")
+    qs = (
+        Event.objects.select_related("county")
+        .annotate(
+            registered=Count("registrations", distinct=True),
+            attended_count=Count(
+                "registrations", filter=Q(registrations__attended=True), distinct=True
+            ),
+        )
+        .order_by("-starts_at", "-pk")
+    )
     if filters.kind in EventKind.values:
         qs = qs.filter(kind=filters.kind)
     if filters.status in EventStatus.values:
