@@ -165,7 +165,7 @@ def test_evidence_download_is_an_attachment_with_nosniff(world: Any, make_app: A
         assert resp["Content-Disposition"].startswith("attachment")
         assert resp["X-Content-Type-Options"] == "nosniff"
         assert resp["Content-Type"] == "application/pdf"
-        assert b"".join(resp.streaming_content) == PDF
+        assert b"".join(resp.streaming_content) == PDF  # type: ignore[attr-defined]
     for user in (world.user_b, world.ganyu, world.partner):
         assert (
             _client(user).get(reverse("applications:evidence_download", args=[ev.pk])).status_code
