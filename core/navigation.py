@@ -30,6 +30,10 @@ ALL = frozenset(
 NAV: list[NavItem] = [
     NavItem(_("首页"), "core:home", ALL),
     NavItem(_("我的企业"), "enterprises:mine", frozenset({"enterprise"})),
+    NavItem(_("我的申报"), "applications:mine", frozenset({"enterprise"})),
+    NavItem(_("申报批次"), "applications:rounds", frozenset({"enterprise", "city_reviewer"})),
+    NavItem(_("待审申报"), "applications:inbox", frozenset({"county_officer", "city_reviewer"})),
+    NavItem(_("全部申报"), "applications:list", OFFICERS),
     NavItem(_("企业档案"), "enterprises:list", OFFICERS),
     NavItem(_("代码表"), "codes:index", frozenset({"administrator", "city_reviewer"})),
     NavItem(_("审计日志"), "audit:list", frozenset({"administrator"})),
