@@ -34,8 +34,12 @@ COUNT_DRAWN = """
 
 
 @pytest.fixture
-def dashboard_data(codes_loaded: None, make_user: Callable[..., Any]) -> dict[str, Any]:
+def dashboard_data(
+    codes_loaded: None, make_user: Callable[..., Any], settings: Any
+) -> dict[str, Any]:
     import random
+
+    settings.DDT_STATS_CACHE_SECONDS = 0  # every test sees its own data
 
     from codes.models import County
     from customs.models import LedgerAggregate
@@ -68,10 +72,15 @@ def dashboard_data(codes_loaded: None, make_user: Callable[..., Any]) -> dict[st
             for i, ent in enumerate(ents):
                 rows.append(
                     LedgerAggregate(
-                        month=year * 100 + month, year=year, ebc_code=ent.customs_code,
-                        enterprise=ent, county=ent.county, mode=["9610", "9710", "9810"][i % 3],
+                        month=year * 100 + month,
+                        year=year,
+                        ebc_code=ent.customs_code,
+                        enterprise=ent,
+                        county=ent.county,
+                        mode=["9610", "9710", "9810"][i % 3],
                         direction="export" if i % 4 else "import",
-                        country=["502", "303", "116"][i % 3], lines=10,
+                        country=["502", "303", "116"][i % 3],
+                        lines=10,
                         amount_cny_fen=int(Decimal(1_000_000 + i * 50_000 + month * 10_000) * 100),
                     )
                 )
@@ -107,7 +116,10 @@ def test_city_reviewer_sees_drawn_target_charts_and_county_tiles(
     assert len(charts) == 11, charts  # one trend per target
     assert all(c["drawn"] > 500 for c in charts), charts
     assert page.locator("[data-testid=target-cbec_trade] .badge").inner_text() in {
-        "已完成", "进度正常", "存在风险"}
+        "已完成",
+        "进度正常",
+        "存在风险",
+    }
     shoot("dashboard-city-overview")
 
     page.goto(f"{page.base_url}/stats/counties/?year=2026")

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Sum
 
 from stats import sources
+from stats.cache import cached
 from stats.targets import load_targets
 
 MIN_ENTERPRISES = 3
@@ -44,7 +45,7 @@ def _cells(
     ]
 
 
-def open_trade(*, year: int) -> dict[str, Any]:
+def _open_trade(*, year: int) -> dict[str, Any]:
     """City trade of ``year``: total and by month, mode, direction, county and country."""
     qs = sources.trade_aggregates(year=year, county=None)
     total = qs.aggregate(f=Sum("amount_cny_fen"), n=Count("ebc_code", distinct=True))
@@ -68,7 +69,7 @@ def open_trade(*, year: int) -> dict[str, Any]:
     }
 
 
-def open_targets(*, year: int) -> dict[str, Any]:
+def _open_targets(*, year: int) -> dict[str, Any]:
     """City figures of every 2027 target in ``year`` (each a suppressed-or-not cell)."""
     cells = []
     for target in load_targets():
@@ -81,7 +82,7 @@ def open_targets(*, year: int) -> dict[str, Any]:
     return {"year": year, "targets": cells}
 
 
-def open_counties(*, year: int) -> dict[str, Any]:
+def _open_counties(*, year: int) -> dict[str, Any]:
     """Per county: the figures of a few targets of ``year``."""
     from codes.models import County
 
@@ -115,3 +116,15 @@ def valid_year(year: int | None) -> int:
     if not 2024 <= year <= 2027:
         raise ValidationError(_("年度须在2024至2027之间。"))
     return year
+
+
+def open_trade(*, year: int) -> dict[str, Any]:
+    return cached(("open_trade", year), lambda: _open_trade(year=year))
+
+
+def open_targets(*, year: int) -> dict[str, Any]:
+    return cached(("open_targets", year), lambda: _open_targets(year=year))
+
+
+def open_counties(*, year: int) -> dict[str, Any]:
+    return cached(("open_counties", year), lambda: _open_counties(year=year))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from stats import sources
+from stats.cache import cached
 from stats.targets import all_progress
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def chart(
 # --- targets -----------------------------------------------------------------------------------
 
 
-def targets_table(*, as_of: dt.date, county: County | None) -> tuple[Table, list[Any]]:
+def _targets_table(*, as_of: dt.date, county: County | None) -> tuple[Table, list[Any]]:
     progress = all_progress(as_of=as_of, county=county)
     table = Table(
         "targets",
@@ -171,7 +172,7 @@ def _country_names() -> dict[str, str]:
     return dict(Country.objects.values_list("customs_code", "name"))
 
 
-def trade_tables(
+def _trade_tables(
     *, year: int, county: County | None, with_enterprises: bool = True, until_month: int = 12
 ) -> list[Table]:
     """Trade of ``year`` (months 1 … ``until_month``) by month (export/import), mode, destination
@@ -297,7 +298,7 @@ def _measure_names() -> dict[str, str]:
     return {mid: (m.title_en if english else m.title_zh) for mid, m in catalogue().measures.items()}
 
 
-def fund_tables(*, year: int, county: County | None) -> list[Table]:
+def _fund_tables(*, year: int, county: County | None) -> list[Table]:
     """Budget used by measure and county (approved and paid amounts) and the application funnel."""
     from codes.models import County as CountyModel
 
@@ -366,7 +367,7 @@ TILES: dict[str, tuple[int, int]] = {
 }
 
 
-def county_comparison(*, year: int) -> Table:
+def _county_comparison(*, year: int) -> Table:
     """One row per county: trade, new CBEC enterprises, belts, parks, in-park enterprises,
     training person-times and matchmaking events of ``year`` (grouped queries, not per county)."""
     from codes.models import County as CountyModel
@@ -572,3 +573,35 @@ def dashboard_tables(
             raise PermissionDenied(_("县区对比仅市级用户可见。"))
         return [county_comparison(year=year)]
     raise Http404(page)
+
+
+# --- cached entry points (see stats.cache) -------------------------------------------------------
+
+
+def _pk(county: County | None) -> int | None:
+    return county.pk if county is not None else None
+
+
+def targets_table(*, as_of: dt.date, county: County | None) -> tuple[Table, list[Any]]:
+    return cached(
+        ("targets", as_of, _pk(county)), lambda: _targets_table(as_of=as_of, county=county)
+    )
+
+
+def trade_tables(
+    *, year: int, county: County | None, with_enterprises: bool = True, until_month: int = 12
+) -> list[Table]:
+    return cached(
+        ("trade", year, _pk(county), with_enterprises, until_month),
+        lambda: _trade_tables(
+            year=year, county=county, with_enterprises=with_enterprises, until_month=until_month
+        ),
+    )
+
+
+def fund_tables(*, year: int, county: County | None) -> list[Table]:
+    return cached(("fund", year, _pk(county)), lambda: _fund_tables(year=year, county=county))
+
+
+def county_comparison(*, year: int) -> Table:
+    return cached(("counties", year), lambda: _county_comparison(year=year))

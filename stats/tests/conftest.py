@@ -14,6 +14,12 @@ import pytest
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _no_stats_cache(settings: Any) -> None:
+    """Figures are computed afresh in every test (the cache has its own test)."""
+    settings.DDT_STATS_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def make_enterprise(counties: dict[str, Any]) -> Callable[..., Any]:
     from enterprises.demo import generate_uscc
