@@ -46,7 +46,7 @@ def _django() -> None:
 
 def _file_batch(args: tuple[int, int, int, str]) -> int:
     """Write one CEB603 file (up to 100 inventories) and one CEB604 with their releases."""
-    seq, start_line, lines, folder = args
+    seq, _start_line, lines, folder = args
     _django()
     from customs.adapters import (
         InventorySpec,
@@ -57,7 +57,8 @@ def _file_batch(args: tuple[int, int, int, str]) -> int:
     )
 
     rng = random.Random(seq)
-    specs, receipts = [], []
+    specs: list[InventorySpec] = []
+    receipts: list[ReceiptSpec] = []
     written = 0
     n = 0
     while written < lines and len(specs) < PER_FILE:
@@ -176,7 +177,7 @@ def ingest_child(folder: str, url: str) -> None:
 
 
 def _run_child(folder: Path, url: str) -> dict[str, object]:
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - our own script with our own arguments
         [sys.executable, __file__, "--child", str(folder), url],
         capture_output=True,
         text=True,
@@ -202,9 +203,14 @@ def main() -> int:
     targets = [("sqlite", f"sqlite:///{tmp}/bench.sqlite3")]
     if os.environ.get("DDT_BENCH_POSTGRES_URL"):
         targets.append(("postgresql", os.environ["DDT_BENCH_POSTGRES_URL"]))
-    print(f"\n{'database':<11} {'lines':>10} {'seconds':>8} {'lines/s':>9} {'peak RSS':>9} "
-          f"{'stats s':>8} {'exact':>6} {'× floor':>8}")
-    print(f"{'lxml floor':<11} {lines:>10,} {floor:>8.1f} {lines / floor:>9,.0f} {'':>9} {'':>8} {'':>6} {1:>8.2f}")
+    print(
+        f"\n{'database':<11} {'lines':>10} {'seconds':>8} {'lines/s':>9} {'peak RSS':>9} "
+        f"{'stats s':>8} {'exact':>6} {'× floor':>8}"
+    )
+    print(
+        f"{'lxml floor':<11} {lines:>10,} {floor:>8.1f} {lines / floor:>9,.0f} "
+        f"{'':>9} {'':>8} {'':>6} {1:>8.2f}"
+    )
     status = 0
     for name, url in targets:
         result = _run_child(folder, url)

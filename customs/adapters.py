@@ -13,20 +13,19 @@ Nothing else in the app imports ``ceb`` or sees its dataclasses.
 from __future__ import annotations
 
 import dataclasses
-import typing
 import datetime as dt
+import typing
 import uuid
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
-import ceb
-from ceb.safety import check_prolog, safe_parser, translate_syntax_error
-from ceb.schema import Kind
 from lxml import etree
+
+import ceb
 from ceb.messages.export_inventory import (
     CEB603Message,
     CEB604Message,
@@ -43,7 +42,8 @@ from ceb.messages.import_inventory import (
     ImportInventoryList,
     ImportInventoryReturn,
 )
-
+from ceb.safety import check_prolog, safe_parser, translate_syntax_error
+from ceb.schema import Kind
 from customs import reference
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -236,7 +236,7 @@ def read_message(data: bytes) -> list[Record]:
 _NS = "{" + ceb.CEB_NS + "}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(message_type: str) -> tuple[Any, dict[str, Any]]:
     """(record field, {node xml name: node}) of a message definition."""
     mdef = ceb.message_def(message_type)
@@ -329,7 +329,9 @@ def _fast_records(root: Any, message_type: str) -> list[Record]:
     return records
 
 
-def _inventory_values(element: Any, nodes: dict[str, Any], message_type: str, path: str) -> InventoryRecord:
+def _inventory_values(
+    element: Any, nodes: dict[str, Any], message_type: str, path: str
+) -> InventoryRecord:
     head: dict[str, str] | None = None
     line_elements = []
     for child in element:
@@ -639,8 +641,10 @@ def build_receipts(direction: str, specs: Sequence[ReceiptSpec]) -> bytes:
                         guid=_guid(),
                         agent_code=s.ebc_code,
                         cop_no=s.cop_no,
-                        pre_no=s.pre_no or f"B{s.return_time:%Y%m%d}{zlib.crc32(s.cop_no.encode()) % 10**9:09d}",
-                        invt_no=s.invt_no or f"2305{s.return_time:%Y}E{zlib.crc32(s.cop_no.encode()) % 10**9:09d}",
+                        pre_no=s.pre_no
+                        or f"B{s.return_time:%Y%m%d}{zlib.crc32(s.cop_no.encode()) % 10**9:09d}",
+                        invt_no=s.invt_no
+                        or f"2305{s.return_time:%Y}E{zlib.crc32(s.cop_no.encode()) % 10**9:09d}",
                         ebc_code=s.ebc_code,
                         ebp_code=s.ebc_code,
                         order_no=f"O{s.cop_no}",
@@ -661,7 +665,8 @@ def build_receipts(direction: str, specs: Sequence[ReceiptSpec]) -> bytes:
                     guid=_guid(),
                     ebc_code=s.ebc_code,
                     cop_no=s.cop_no,
-                    pre_no=s.pre_no or f"B{s.return_time:%Y%m%d}{zlib.crc32(s.cop_no.encode()) % 10**9:09d}",
+                    pre_no=s.pre_no
+                    or f"B{s.return_time:%Y%m%d}{zlib.crc32(s.cop_no.encode()) % 10**9:09d}",
                     invt_no=s.invt_no or None,
                     return_status=s.return_status,
                     return_time=_time_text(s.return_time),

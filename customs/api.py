@@ -108,7 +108,7 @@ class DeclarationQuery(Schema):
 
 
 @router.post("/uploads", response={202: RunOut}, summary="上传报文 / upload message files")
-def upload(request: HttpRequest, files: list[UploadedFile] = File(...)) -> Status:
+def upload(request: HttpRequest, files: list[UploadedFile] = File(...)) -> Status:  # noqa: B008
     run = services.ingest_upload(actor=request.auth, files=files, source=RunSource.API)  # type: ignore[attr-defined]
     run.refresh_from_db()
     return Status(202, run)

@@ -81,7 +81,9 @@ def _export_specs(code: str, name: str, year: int, until: dt.date | None) -> lis
     count = rng.randint(15, 120)
     specs = []
     for n in range(count):
-        mode = rng.choices(["9610", "9710", "9810"], weights=[6, 2, 2] if profile > 0.3 else [2, 5, 3])[0]
+        mode = rng.choices(
+            ["9610", "9710", "9810"], weights=[6, 2, 2] if profile > 0.3 else [2, 5, 3]
+        )[0]
         country = _weighted(rng, COUNTRIES)
         currency = CURRENCY_OF.get(country, "502")
         scale = {"9610": 1, "9710": 60, "9810": 25}[mode]
@@ -122,7 +124,10 @@ def _export_specs(code: str, name: str, year: int, until: dt.date | None) -> lis
 def _import_specs(code: str, name: str, year: int, until: dt.date | None) -> list[InventorySpec]:
     rng = random.Random(f"imp-{year}-{code}")
     specs = []
-    buyers = [f"3207{rng.randint(10, 99)}19{rng.randint(70, 99)}0101{rng.randint(1000, 9999)}" for _ in range(40)]
+    buyers = [
+        f"3207{rng.randint(10, 99)}19{rng.randint(70, 99)}0101{rng.randint(1000, 9999)}"
+        for _ in range(40)
+    ]
     for n in range(rng.randint(40, 120)):
         gcode, gname, unit, (low, high) = rng.choice(IMPORT_PRODUCTS)
         price = Decimal(rng.randint(low, high))
@@ -161,12 +166,18 @@ def _receipts(specs: Sequence[InventorySpec], rng: random.Random) -> list[Receip
         roll = rng.random()
         out.append(ReceiptSpec(spec.cop_no, "120", at, ebc_code=spec.ebc_code))
         if roll < 0.03:
-            out.append(ReceiptSpec(spec.cop_no, "100", at + dt.timedelta(hours=2), ebc_code=spec.ebc_code))
+            out.append(
+                ReceiptSpec(spec.cop_no, "100", at + dt.timedelta(hours=2), ebc_code=spec.ebc_code)
+            )
             continue
         if roll < 0.08:
-            out.append(ReceiptSpec(spec.cop_no, "500", at + dt.timedelta(hours=3), ebc_code=spec.ebc_code))
+            out.append(
+                ReceiptSpec(spec.cop_no, "500", at + dt.timedelta(hours=3), ebc_code=spec.ebc_code)
+            )
         if roll < 0.97:
-            out.append(ReceiptSpec(spec.cop_no, "800", at + dt.timedelta(hours=6), ebc_code=spec.ebc_code))
+            out.append(
+                ReceiptSpec(spec.cop_no, "800", at + dt.timedelta(hours=6), ebc_code=spec.ebc_code)
+            )
     return out
 
 
@@ -226,5 +237,7 @@ def load_demo_customs(*, years: Sequence[int] | None = None) -> Any:
     with tempfile.TemporaryDirectory(prefix="ddt-demo-customs-") as tmp:
         paths: list[Path] = []
         for year in years:
-            paths += generate_demo_year(year=year, enterprises=enterprises, out_dir=Path(tmp) / str(year))
+            paths += generate_demo_year(
+                year=year, enterprises=enterprises, out_dir=Path(tmp) / str(year)
+            )
         return ingest_paths(actor=None, paths=paths, source=RunSource.DEMO)

@@ -27,7 +27,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(AccessibleFormMixin, forms.Form):
-    files = MultipleFileField(
+    batch = MultipleFileField(
         label=_("报文文件"),
         help_text=_("CEB 报文 XML 文件或 zip 批量包，可多选。"),
     )
@@ -48,7 +48,13 @@ class DeclarationFilterForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("监管方式"),
         required=False,
-        choices=[("", _("全部")), ("9610", "9610"), ("9710", "9710"), ("9810", "9810"), ("1210", "1210")],
+        choices=[
+            ("", _("全部")),
+            ("9610", "9610"),
+            ("9710", "9710"),
+            ("9810", "9810"),
+            ("1210", "1210"),
+        ],
     )
 
 

@@ -64,6 +64,21 @@ _LINE_FIELDS = (
 )
 
 
+_COUNTERS = (
+    "files_total",
+    "files_done",
+    "files_rejected",
+    "messages",
+    "new",
+    "duplicates",
+    "rejected",
+    "lines",
+    "receipts_matched",
+    "released",
+    "retail_breaches",
+    "errors",
+    "current_file",
+)
 _DECLARATION_FIELDS = (
     "message_type",
     "direction",
@@ -223,11 +238,7 @@ class Ingestor:
 
     def _counters(self) -> dict[str, Any]:
         run = self.run
-        names = (
-            "files_total files_done files_rejected messages new duplicates rejected lines "
-            "receipts_matched released retail_breaches errors current_file"
-        ).split()
-        return {name: getattr(run, name) for name in names}
+        return {name: getattr(run, name) for name in _COUNTERS}
 
     def _check(self, records: list[adapters.Record]) -> None:
         """Whole-file checks that need the database side (rates) before anything is buffered."""
@@ -276,7 +287,9 @@ class Ingestor:
             run.released += len(newly_released)
         self._write_others()
 
-    def _existing(self, model: Any, type_field: str, key_field: str, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    def _existing(
+        self, model: Any, type_field: str, key_field: str, pairs: set[tuple[str, str]]
+    ) -> set[tuple[str, str]]:
         found: set[tuple[str, str]] = set()
         by_type: dict[str, list[str]] = {}
         for mtype, key in pairs:
@@ -428,7 +441,14 @@ class Ingestor:
             for part in ledger.chunks(sorted(cops), 5000):
                 qs = ledger.where_in(Declaration.objects.filter(message_type=dtype), "cop_no", part)
                 for row in qs.values(
-                    "pk", "cop_no", "status", "status_at", "released", "released_at", "invt_no", "pre_no"
+                    "pk",
+                    "cop_no",
+                    "status",
+                    "status_at",
+                    "released",
+                    "released_at",
+                    "invt_no",
+                    "pre_no",
                 ):
                     targets[(dtype, row["cop_no"])] = row
         events: dict[int, list[tuple[Any, str, str, str]]] = {}
@@ -461,11 +481,11 @@ class Ingestor:
         ledger.insert_rows(Receipt, _RECEIPT_FIELDS, new_rows)
 
         # Receipts that arrived before the declarations created in this chunk.
-        by_type: dict[str, list[str]] = {}
+        new_by_type: dict[str, list[str]] = {}
         for dtype, cop in new_declarations:
-            by_type.setdefault(dtype, []).append(cop)
-        for dtype, cops in by_type.items():
-            for part in ledger.chunks(cops, 5000):
+            new_by_type.setdefault(dtype, []).append(cop)
+        for dtype, new_cops in new_by_type.items():
+            for part in ledger.chunks(new_cops, 5000):
                 waiting = Receipt.objects.filter(declaration__isnull=True, declaration_type=dtype)
                 early = list(
                     ledger.where_in(waiting, "cop_no", part).values_list(
@@ -483,7 +503,7 @@ class Ingestor:
                 qn = connection.ops.quote_name
                 with connection.cursor() as cursor:
                     cursor.executemany(
-                        f"UPDATE {qn(Receipt._meta.db_table)} SET {qn('declaration_id')} = %s "
+                        f"UPDATE {qn(Receipt._meta.db_table)} SET {qn('declaration_id')} = %s "  # noqa: S608 - names from model metadata, values bound
                         f"WHERE {qn('id')} = %s",
                         links,
                     )
@@ -534,7 +554,7 @@ class Ingestor:
             table = qn(Declaration._meta.db_table)
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"UPDATE {table} SET {qn('status')} = %s, {qn('status_at')} = %s, "
+                    f"UPDATE {table} SET {qn('status')} = %s, {qn('status_at')} = %s, "  # noqa: S608 - names from model metadata, values bound
                     f"{qn('released')} = %s, {qn('released_at')} = %s, {qn('invt_no')} = %s, "
                     f"{qn('pre_no')} = %s WHERE {qn('id')} = %s",
                     updates,
@@ -545,7 +565,7 @@ class Ingestor:
                 line_table = qn(LedgerLine._meta.db_table)
                 with connection.cursor() as cursor:
                     cursor.executemany(
-                        f"UPDATE {line_table} SET {qn('invt_no')} = %s "
+                        f"UPDATE {line_table} SET {qn('invt_no')} = %s "  # noqa: S608 - names from model metadata, values bound
                         f"WHERE {qn('declaration_id')} = %s AND {qn('invt_no')} = ''",
                         with_invt,
                     )
@@ -594,11 +614,15 @@ class Ingestor:
             }
             if amount > limits.single_fen:
                 checks.append(
-                    RetailImportCheck(kind=RetailCheckKind.SINGLE, limit_fen=limits.single_fen, **common)
+                    RetailImportCheck(
+                        kind=RetailCheckKind.SINGLE, limit_fen=limits.single_fen, **common
+                    )
                 )
             if running > limits.annual_fen:
                 checks.append(
-                    RetailImportCheck(kind=RetailCheckKind.ANNUAL, limit_fen=limits.annual_fen, **common)
+                    RetailImportCheck(
+                        kind=RetailCheckKind.ANNUAL, limit_fen=limits.annual_fen, **common
+                    )
                 )
         RetailImportCheck.objects.bulk_create(checks, batch_size=1000)
         run.retail_breaches += len(checks)
@@ -610,7 +634,7 @@ class Ingestor:
                 for (h, y), (fen, n) in part:
                     params += [h, y, fen, n]
                 cursor.execute(
-                    f"INSERT INTO {table} ({qn('buyer_hash')}, {qn('year')}, {qn('total_fen')}, "
+                    f"INSERT INTO {table} ({qn('buyer_hash')}, {qn('year')}, {qn('total_fen')}, "  # noqa: S608 - names from model metadata, values bound
                     f"{qn('transactions')}) VALUES "
                     + ", ".join(["(%s, %s, %s, %s)"] * len(part))
                     + f" ON CONFLICT ({qn('buyer_hash')}, {qn('year')}) DO UPDATE SET "

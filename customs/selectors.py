@@ -221,7 +221,7 @@ def retail_breaches_for(*, user: AnyUser | None) -> QuerySet[RetailImportCheck]:
         return RetailImportCheck.objects.none()
     qs = RetailImportCheck.objects.select_related("declaration", "declaration__enterprise")
     if _role(user) == Role.COUNTY_OFFICER:
-        qs = qs.filter(declaration__county_id=user.county_id)  # type: ignore[union-attr]
+        qs = qs.filter(declaration__county_id=user.county_id)  # type: ignore[union-attr,misc]
     return qs.order_by("-created_at", "-pk")
 
 

@@ -214,7 +214,9 @@ def exchange_rate_set(
     batch = []
     for line in lines.iterator(chunk_size=2000):
         fen = to_fen(line.amount, rate)
-        changed[line.declaration_id] = changed.get(line.declaration_id, 0) + fen - line.amount_cny_fen
+        changed[line.declaration_id] = (
+            changed.get(line.declaration_id, 0) + fen - line.amount_cny_fen
+        )
         line.amount_cny_fen = fen
         line.rate = rate
         batch.append(line)

@@ -12,6 +12,7 @@ import os
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -22,7 +23,7 @@ def _limit(name: str, default: int) -> int:
     value = getattr(settings, name, None)
     if value is None:
         value = os.environ.get(name, default)
-    return int(value)
+    return int(str(value))
 
 
 def max_file_bytes() -> int:
@@ -142,7 +143,9 @@ class ZipBatch:
 class Plan:
     """What a batch holds: counted up front so progress can say ``done/total``."""
 
-    entries: list[tuple[str, Any]]  # (kind, payload): ("xml", Item) / ("zip", ZipBatch) / ("error", msg)
+    entries: list[
+        tuple[str, Any]
+    ]  # (kind, payload): ("xml", Item) / ("zip", ZipBatch) / ("error", msg)
     total: int
 
     def items(self) -> Iterator[Item | SourceError]:
@@ -153,6 +156,10 @@ class Plan:
                 yield from payload.items()
             else:
                 yield SourceError(payload)
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    return path.open("rb")
 
 
 def _file_item(path: Path) -> Item:
@@ -173,7 +180,7 @@ def plan_paths(paths: list[Path]) -> Plan:
             lower = path.name.lower()
             if lower.endswith(".zip"):
                 try:
-                    batch = ZipBatch(lambda p=path: p.open("rb"), str(path))
+                    batch = ZipBatch(partial(_open_binary, path), str(path))
                 except SourceError as exc:
                     entries.append(("error", str(exc)))
                     total += 1
@@ -197,7 +204,7 @@ def plan_storage(names: list[str], *, storage: Any) -> Plan:
         display = PurePosixPath(name).name
         if name.lower().endswith(".zip"):
             try:
-                batch = ZipBatch(lambda n=name: storage.open(n, "rb"), display)
+                batch = ZipBatch(partial(storage.open, name, "rb"), display)
             except SourceError as exc:
                 entries.append(("error", str(exc)))
                 total += 1

@@ -54,11 +54,11 @@ def upload(request: HttpRequest) -> HttpResponse:
             try:
                 run = services.ingest_upload(
                     actor=request.user,  # type: ignore[arg-type]
-                    files=form.cleaned_data["files"],
+                    files=form.cleaned_data["batch"],
                 )
             except ValidationError as exc:
                 for error in exc.messages:
-                    form.add_error("files", error)
+                    form.add_error("batch", error)
             else:
                 messages.success(request, _("已上传，正在后台处理。"))
                 return redirect("customs:run_detail", pk=run.pk)
@@ -75,7 +75,9 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def run_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
-    page = Paginator(selectors.run_list_for(user=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.run_list_for(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
     return render(request, "customs/run_list.html", {"page": page})
 
 
@@ -143,7 +145,9 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     content = excel.ledger_workbook(lines.iterator(chunk_size=2000), title=title)
     response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="ledger-{enterprise.uscc}-{stamp}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="ledger-{enterprise.uscc}-{stamp}.xlsx"'
+    )
     response["Cache-Control"] = "no-store"
     return response
 

@@ -24,8 +24,14 @@ def test_demo_year_is_ingested_once(world: Any) -> None:
     assert Decimal(data["total_cny"]) > 0
     assert data["by_month"]["2025-11"] != "0.00"
     assert cbec_trade(world.a, 2025) > 0 and cbec_trade(world.b, 2025) > 0
-    before = (Declaration.objects.count(), list(LedgerAggregate.objects.values_list("amount_cny_fen", flat=True).order_by("pk")))
+    before = (
+        Declaration.objects.count(),
+        list(LedgerAggregate.objects.values_list("amount_cny_fen", flat=True).order_by("pk")),
+    )
     second = load_demo_customs(years=[2025])
     assert second.new == 0
-    after = (Declaration.objects.count(), list(LedgerAggregate.objects.values_list("amount_cny_fen", flat=True).order_by("pk")))
+    after = (
+        Declaration.objects.count(),
+        list(LedgerAggregate.objects.values_list("amount_cny_fen", flat=True).order_by("pk")),
+    )
     assert after == before

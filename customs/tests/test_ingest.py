@@ -84,7 +84,10 @@ def test_status_history_and_latest_status(world: Any, write: Any) -> None:
     write("h/d.xml", inventories=[inventory("C1")])
     write("h/r1.xml", receipts=[receipt("C1", "120", t0)])
     write("h/r2.xml", receipts=[receipt("C1", "100", t0 + dt.timedelta(hours=1))])
-    ingest_paths(actor=None, paths=[write("h/x.xml", receipts=[receipt("C1", "2", t0 - dt.timedelta(hours=1))]).parent])
+    ingest_paths(
+        actor=None,
+        paths=[write("h/x.xml", receipts=[receipt("C1", "2", t0 - dt.timedelta(hours=1))]).parent],
+    )
     declaration = Declaration.objects.get(cop_no="C1")
     assert declaration.status == "100"  # 海关退单, the latest
     assert not declaration.released
@@ -96,8 +99,15 @@ def test_status_history_and_latest_status(world: Any, write: Any) -> None:
 def test_ledger_counts_released_lines_only(world: Any, write: Any) -> None:
     write("l/d.xml", inventories=[inventory("C1"), inventory("C2"), inventory("C3")])
     write("l/r.xml", receipts=[receipt("C1", "800"), receipt("C2", "500"), receipt("C3", "899")])
-    ingest_paths(actor=None, paths=[write("l/d.xml", inventories=[inventory("C1"), inventory("C2"), inventory("C3")]).parent])
-    released = set(LedgerLine.objects.filter(released=True).values_list("declaration__cop_no", flat=True))
+    ingest_paths(
+        actor=None,
+        paths=[
+            write("l/d.xml", inventories=[inventory("C1"), inventory("C2"), inventory("C3")]).parent
+        ],
+    )
+    released = set(
+        LedgerLine.objects.filter(released=True).values_list("declaration__cop_no", flat=True)
+    )
     assert released == {"C1", "C3"}
     assert direct_total_fen(year=2025) == sum(
         LedgerAggregate.objects.values_list("amount_cny_fen", flat=True)
@@ -137,8 +147,13 @@ def test_missing_rate_rejects_the_file_and_changes_nothing(world: Any, write: An
 
 def test_bad_file_is_reported_and_does_not_stop_the_batch(world: Any, write: Any) -> None:
     write("b/1-good.xml", inventories=[inventory("C1")])
-    write("b/2-broken.xml", b"<ceb:CEB603Message xmlns:ceb='http://www.chinaport.gov.cn/ceb'><oops>")
-    write("b/3-xxe.xml", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')
+    write(
+        "b/2-broken.xml", b"<ceb:CEB603Message xmlns:ceb='http://www.chinaport.gov.cn/ceb'><oops>"
+    )
+    write(
+        "b/3-xxe.xml",
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+    )
     write("b/4-notceb.xml", b"<hello/>")
     folder = write("b/5-good.xml", inventories=[inventory("C2")]).parent
     run = ingest_paths(actor=None, paths=[folder])
@@ -165,7 +180,9 @@ def test_invalid_field_rejects_the_whole_file(world: Any, write: Any) -> None:
 
 def test_unknown_code_is_kept_with_raw_code(world: Any, write: Any) -> None:
     write("u/d.xml", inventories=[inventory("C1", code="3207999999")])
-    ingest_paths(actor=None, paths=[write("u/r.xml", receipts=[receipt("C1", code="3207999999")]).parent])
+    ingest_paths(
+        actor=None, paths=[write("u/r.xml", receipts=[receipt("C1", code="3207999999")]).parent]
+    )
     declaration = Declaration.objects.get()
     assert declaration.enterprise is None and declaration.ebc_code == "3207999999"
     assert LedgerAggregate.objects.get().enterprise is None
@@ -193,6 +210,8 @@ def test_other_message_types_are_stored_once(world: Any, write: Any) -> None:
 
 def test_code_of_enterprise_matches_by_uscc_too(world: Any, write: Any) -> None:
     write("s/d.xml", inventories=[inventory("C1", code=world.b.uscc)])
-    ingest_paths(actor=None, paths=[write("s/r.xml", receipts=[receipt("C1", code=world.b.uscc)]).parent])
+    ingest_paths(
+        actor=None, paths=[write("s/r.xml", receipts=[receipt("C1", code=world.b.uscc)]).parent]
+    )
     assert Declaration.objects.get().enterprise == world.b
-    assert CODE_A != world.b.uscc
+    assert world.b.uscc != CODE_A

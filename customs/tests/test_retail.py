@@ -14,7 +14,16 @@ from .conftest import inventory, line
 BUYER = "320706199001011234"
 
 
-def _import(write: Any, name: str, cop: str, amount: str, *, buyer: str = BUYER, day: dt.date = dt.date(2025, 5, 1), freight: str = "0") -> Any:
+def _import(
+    write: Any,
+    name: str,
+    cop: str,
+    amount: str,
+    *,
+    buyer: str = BUYER,
+    day: dt.date = dt.date(2025, 5, 1),
+    freight: str = "0",
+) -> Any:
     spec = inventory(
         cop,
         mode="1210",

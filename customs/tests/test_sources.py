@@ -91,7 +91,11 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     """The real `ddt` entry point: 2 on usage errors (missing path, no argument)."""
     ddt = Path(sys.executable).with_name("ddt")
     env = {"DDT_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "PATH": "/usr/bin:/bin"}
-    missing = subprocess.run([str(ddt), "customs", "ingest", "/no/such.xml"], env=env, capture_output=True, check=False)
+    missing = subprocess.run(
+        [str(ddt), "customs", "ingest", "/no/such.xml"], env=env, capture_output=True, check=False
+    )
     assert missing.returncode == 2
-    none = subprocess.run([str(ddt), "customs", "ingest"], env=env, capture_output=True, check=False)
+    none = subprocess.run(
+        [str(ddt), "customs", "ingest"], env=env, capture_output=True, check=False
+    )
     assert none.returncode == 2

@@ -19,20 +19,69 @@ from customs.stats import cbec_trade, customs_stats, direct_total_fen
 
 from .conftest import CODE_B, inventory, line, receipt
 
-KEYS = ["year", "total_cny", "by_mode", "by_direction", "by_month", "by_county", "by_enterprise", "by_country"]
+KEYS = [
+    "year",
+    "total_cny",
+    "by_mode",
+    "by_direction",
+    "by_month",
+    "by_county",
+    "by_enterprise",
+    "by_country",
+]
 
 
 def _load(write: Any) -> None:
-    write("s/d1.xml", inventories=[
-        inventory("E1", mode="9610", day=dt.date(2025, 1, 10), lines=[line("2", "50.00", currency="142", country="502")]),
-        inventory("E2", mode="9710", day=dt.date(2025, 2, 10), lines=[line("1", "1000.00", currency="142", country="303")]),
-        inventory("E3", mode="9810", day=dt.date(2025, 2, 11), code=CODE_B, lines=[line("3", "0.10", currency="142", country="502")]),
-        inventory("E4", mode="9610", day=dt.date(2025, 3, 1), lines=[line("1", "999.00", currency="142")]),  # not released
-        inventory("E5", mode="9610", day=dt.date(2024, 12, 31), lines=[line("1", "7.00", currency="142")]),  # other year
-    ])
-    write("s/i1.xml", direction="import", inventories=[
-        inventory("I1", mode="1210", day=dt.date(2025, 2, 1), country="142", buyer="320706199001011234", lines=[line("1", "300.00", currency="142", country="116")]),
-    ])
+    write(
+        "s/d1.xml",
+        inventories=[
+            inventory(
+                "E1",
+                mode="9610",
+                day=dt.date(2025, 1, 10),
+                lines=[line("2", "50.00", currency="142", country="502")],
+            ),
+            inventory(
+                "E2",
+                mode="9710",
+                day=dt.date(2025, 2, 10),
+                lines=[line("1", "1000.00", currency="142", country="303")],
+            ),
+            inventory(
+                "E3",
+                mode="9810",
+                day=dt.date(2025, 2, 11),
+                code=CODE_B,
+                lines=[line("3", "0.10", currency="142", country="502")],
+            ),
+            inventory(
+                "E4",
+                mode="9610",
+                day=dt.date(2025, 3, 1),
+                lines=[line("1", "999.00", currency="142")],
+            ),  # not released
+            inventory(
+                "E5",
+                mode="9610",
+                day=dt.date(2024, 12, 31),
+                lines=[line("1", "7.00", currency="142")],
+            ),  # other year
+        ],
+    )
+    write(
+        "s/i1.xml",
+        direction="import",
+        inventories=[
+            inventory(
+                "I1",
+                mode="1210",
+                day=dt.date(2025, 2, 1),
+                country="142",
+                buyer="320706199001011234",
+                lines=[line("1", "300.00", currency="142", country="116")],
+            ),
+        ],
+    )
     write("s/r1.xml", receipts=[receipt(c) for c in ("E1", "E2", "E3", "E5")])
     write("s/r2.xml", direction="import", receipts=[receipt("I1")])
 
@@ -45,7 +94,12 @@ def test_stats_shape_and_exact_values(world: Any, write: Any) -> None:
     assert list(data) == KEYS
     assert data["year"] == 2025
     assert data["total_cny"] == "1400.30"
-    assert data["by_mode"] == {"1210": "300.00", "9610": "100.00", "9710": "1000.00", "9810": "0.30"}
+    assert data["by_mode"] == {
+        "1210": "300.00",
+        "9610": "100.00",
+        "9710": "1000.00",
+        "9810": "0.30",
+    }
     assert data["by_direction"] == {"export": "1100.30", "import": "300.00"}
     assert data["by_month"]["2025-01"] == "100.00"
     assert data["by_month"]["2025-02"] == "1300.30"
@@ -70,15 +124,22 @@ def test_stats_command_json_and_table(world: Any, write: Any) -> None:
     assert "1400.30" in table.getvalue()
 
 
-def test_rate_update_recomputes_lines_and_aggregate(world: Any, write: Any, admin_user: Any) -> None:
-    write("r/d.xml", inventories=[inventory("E1", day=dt.date(2025, 4, 2), lines=[line("1", "10.00")])])
+def test_rate_update_recomputes_lines_and_aggregate(
+    world: Any, write: Any, admin_user: Any
+) -> None:
+    write(
+        "r/d.xml",
+        inventories=[inventory("E1", day=dt.date(2025, 4, 2), lines=[line("1", "10.00")])],
+    )
     ingest_paths(actor=None, paths=[write("r/r.xml", receipts=[receipt("E1")]).parent])
     exchange_rate_set(actor=None, currency="502", month=202504, rate=Decimal("7.123456"))
     assert LedgerLine.objects.get().amount_cny == Decimal("71.23")
     assert customs_stats(year=2025)["total_cny"] == "71.23"
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     amounts=st.lists(
         st.tuples(
@@ -101,14 +162,20 @@ def test_aggregate_equals_direct_sum(world: Any, write: Any, amounts: list[Any])
     specs, receipts = [], []
     for n, (amount, currency, month, released) in enumerate(amounts):
         cop = f"H{n}"
-        specs.append(inventory(cop, day=dt.date(2025, month, 3), lines=[line("1", str(amount), currency=currency)]))
+        specs.append(
+            inventory(
+                cop, day=dt.date(2025, month, 3), lines=[line("1", str(amount), currency=currency)]
+            )
+        )
         if released:
             receipts.append(receipt(cop))
     paths = [write("h/d.xml", inventories=specs)]
     if receipts:
         paths.append(write("h/r.xml", receipts=receipts))
     ingest_paths(actor=None, paths=paths)
-    aggregate = LedgerAggregate.objects.filter(year=2025).aggregate(s=Sum("amount_cny_fen"))["s"] or 0
+    aggregate = (
+        LedgerAggregate.objects.filter(year=2025).aggregate(s=Sum("amount_cny_fen"))["s"] or 0
+    )
     assert aggregate == direct_total_fen(year=2025)
     assert customs_stats(year=2025)["total_cny"] == f"{Decimal(aggregate) / 100:.2f}"
     released_lines = LedgerLine.objects.filter(released=True).count()

@@ -19,19 +19,31 @@ pytestmark = pytest.mark.urls("customs.tests.urls")
 
 
 def _seed(write: Any) -> None:
-    write("v/d.xml", inventories=[inventory("A1"), inventory("B1", code=CODE_B), inventory("U1", code="3207999999")])
-    ingest_paths(actor=None, paths=[write("v/r.xml", receipts=[receipt("A1"), receipt("B1", code=CODE_B)]).parent])
+    write(
+        "v/d.xml",
+        inventories=[
+            inventory("A1"),
+            inventory("B1", code=CODE_B),
+            inventory("U1", code="3207999999"),
+        ],
+    )
+    ingest_paths(
+        actor=None,
+        paths=[write("v/r.xml", receipts=[receipt("A1"), receipt("B1", code=CODE_B)]).parent],
+    )
 
 
 def _xml() -> bytes:
     return build_inventories("export", [inventory("W1"), inventory("W2")])
 
 
-def test_upload_runs_background_task_and_shows_progress(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_upload_runs_background_task_and_shows_progress(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     client = login_client(world.user_a)
     upload = SimpleUploadedFile("batch.xml", _xml(), content_type="text/xml")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/customs/upload/", {"files": [upload]})
+        response = client.post("/customs/upload/", {"batch": [upload]})
     assert response.status_code == 302
     run = IngestRun.objects.get()
     assert response["Location"].endswith(f"/customs/runs/{run.pk}/")
@@ -43,7 +55,9 @@ def test_upload_runs_background_task_and_shows_progress(world: Any, django_captu
 
 
 def test_progress_fragment_polls_while_queued(world: Any) -> None:
-    run = IngestRun.objects.create(source="web", actor=world.user_a, enterprise=world.a, status=RunStatus.QUEUED)
+    run = IngestRun.objects.create(
+        source="web", actor=world.user_a, enterprise=world.a, status=RunStatus.QUEUED
+    )
     html = login_client(world.user_a).get(f"/customs/runs/{run.pk}/progress/").content.decode()
     assert 'hx-trigger="every 2s"' in html and f"/customs/runs/{run.pk}/progress/" in html
     assert "<script" not in html
@@ -52,7 +66,7 @@ def test_progress_fragment_polls_while_queued(world: Any) -> None:
 def test_upload_rejects_other_file_types_and_changes_nothing(world: Any) -> None:
     client = login_client(world.user_a)
     upload = SimpleUploadedFile("evil.exe", b"MZ", content_type="application/octet-stream")
-    response = client.post("/customs/upload/", {"files": [upload]})
+    response = client.post("/customs/upload/", {"batch": [upload]})
     assert response.status_code == 400
     assert "只接受 .xml 或 .zip" in response.content.decode()
     assert IngestRun.objects.count() == 0
@@ -64,7 +78,7 @@ def test_upload_denied_to_partner_and_anonymous(world: Any, who: str) -> None:
 
     client = login_client(world.partner) if who == "partner" else Client()
     upload = SimpleUploadedFile("batch.xml", _xml(), content_type="text/xml")
-    response = client.post("/customs/upload/", {"files": [upload]})
+    response = client.post("/customs/upload/", {"batch": [upload]})
     assert response.status_code in {302, 403}
     assert IngestRun.objects.count() == 0 and Declaration.objects.count() == 0
 
@@ -80,7 +94,9 @@ def test_enterprise_sees_only_its_own_declarations(world: Any, write: Any) -> No
     assert client.get(f"/customs/declarations/{b1.pk}/").status_code == 200
     assert client.get(f"/customs/ledger/{world.a.pk}/export/").status_code == 404
     export = client.get(f"/customs/ledger/{world.b.pk}/export/")
-    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+    assert export.status_code == 200 and export["Content-Type"].startswith(
+        "application/vnd.openxml"
+    )
 
 
 def test_ledger_export_has_the_six_fields(world: Any, write: Any) -> None:
@@ -108,9 +124,13 @@ def test_county_officer_scope(world: Any, write: Any) -> None:
     assert "A1" in login_client(world.reviewer).get("/customs/declarations/").content.decode()
 
 
-def test_enterprise_b_cannot_see_runs_of_a(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_enterprise_b_cannot_see_runs_of_a(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        login_client(world.user_a).post("/customs/upload/", {"files": [SimpleUploadedFile("a.xml", _xml())]})
+        login_client(world.user_a).post(
+            "/customs/upload/", {"batch": [SimpleUploadedFile("a.xml", _xml())]}
+        )
     run = IngestRun.objects.get()
     client_b = login_client(world.user_b)
     assert client_b.get(f"/customs/runs/{run.pk}/").status_code == 404
@@ -124,7 +144,9 @@ def test_unknown_codes_page_and_mapping(world: Any, write: Any) -> None:
     officer = login_client(world.reviewer)
     page = officer.get("/customs/unknown-codes/").content.decode()
     assert "3207999999" in page
-    response = officer.post("/customs/unknown-codes/map/", {"code": "3207999999", "uscc": world.b.uscc})
+    response = officer.post(
+        "/customs/unknown-codes/map/", {"code": "3207999999", "uscc": world.b.uscc}
+    )
     assert response.status_code == 302
     assert Declaration.objects.get(cop_no="U1").enterprise == world.b
     assert CustomsCodeMapping.objects.get(code="3207999999").enterprise == world.b
@@ -135,7 +157,9 @@ def test_mapping_denied_to_enterprise_and_other_county(world: Any, write: Any) -
     from django.core.exceptions import PermissionDenied
 
     _seed(write)
-    response = login_client(world.user_a).post("/customs/unknown-codes/map/", {"code": "3207999999", "uscc": world.a.uscc})
+    response = login_client(world.user_a).post(
+        "/customs/unknown-codes/map/", {"code": "3207999999", "uscc": world.a.uscc}
+    )
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
         customs_code_map(actor=world.ganyu_officer, code="3207999999", enterprise=world.a)
@@ -146,27 +170,51 @@ def test_mapping_denied_to_enterprise_and_other_county(world: Any, write: Any) -
 
 def test_mapping_moves_aggregate_to_the_enterprise(world: Any, write: Any) -> None:
     write("m/d.xml", inventories=[inventory("U1", code="3207999999")])
-    ingest_paths(actor=None, paths=[write("m/r.xml", receipts=[receipt("U1", code="3207999999")]).parent])
+    ingest_paths(
+        actor=None, paths=[write("m/r.xml", receipts=[receipt("U1", code="3207999999")]).parent]
+    )
     customs_code_map(actor=world.donghai_officer, code="3207999999", enterprise=world.a)
     row = LedgerAggregate.objects.get()
     assert row.enterprise == world.a and row.county == world.a.county
     # Later messages with the code go straight to the enterprise.
     write("m2/d.xml", inventories=[inventory("U2", code="3207999999")])
-    ingest_paths(actor=None, paths=[write("m2/d.xml", inventories=[inventory("U2", code="3207999999")])])
+    ingest_paths(
+        actor=None, paths=[write("m2/d.xml", inventories=[inventory("U2", code="3207999999")])]
+    )
     assert Declaration.objects.get(cop_no="U2").enterprise == world.a
 
 
 def test_retail_breaches_page_for_officers_only(world: Any, write: Any) -> None:
-    spec = inventory("I1", mode="1210", country="142", buyer="320706199001011234", lines=[__import__("customs.tests.conftest", fromlist=["line"]).line("1", "6000", currency="142")])
+    spec = inventory(
+        "I1",
+        mode="1210",
+        country="142",
+        buyer="320706199001011234",
+        lines=[
+            __import__("customs.tests.conftest", fromlist=["line"]).line(
+                "1", "6000", currency="142"
+            )
+        ],
+    )
     ingest_paths(actor=None, paths=[write("i.xml", direction="import", inventories=[spec])])
-    assert "财关税〔2018〕49号" in login_client(world.reviewer).get("/customs/retail-breaches/").content.decode()
+    assert (
+        "财关税〔2018〕49号"
+        in login_client(world.reviewer).get("/customs/retail-breaches/").content.decode()
+    )
     assert login_client(world.user_a).get("/customs/retail-breaches/").status_code == 403
-    assert "6000.00" not in login_client(world.ganyu_officer).get("/customs/retail-breaches/").content.decode()
+    assert (
+        "6000.00"
+        not in login_client(world.ganyu_officer).get("/customs/retail-breaches/").content.decode()
+    )
 
 
 def test_stats_page_county_officer_sees_own_county_only(world: Any, write: Any) -> None:
     _seed(write)
-    html = login_client(world.ganyu_officer).get("/customs/stats/?year=2025&county=320722").content.decode()
+    html = (
+        login_client(world.ganyu_officer)
+        .get("/customs/stats/?year=2025&county=320722")
+        .content.decode()
+    )
     assert "<dt>320722</dt>" not in html and "<dt>320707</dt>" in html
     assert login_client(world.user_a).get("/customs/stats/?year=2025").status_code == 403
 
@@ -174,7 +222,9 @@ def test_stats_page_county_officer_sees_own_county_only(world: Any, write: Any) 
 # -- API -------------------------------------------------------------------------------------
 
 
-def test_api_upload_status_and_declarations(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_api_upload_status_and_declarations(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     client = login_client(world.user_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{API}/uploads", {"files": [SimpleUploadedFile("a.xml", _xml())]})
@@ -203,7 +253,9 @@ def test_api_stats(world: Any, write: Any) -> None:
 
 
 def test_api_upload_denied_to_partner(world: Any) -> None:
-    response = login_client(world.partner).post(f"{API}/uploads", {"files": [SimpleUploadedFile("a.xml", _xml())]})
+    response = login_client(world.partner).post(
+        f"{API}/uploads", {"files": [SimpleUploadedFile("a.xml", _xml())]}
+    )
     assert response.status_code == 403
     assert IngestRun.objects.count() == 0
 

@@ -60,7 +60,9 @@ class Command(BaseCommand):
     help = "导入海关跨境电商报文（XML 文件、文件夹、zip 批量包）/ Ingest CEB message files"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("paths", nargs="+", help="XML 文件、文件夹或 .zip / files, folders, zips")
+        parser.add_argument(
+            "paths", nargs="+", help="XML 文件、文件夹或 .zip / files, folders, zips"
+        )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出报告 / JSON report")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
@@ -74,10 +76,14 @@ class Command(BaseCommand):
             run = ingest_paths(actor=None, paths=paths, on_progress=bar)
         bar.close()
         if options["json"]:
-            fields = (
-                "files_total files_rejected messages new duplicates rejected lines "
-                "receipts_matched released retail_breaches errors status"
-            ).split()
-            self.stdout.write(json.dumps({"run": run.pk, **{f: getattr(run, f) for f in fields}}, ensure_ascii=False))
+            fields = [
+                *("files_total", "files_rejected", "messages", "new", "duplicates", "rejected"),
+                *("lines", "receipts_matched", "released", "retail_breaches", "errors", "status"),
+            ]
+            self.stdout.write(
+                json.dumps(
+                    {"run": run.pk, **{f: getattr(run, f) for f in fields}}, ensure_ascii=False
+                )
+            )
         else:
             self.stdout.write("\n".join(report_lines(run)))
