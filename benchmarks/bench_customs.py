@@ -106,7 +106,7 @@ def _file_batch(args: tuple[int, int, int, str]) -> int:
 def generate(folder: Path) -> int:
     jobs, line = [], 0
     seq = 0
-    per_file = PER_FILE * 4  # about 4 lines per inventory on average
+    per_file = 300  # ~70 inventories of 1–10 lines: always under the 100-inventory cap
     while line < LINES:
         take = min(per_file, LINES - line)
         jobs.append((seq, line, take, str(folder)))
