@@ -46,7 +46,9 @@ class ResolveForm(AccessibleFormMixin, forms.Form):
 
 
 class PaymentForm(AccessibleFormMixin, forms.Form):
-    paid_on = forms.DateField(label=_("拨付日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("拨付日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     bank_reference = forms.CharField(label=_("银行流水号"), max_length=64)
 
 
