@@ -173,3 +173,11 @@ def test_bad_year_falls_back_with_a_message(make_user: Any, data: Any) -> None:
     c = client_for(make_user("city", "city_reviewer"))
     r = c.get("/stats/trade/?year=1999")
     assert r.status_code == 200 and "年度须在2024至2027之间" in r.content.decode()
+
+
+def test_dashboard_in_english(make_user: Any, data: Any) -> None:
+    c = client_for(make_user("city", "city_reviewer"))
+    c.post("/i18n/setlang/", {"language": "en", "next": "/stats/overview/"})
+    body = c.get("/stats/overview/?year=2026").content.decode()
+    assert "Progress to the 2027 targets" in body and "Distinctive CBEC industry belts" in body
+    assert "At risk" in body or "On track" in body
