@@ -25,6 +25,7 @@ class DemoReport:
     enterprises_existing: int = 0
     recognitions_created: int = 0
     users_created: int = 0
+    extras: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -106,6 +107,15 @@ def demo_load(*, count: int = 200) -> DemoReport:
                 note="演示数据",
             )
             report.recognitions_created += 1
+
+    # Registries and activity around the enterprises (each loader is idempotent on its own).
+    from enterprises.place_demo import load_demo as load_places
+    from events.demo import load_demo as load_events
+    from warehouses.demo import load_demo as load_warehouses
+
+    report.extras["places"] = load_places()
+    report.extras["warehouses"] = load_warehouses()
+    report.extras["events"] = load_events()
 
     for username, _role, _binding, display in USERS:
         user = User.objects.get(username=username)

@@ -28,6 +28,8 @@ class Command(BaseCommand):
             f"(已有 existing {report.enterprises_existing}), 认定 recognitions "
             f"+{report.recognitions_created}, 用户 users +{report.users_created}"
         )
+        for name, created in report.extras.items():
+            self.stdout.write(f"  {name}: +{created}")
         if options["quiet_logins"]:
             return
         self.stdout.write(f"\n演示账号 Demo logins（密码 password: {DEMO_PASSWORD}）")
