@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from applications.models import Application, Round
@@ -20,6 +20,8 @@ from funds.models import NoticeEntry, Objection, ProposalRun, PublicNotice
 from funds.services.matching import candidates, enterprise_matching
 
 router = Router(tags=["funds"])
+
+MAX_ID = 2**63 - 1  # a database id (bigint): larger values are refused with 422, not a 500
 
 
 def _user(request: HttpRequest) -> Any:
@@ -37,7 +39,7 @@ def _round(pk: int) -> Round:
 
 
 class RunIn(Schema):
-    round_id: int
+    round_id: int = Field(ge=1, le=MAX_ID)
 
 
 class RunOut(Schema):
@@ -86,9 +88,11 @@ class NoticeOut(Schema):
 
 
 class NoticeIn(Schema):
-    round_id: int
+    round_id: int = Field(ge=1, le=MAX_ID)
     title: str = Field(max_length=200)
-    application_ids: list[int] | None = None
+    application_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None, max_length=1000
+    )
 
 
 class ObjectionIn(Schema):
@@ -96,7 +100,7 @@ class ObjectionIn(Schema):
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
     text: str = Field(max_length=2000)
-    entry_id: int | None = None
+    entry_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class ObjectionReceipt(Schema):
@@ -124,7 +128,7 @@ class ResolveIn(Schema):
 
 
 class DisbursementIn(Schema):
-    application_id: int
+    application_id: int = Field(ge=1, le=MAX_ID)
     paid_on: dt.date
     bank_reference: str = Field(max_length=64)
 
@@ -186,8 +190,8 @@ class CandidateOut(Schema):
 
 
 class ProposeIn(Schema):
-    round_id: int
-    enterprise_id: int
+    round_id: int = Field(ge=1, le=MAX_ID)
+    enterprise_id: int = Field(ge=1, le=MAX_ID)
     measure: str = Field(max_length=64)
 
 
@@ -204,23 +208,23 @@ def run_start(request: HttpRequest, payload: RunIn) -> Status:
 
 
 @router.get("/runs", response=list[RunOut], summary="测算批次列表 / Proposal runs")
-def run_list(request: HttpRequest, round_id: int | None = None) -> Any:
+def run_list(request: HttpRequest, round_id: int | None = Query(None, ge=1, le=MAX_ID)) -> Any:
     return list(selectors.run_list_for(user=_user(request), round_id=round_id)[:200])
 
 
 @router.get("/runs/{pk}", response=RunOut, summary="测算进度 / Run status and progress")
-def run_status(request: HttpRequest, pk: int) -> ProposalRun:
+def run_status(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> ProposalRun:
     return selectors.run_get_for(user=_user(request), pk=pk)
 
 
 @router.get("/runs/{pk}/result", response=RunResultOut, summary="测算结果 / Run result")
-def run_result(request: HttpRequest, pk: int) -> dict[str, Any]:
+def run_result(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     run = selectors.run_get_for(user=_user(request), pk=pk)
     return {"run": run, "result": run.result, "notes": run.notes}
 
 
 @router.post("/runs/{pk}/accept", response=RunOut, summary="采纳测算结果 / Accept a run")
-def run_accept(request: HttpRequest, pk: int) -> ProposalRun:
+def run_accept(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> ProposalRun:
     run = selectors.run_get_for(user=_user(request), pk=pk)
     return services.proposal_run_accept(actor=_user(request), run=run)
 
@@ -238,7 +242,7 @@ def notice_list(request: HttpRequest) -> Any:
 @router.get(
     "/notices/{pk}", response=NoticeOut, auth=None, summary="公示详情（公开）/ A public notice"
 )
-def notice_detail(request: HttpRequest, pk: int) -> PublicNotice:
+def notice_detail(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> PublicNotice:
     return selectors.notice_get_public(pk=pk)
 
 
@@ -261,7 +265,9 @@ def notice_publish(request: HttpRequest, payload: NoticeIn) -> Status:
     auth=None,
     summary="提出异议（公开）/ File an objection",
 )
-def objection_file(request: HttpRequest, pk: int, payload: ObjectionIn) -> Status:
+def objection_file(
+    request: HttpRequest, payload: ObjectionIn, pk: int = Path(..., ge=1, le=MAX_ID)
+) -> Status:
     notice = selectors.notice_get_public(pk=pk)
     objection = services.objection_file(
         notice=notice,
@@ -278,7 +284,7 @@ def objection_file(request: HttpRequest, pk: int, payload: ObjectionIn) -> Statu
 @router.get(
     "/notices/{pk}/objections", response=list[ObjectionOut], summary="异议列表 / Objections"
 )
-def objection_list(request: HttpRequest, pk: int) -> Any:
+def objection_list(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     notice = selectors.notice_get_for_reviewer(user=_user(request), pk=pk)
     return list(selectors.objection_list_for(user=_user(request), notice=notice))
 
@@ -286,7 +292,9 @@ def objection_list(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/objections/{pk}/resolve", response=ObjectionOut, summary="处理异议 / Resolve an objection"
 )
-def objection_resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> Objection:
+def objection_resolve(
+    request: HttpRequest, payload: ResolveIn, pk: int = Path(..., ge=1, le=MAX_ID)
+) -> Objection:
     objection = selectors.objection_get_for(user=_user(request), pk=pk)
     return services.objection_resolve(
         actor=_user(request), objection=objection, resolution=payload.resolution
@@ -298,7 +306,7 @@ def objection_resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> Obje
     response=list[ApplicationAmountOut],
     summary="批准公示项目 / Approve a notice's entries",
 )
-def notice_approve(request: HttpRequest, pk: int) -> Any:
+def notice_approve(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     notice = selectors.notice_get_for_reviewer(user=_user(request), pk=pk)
     services.notice_approve(actor=_user(request), notice=notice)
     ids = list(notice.entries.values_list("application_id", flat=True))
@@ -309,7 +317,9 @@ def notice_approve(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/disbursements", response=list[DisbursementOut], summary="拨付记录 / Disbursements")
-def disbursement_list(request: HttpRequest, year: int | None = None) -> Any:
+def disbursement_list(
+    request: HttpRequest, year: int | None = Query(None, ge=1900, le=2100)
+) -> Any:
     if not selectors.can_view_payments(_user(request)):
         raise PermissionDenied("无权查看拨付记录。")
     return list(selectors.disbursement_list_for(user=_user(request), year=year)[:1000])
@@ -333,7 +343,9 @@ def disbursement_record(request: HttpRequest, payload: DisbursementIn) -> Status
 
 
 @router.get("/matching", response=MatchingOut, summary="政策匹配 / Policy matching")
-def matching(request: HttpRequest, enterprise_id: int | None = None) -> dict[str, Any]:
+def matching(
+    request: HttpRequest, enterprise_id: int | None = Query(None, ge=1, le=MAX_ID)
+) -> dict[str, Any]:
     enterprise = selectors.enterprise_for_matching(user=_user(request), enterprise_id=enterprise_id)
     year, rows, notes = enterprise_matching(enterprise=enterprise)
     return {"enterprise_id": enterprise.pk, "year": year, "measures": rows, "notes": notes}
@@ -342,7 +354,7 @@ def matching(request: HttpRequest, enterprise_id: int | None = None) -> dict[str
 @router.get(
     "/candidates", response=list[CandidateOut], summary="免申即享候选 / No-application candidates"
 )
-def candidate_list(request: HttpRequest, round_id: int) -> Any:
+def candidate_list(request: HttpRequest, round_id: int = Query(..., ge=1, le=MAX_ID)) -> Any:
     if not selectors.can_view_candidates(_user(request)):
         raise PermissionDenied("无权查看免申即享候选。")
     return [
