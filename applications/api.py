@@ -9,7 +9,7 @@ key (per enterprise) always answers with the same application.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest
@@ -157,7 +157,7 @@ class NotificationOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Annotated[int, Field(ge=1)]] | None = Field(None, max_length=1000)
 
 
 class ListQuery(Schema):

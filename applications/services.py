@@ -24,6 +24,7 @@ from applications.measures import fields_for, measures_open_for
 from applications.models import (
     Application,
     ApplicationEvent,
+    ApplicationOrigin,
     ApplicationStatus,
     Evidence,
     Notification,
@@ -463,3 +464,62 @@ def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+# ---------------------------------------------------------------- writes on behalf of the fund
+
+
+@transaction.atomic
+def application_create_no_application(
+    *, actor: User, round: Round, enterprise: Any, measure: str, comment: str
+) -> Application:
+    """免申即享: the bureau opens an application the platform can prove from its own data.
+
+    The caller (funds) has checked the proof and the enterprise's online confirmation; this
+    creates the record and moves it draft → city_review through the workflow.
+    """
+    if not can_manage_rounds(actor):
+        raise PermissionDenied(_("只有市商务局审核人员可以发起免申即享。"))
+    earlier = Application.objects.filter(
+        round=round, enterprise=enterprise, measure=measure, origin=ApplicationOrigin.NO_APPLICATION
+    ).count()
+    application = Application.objects.create(
+        round=round,
+        enterprise=enterprise,
+        measure=measure,
+        origin=ApplicationOrigin.NO_APPLICATION,
+        county_id=enterprise.county_id,
+        submitted_at=timezone.now(),
+        idempotency_key=f"no-application:{round.pk}:{measure}:{earlier}",
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="applications.create_no_application",
+        obj=application,
+        after=snapshot(application),
+    )
+    return transition(
+        actor=actor, application=application, to=ApplicationStatus.CITY_REVIEW, comment=comment
+    )
+
+
+@transaction.atomic
+def application_record_explanation(
+    *, actor: User, application: Application, explanation: list[dict[str, str]], note: str = ""
+) -> Application:
+    """Record the engine's explanation for an application without changing its status."""
+    if not can_manage_rounds(actor):
+        raise PermissionDenied(_("只有市商务局审核人员可以记录测算说明。"))
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    before = {"explanation": locked.explanation}
+    locked.explanation = explanation
+    locked.save(update_fields=["explanation", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="applications.record_explanation",
+        obj=locked,
+        before=before,
+        after={"explanation": explanation, "note": note},
+    )
+    return locked

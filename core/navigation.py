@@ -30,10 +30,17 @@ ALL = frozenset(
 NAV: list[NavItem] = [
     NavItem(_("首页"), "core:home", ALL),
     NavItem(_("我的企业"), "enterprises:mine", frozenset({"enterprise"})),
+    NavItem(_("政策匹配"), "funds:matching", frozenset({"enterprise"})),
     NavItem(_("我的申报"), "applications:mine", frozenset({"enterprise"})),
     NavItem(_("申报批次"), "applications:rounds", frozenset({"enterprise", "city_reviewer"})),
     NavItem(_("待审申报"), "applications:inbox", frozenset({"county_officer", "city_reviewer"})),
     NavItem(_("全部申报"), "applications:list", OFFICERS),
+    NavItem(_("资金测算与公示"), "funds:rounds", frozenset({"city_reviewer", "administrator"})),
+    NavItem(_("免申即享候选"), "funds:candidates", frozenset({"city_reviewer", "administrator"})),
+    NavItem(
+        _("资金拨付"), "funds:payments", frozenset({"finance_officer", "city_reviewer", "administrator"})
+    ),
+    NavItem(_("公示"), "funds:notices", ALL),
     NavItem(_("企业档案"), "enterprises:list", OFFICERS),
     NavItem(_("产业带"), "enterprises:belt_list", OFFICERS),
     NavItem(_("园区"), "enterprises:park_list", OFFICERS),

@@ -30,6 +30,7 @@ ddt — 点点通 跨境电商公共服务平台命令行 / Diandiantong command
   policy compare        两份指南下的测算对比 / Compare totals under another guide
   policy measures       政策措施目录 / List the policy catalogue
   policy check-guide    校验年度申报指南 / Validate an annual guide
+  policy replay RUN_ID  重放资金测算批次并核对结果 / Replay a proposal run and compare
   customs ingest        导入海关报文（文件、文件夹、zip）/ Ingest CEB messages
   customs stats         跨境电商进出口统计 / CBEC trade statistics
   db_worker             后台任务进程 / Background task worker

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from applications import workflow
-from applications.models import Application, ApplicationOrigin, ApplicationStatus, Round
+from applications.models import Application, ApplicationStatus, Round
+from applications.services import application_create_no_application
 from audit.services import audit_record
 from entitlement.engine import evaluate
 from entitlement.guide import GuideError, shipped_guide
@@ -342,30 +342,18 @@ def propose_without_application(
         )
     if candidate.confirmation is None:
         raise ValidationError(_("企业尚未在线确认收款账户和免申即享协议，不能发起。"))
-    earlier = Application.objects.filter(
-        round=round, enterprise=enterprise, measure=measure, origin=ApplicationOrigin.NO_APPLICATION
-    ).count()
-    application = Application.objects.create(
+    reasons = "；".join(r["message"] for r in candidate.reasons)
+    application = application_create_no_application(
+        actor=actor,
         round=round,
         enterprise=enterprise,
         measure=measure,
-        origin=ApplicationOrigin.NO_APPLICATION,
-        county_id=enterprise.county_id,
-        submitted_at=timezone.now(),
-        idempotency_key=f"no-application:{round.pk}:{measure}:{earlier}",
-        created_by=actor,
+        comment=_("免申即享：平台数据核验（%(reasons)s）") % {"reasons": reasons},
     )
     audit_record(
         actor=actor,
         action="funds.propose_without_application",
         obj=application,
         after={"measure": measure, "amount": str(candidate.amount)},
-    )
-    reasons = "；".join(r["message"] for r in candidate.reasons)
-    workflow.transition(
-        actor=actor,
-        application=application,
-        to=ApplicationStatus.CITY_REVIEW,
-        comment=_("免申即享：平台数据核验（%(reasons)s）") % {"reasons": reasons},
     )
     return application

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from applications import workflow
 from applications.models import Application, ApplicationStatus, Round
+from applications.services import application_record_explanation
 from audit.services import audit_record
 from entitlement import ENGINE_VERSION
 from entitlement.engine import evaluate
@@ -225,12 +226,11 @@ def proposal_run_accept(*, actor: User, run: ProposalRun) -> ProposalRun:
             proposed += 1
         else:
             # not a status change: the explanation is recorded for the reviewer's decision
-            Application.objects.filter(pk=app.pk).update(explanation=explanation)
-            audit_record(
+            application_record_explanation(
                 actor=actor,
-                action="funds.explanation",
-                obj=app,
-                after={"run": locked.pk, "status": claim["status"]},
+                application=app,
+                explanation=explanation,
+                note=f"run {locked.pk}: {claim['status']}",
             )
     locked.status = RunStatus.ACCEPTED
     locked.accepted_by = actor
