@@ -28,7 +28,7 @@ ALL = frozenset(
 )
 
 NAV: list[NavItem] = [
-    NavItem(_("首页"), "core:home", ALL),
+    NavItem(_("首页"), "core:home", ALL | {"public"}),
     NavItem(_("我的企业"), "enterprises:mine", frozenset({"enterprise"})),
     NavItem(_("政策匹配"), "funds:matching", frozenset({"enterprise"})),
     NavItem(_("我的申报"), "applications:mine", frozenset({"enterprise"})),
@@ -40,7 +40,7 @@ NAV: list[NavItem] = [
     NavItem(
         _("资金拨付"), "funds:payments", frozenset({"finance_officer", "city_reviewer", "administrator"})
     ),
-    NavItem(_("公示"), "funds:notices", ALL),
+    NavItem(_("公示"), "funds:notices", ALL | {"public"}),
     NavItem(_("企业档案"), "enterprises:list", OFFICERS),
     NavItem(_("产业带"), "enterprises:belt_list", OFFICERS),
     NavItem(_("园区"), "enterprises:park_list", OFFICERS),
@@ -67,8 +67,11 @@ def home_cards_for(user: object) -> list[HomeCard]:
 
 def nav_for(user: object) -> list[tuple[str | Promise, str]]:
     if not getattr(user, "is_authenticated", False):
-        return []
-    role = "administrator" if getattr(user, "is_superuser", False) else getattr(user, "role", "")
+        role = "public"  # anyone: published notices and open statistics
+    elif getattr(user, "is_superuser", False):
+        role = "administrator"
+    else:
+        role = getattr(user, "role", "")
     items = []
     for item in NAV:
         if role in item.roles:

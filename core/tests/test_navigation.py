@@ -55,11 +55,14 @@ def test_superuser_without_admin_role_sees_admin_entries(make_user: Any) -> None
     assert reverse("audit:list") in {u for _l, u in nav_for(user)}
 
 
-def test_anonymous_has_no_navigation() -> None:
+def test_anonymous_sees_only_public_pages() -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    assert nav_for(AnonymousUser()) == []
-    assert nav_for(None) == []
+    for user in (AnonymousUser(), None):
+        urls = [url for _label, url in nav_for(user)]
+        assert urls[0] == "/"
+        assert "/funds/notices/" in urls
+        assert "/enterprises/" not in urls and "/applications/" not in " ".join(urls)
 
 
 @pytest.mark.parametrize("role", ROLES)
