@@ -24,6 +24,7 @@ node_modules/.installed: package.json package-lock.json
 migrate: setup
 	mkdir -p var
 	$(DDT) migrate --noinput
+	$(DDT) createcachetable
 	$(DDT) codes load
 
 demo: migrate

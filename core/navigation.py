@@ -38,9 +38,24 @@ NAV: list[NavItem] = [
     NavItem(_("资金测算与公示"), "funds:rounds", frozenset({"city_reviewer", "administrator"})),
     NavItem(_("免申即享候选"), "funds:candidates", frozenset({"city_reviewer", "administrator"})),
     NavItem(
-        _("资金拨付"), "funds:payments", frozenset({"finance_officer", "city_reviewer", "administrator"})
+        _("资金拨付"),
+        "funds:payments",
+        frozenset({"finance_officer", "city_reviewer", "administrator"}),
     ),
     NavItem(_("公示"), "funds:notices", ALL | {"public"}),
+    NavItem(
+        _("统计看板"),
+        "stats:index",
+        frozenset(
+            {"enterprise", "county_officer", "city_reviewer", "finance_officer", "administrator"}
+        ),
+    ),
+    NavItem(
+        _("统计月报"),
+        "stats:reports",
+        frozenset({"city_reviewer", "finance_officer", "administrator"}),
+    ),
+    NavItem(_("公开统计"), "stats:open", ALL | {"public"}),
     NavItem(_("企业档案"), "enterprises:list", OFFICERS),
     NavItem(_("产业带"), "enterprises:belt_list", OFFICERS),
     NavItem(_("园区"), "enterprises:park_list", OFFICERS),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.core.cache import cache
 
 from stats.cache import cached
+
+pytestmark = pytest.mark.django_db  # the cache lives in the database
 
 
 def test_cached_value_is_reused_within_the_ttl(settings: Any) -> None:
