@@ -56,6 +56,13 @@ NAV: list[NavItem] = [
         frozenset({"city_reviewer", "finance_officer", "administrator"}),
     ),
     NavItem(_("公开统计"), "stats:open", ALL | {"public"}),
+    NavItem(
+        _("海关数据"),
+        "customs:index",
+        frozenset(
+            {"enterprise", "county_officer", "city_reviewer", "finance_officer", "administrator"}
+        ),
+    ),
     NavItem(_("企业档案"), "enterprises:list", OFFICERS),
     NavItem(_("产业带"), "enterprises:belt_list", OFFICERS),
     NavItem(_("园区"), "enterprises:park_list", OFFICERS),

@@ -20,6 +20,7 @@ from accounts.api import router as accounts_router
 from accounts.auth import api_auth
 from applications.api import router as applications_router
 from codes.api import router as codes_router
+from customs.api import router as customs_router
 from enterprises.api import router as enterprises_router
 from events.api import router as events_router
 from funds.api import router as funds_router
@@ -156,6 +157,7 @@ api.add_router("/codes", codes_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/applications", applications_router)
 api.add_router("/funds", funds_router)
+api.add_router("/customs", customs_router)
 api.add_router("/warehouses", warehouses_router)
 api.add_router("/events", events_router)
 api.add_router("/stats", stats_router)

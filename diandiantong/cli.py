@@ -33,6 +33,8 @@ ddt — 点点通 跨境电商公共服务平台命令行 / Diandiantong command
   policy replay RUN_ID  重放资金测算批次并核对结果 / Replay a proposal run and compare
   customs ingest        导入海关报文（文件、文件夹、zip）/ Ingest CEB messages
   customs stats         跨境电商进出口统计 / CBEC trade statistics
+  customs rates FILE    更新月度汇率表 / Update the monthly exchange-rate table
+  stats report          生成统计月报（PDF）/ Produce the monthly statistics report
   db_worker             后台任务进程 / Background task worker
 
 Django 命令 Django commands: migrate, runserver, createsuperuser, check --deploy, shell …

@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("applications/", include("applications.urls")),
     path("funds/", include("funds.urls")),
+    path("customs/", include("customs.urls")),
     path("warehouses/", include("warehouses.urls")),
     path("events/", include("events.urls")),
     path("stats/", include("stats.urls")),

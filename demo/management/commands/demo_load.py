@@ -19,10 +19,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-logins", action="store_true", help="不打印登录信息 / no logins"
         )
+        parser.add_argument(
+            "--no-customs", action="store_true", help="不生成海关报文 / skip demo customs messages"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with client_context(ip="cli"):
             report = demo_load(count=options["count"])
+            if not options["no_customs"]:
+                from customs.demo import load_demo_customs
+
+                self.stdout.write("海关报文演示数据 Demo customs messages …")
+                run = load_demo_customs()
+                self.stdout.write(
+                    f"  customs: 文件 files {run.files_total}, 报文 messages {run.messages}, "
+                    f"新增 new {run.new}, 重复 duplicates {run.duplicates}, "
+                    f"商品行 lines +{run.lines}"
+                )
         self.stdout.write(
             f"演示数据 Demo data: 企业 enterprises +{report.enterprises_created} "
             f"(已有 existing {report.enterprises_existing}), 认定 recognitions "
