@@ -1,7 +1,11 @@
 """Reasons: why a claim got what it got, as codes with Chinese and English messages.
 
-The engine records a ``Reason`` (code, article, parameters); the message is rendered only
-when output is produced, in the language asked for. Every message cites its article.
+The engine keeps each reason as a compact *record*, ``(code, article, *values)`` with the
+values in the order ``PARAMS[code]`` names them and amounts in fen (``MONEY``); a claim's
+records are kept one after the other in one flat list (``Why``). ``reasons(why)`` turns them
+into ``Reason`` objects (code, article, parameters as ``Decimal``) and the message is
+rendered only when output is produced, in the language asked for. Every message cites its
+article.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .money import fmt_grouped, fmt_rate
+from .money import fmt_grouped, fmt_rate, from_cents
 
 
 class Reason(NamedTuple):
@@ -182,6 +186,84 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the budget {budget} yuan is paid first come, first served and is exhausted",
     ),
 }
+
+
+# code → the names of a record's values, in order.
+PARAMS: dict[str, tuple[str, ...]] = {
+    "outside_policy_window": ("date", "start", "end"),
+    "wrong_year": ("date", "year"),
+    "measure_not_open": ("measure", "year"),
+    "disqualified": ("beneficiary",),
+    "wrong_beneficiary_kind": ("expected", "actual"),
+    "not_first_cbec_year": ("first", "year"),
+    "threshold_not_met": ("year", "value", "threshold"),
+    "threshold_met": ("year", "value", "threshold"),
+    "tier_not_reached": ("year", "value", "threshold"),
+    "tier_applied": ("year", "value", "threshold", "amount"),
+    "no_recognition": ("year", "recognition"),
+    "not_first_benchmark": ("first",),
+    "award_applied": ("amount",),
+    "level_applied": ("year", "level", "recognition", "amount"),
+    "not_in_plan": (),
+    "rate_applied": ("cost", "rate", "amount"),
+    "cap_applied": ("cap", "amount"),
+    "amount_set": ("amount",),
+    "amount_not_set": (),
+    "rounded_down": ("amount",),
+    "annual_cap_applied": ("year", "cap", "used", "amount"),
+    "annual_cap_reached": ("year", "cap", "used"),
+    "one_off_paid": ("year",),
+    "one_off_paid_here": ("claim",),
+    "topped_up": ("level_amount", "paid", "amount"),
+    "top_up_nothing_left": ("level_amount", "paid", "amount"),
+    "superseded": ("matter", "winner", "winner_measure"),
+    "matter_deducted": ("matter", "paid", "amount"),
+    "matter_already_paid": ("matter", "paid", "computed"),
+    "budget_pro_rata": ("total", "budget", "scale", "amount"),
+    "budget_crossing": ("budget", "amount"),
+    "budget_exhausted": ("budget",),
+}
+# Values that are amounts: kept in fen in records, given as Decimal in a Reason.
+MONEY = frozenset(
+    {
+        "value",
+        "threshold",
+        "amount",
+        "cost",
+        "cap",
+        "used",
+        "level_amount",
+        "paid",
+        "computed",
+        "total",
+        "budget",
+    }
+)
+
+Record = tuple[Any, ...]  # (code, article, *values)
+# A claim's reasons: its records one after the other in one flat list (one object per claim
+# rather than one per reason): [code, article, *values, code, article, *values, …].
+Why = list[Any]
+
+
+def reason(record: Record) -> Reason:
+    """The ``Reason`` of a compact record (amounts back to ``Decimal``)."""
+    code, article, *values = record
+    params = {
+        name: from_cents(value) if name in MONEY else value
+        for name, value in zip(PARAMS[code], values, strict=True)
+    }
+    return Reason(code, article, params)
+
+
+def reasons(why: Why) -> list[Reason]:
+    """The ``Reason`` objects of a flat list of records."""
+    out, at = [], 0
+    while at < len(why):
+        end = at + 2 + len(PARAMS[why[at]])
+        out.append(reason(tuple(why[at:end])))
+        at = end
+    return out
 
 
 def _value(key: str, value: Any, lang: str) -> str:

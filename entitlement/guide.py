@@ -421,15 +421,29 @@ def shipped_years() -> list[int]:
     return sorted(int(p.stem) for p in guides_dir().glob("[0-9][0-9][0-9][0-9].yaml"))
 
 
+_SHIPPED: dict[tuple[str, int, int], Guide] = {}  # (path, mtime, size) → the parsed guide
+
+
 def shipped_guide(year: int) -> Guide:
-    """The guide shipped for ``year`` (``guides/<year>.yaml``)."""
+    """The guide shipped for ``year`` (``guides/<year>.yaml``).
+
+    Parsed once and kept while the file is unchanged (same path, modification time and size).
+    """
     path = guides_dir() / f"{year}.yaml"
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is None or not path.is_file():
         years = ", ".join(map(str, shipped_years())) or "-"
         raise GuideError(
             [f"no shipped guide for {year} / 没有 {year} 年度的指南（现有 available: {years}）"]
         )
-    return load_guide_file(path)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    guide = _SHIPPED.get(key)
+    if guide is None:
+        guide = _SHIPPED[key] = load_guide_file(path)
+    return guide
 
 
 def resolve_guide(ref: str) -> Guide:

@@ -1,7 +1,10 @@
 """Money helpers: parsing, rounding down (舍尾) to whole yuan and formatting.
 
-The one place where amounts are quantised. Amounts are ``Decimal``; inputs are strings with at
-most two decimals ("12000", "12000.5", "12000.50"); outputs are strings with two decimals.
+The one place where amounts are quantised. At the edges amounts are ``Decimal``; inputs are
+strings with at most two decimals ("12000", "12000.5", "12000.50"); outputs are strings with
+two decimals. Inside the engine's hot path amounts are exact integers of fen (cents): every
+amount of the contract has at most two decimals, so integer arithmetic is exact, and it is
+several times faster than ``Decimal``. Rates (at most four decimals) are integers of 1/10,000.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+RATE_SCALE = 10_000  # a rate as an integer of 1/10,000: "0.70" → 7000
 
 # A non-negative amount with at most two decimals, as written in guides and scenarios.
 _AMOUNT_RE = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,2})?")
@@ -27,6 +31,90 @@ def parse_amount(text: object) -> Decimal:
     if type(text) is not str or _AMOUNT_RE.fullmatch(text) is None:
         raise AmountError(text)
     return Decimal(text)
+
+
+def cents_of(text: str) -> int:
+    """Fen of an amount text that ``_AMOUNT_RE`` matched: "12000.5" → 1200050."""
+    dot = text.find(".")
+    if dot < 0:
+        return int(text) * 100
+    digits = int(text.replace(".", ""))
+    return digits if len(text) - dot == 3 else digits * 10
+
+
+def parse_cents(text: object) -> int:
+    """Fen of a non-negative amount string with at most two decimals; else ``AmountError``."""
+    if type(text) is not str or _AMOUNT_RE.fullmatch(text) is None:
+        raise AmountError(text)
+    return cents_of(text)
+
+
+def to_cents(amount: Decimal) -> int:
+    """Exact fen of a ``Decimal`` with at most two decimals; ``AmountError`` otherwise."""
+    scaled = amount.scaleb(2)
+    if not scaled.is_finite() or scaled != scaled.to_integral_value():
+        raise AmountError(amount)
+    return int(scaled)
+
+
+def from_cents(cents: int) -> Decimal:
+    """The ``Decimal`` of an amount in fen (two decimal places): 4000000 → Decimal("40000.00")."""
+    return Decimal(cents).scaleb(-2)
+
+
+def rate_units(rate: Decimal) -> int:
+    """A rate as an exact integer of 1/10,000 (``RATE_SCALE``): Decimal("0.7") → 7000."""
+    scaled = rate * RATE_SCALE
+    if not scaled.is_finite() or scaled != scaled.to_integral_value():
+        raise AmountError(rate)
+    return int(scaled)
+
+
+def unit_cents(unit: Decimal) -> int:
+    """The rounding unit in fen (1 yuan → 100); it must be a positive whole number of fen."""
+    cents = to_cents(unit)
+    if cents <= 0:
+        raise AmountError(unit)
+    return cents
+
+
+def floor_cents(cents: int, unit: int) -> int:
+    """Round down (舍尾) an amount in fen to a multiple of ``unit`` fen; nothing below zero.
+
+    The integer twin of ``round_down``: ``floor_cents(to_cents(a), unit_cents(u))`` equals
+    ``to_cents(round_down(a, u))``.
+    """
+    if cents <= 0:
+        return 0
+    return cents // unit * unit
+
+
+def share_cents(cost: int, rate: int, unit: int) -> int:
+    """``cost × rate`` rounded down (舍尾) to ``unit``: fen × (1/10,000) → fen, exactly."""
+    if cost <= 0 or rate <= 0:
+        return 0
+    return cost * rate // (RATE_SCALE * unit) * unit
+
+
+def scale_cents(cents: int, numerator: int, denominator: int, unit: int) -> int:
+    """``cents × numerator / denominator`` rounded down to ``unit`` fen (pro-rata budget)."""
+    if denominator <= 0:
+        return 0
+    return cents * numerator // denominator // unit * unit
+
+
+def scale_all_cents(amounts: list[int], numerator: int, denominator: int, unit: int) -> list[int]:
+    """``scale_cents`` of every amount (the pro-rata budget for a whole run at once)."""
+    if denominator <= 0:
+        return [0] * len(amounts)
+    return [a * numerator // denominator // unit * unit for a in amounts]
+
+
+def fmt_cents(cents: int) -> str:
+    """Two-decimal string for output from fen: 4000000 → "40000.00" (same as ``fmt``)."""
+    if cents < 0:
+        return "-" + fmt_cents(-cents)
+    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def is_amount_text(text: object) -> bool:
@@ -88,8 +176,7 @@ class Scaler:
     def __call__(self, amount: Decimal) -> Decimal:
         if self.den <= 0:
             return ZERO
-        cents = int(amount * 100) * self.num // self.den
-        return Decimal(cents // self.unit * self.unit).scaleb(-2)
+        return from_cents(scale_cents(int(amount * 100), self.num, self.den, self.unit))
 
 
 def ratio(numerator: Decimal, denominator: Decimal, places: int = 6) -> Decimal:

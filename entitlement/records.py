@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from .guide import Guide
+from .money import AmountError, from_cents, to_cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +42,29 @@ class Payment(NamedTuple):
 
 
 class Claim(NamedTuple):
-    """One claim. A tuple rather than a dataclass: tens of thousands are built per run."""
+    """One claim. A tuple rather than a dataclass: tens of thousands are built per run.
+
+    Amounts are kept as exact integers of fen (what the engine computes with); ``cost`` and
+    ``amount`` give them as ``Decimal``.
+    """
 
     id: str
     beneficiary: str
     measure: str
     matter: str | None
-    cost: Decimal | None
+    cost_cents: int | None
     date: dt.date
     submitted_at: dt.datetime  # in UTC: one tzinfo for all, so comparisons are fast
     in_plan: bool
-    amount: Decimal | None  # attributes.amount: a reviewer-set amount (discretionary measures)
+    amount_cents: int | None  # attributes.amount: a reviewer-set amount (discretionary)
+
+    @property
+    def cost(self) -> Decimal | None:
+        return None if self.cost_cents is None else from_cents(self.cost_cents)
+
+    @property
+    def amount(self) -> Decimal | None:
+        return None if self.amount_cents is None else from_cents(self.amount_cents)
 
 
 def make_claim(
@@ -66,7 +79,10 @@ def make_claim(
     in_plan: bool = False,
     amount: Decimal | None = None,
 ) -> Claim:
-    """A ``Claim`` built in code (the workflow, tests); ``submitted_at`` must be aware."""
+    """A ``Claim`` built in code (the workflow, tests); ``submitted_at`` must be aware.
+
+    Amounts must be non-negative with at most two decimals (``AmountError`` otherwise).
+    """
     if submitted_at.tzinfo is None:
         raise ValueError("submitted_at must be timezone-aware")
     return Claim(
@@ -74,12 +90,21 @@ def make_claim(
         beneficiary,
         measure,
         matter,
-        cost,
+        _cents(cost),
         date,
         submitted_at.astimezone(dt.UTC),
         in_plan,
-        amount,
+        _cents(amount),
     )
+
+
+def _cents(amount: Decimal | None) -> int | None:
+    if amount is None:
+        return None
+    cents = to_cents(amount)
+    if cents < 0:
+        raise AmountError(amount)
+    return cents
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,27 @@
-"""Rules 1–5: what one claim is due, each rule a named function citing its article.
+"""Rules 1–5: what one claim is due, each rule a named step citing its article.
+
+``compile_rules`` builds, once per evaluation, one function per measure of the catalogue from
+the measure's kind and the guide's terms: the conditions it checks (rule 2), how the amount is
+shaped (rule 3), whether it is a one-off or a top-up (rule 5) and its annual cap (rule 4) are
+chosen once, not looked up again for every claim. A rule function takes a claim, its
+beneficiary and the ledger and returns the amount due in fen and the reasons as compact
+records (``explain.Record``); the ``Reason`` objects and messages are only built for output.
 
 The ledger indexes money already paid (history and this run) the ways the rules ask for it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
-from .explain import Reason
+from .explain import Record, Why
 from .guide import Guide, Terms
 from .measures import Catalogue, Kind, Measure, Policy
-from .money import ZERO, round_down
-from .scenario import Beneficiary, Claim, Payment
+from .money import floor_cents, rate_units, share_cents, to_cents
+from .records import Beneficiary, Claim, Payment
 
 COST_SHARE, DISCRETIONARY, AWARD_TIERS, AWARD_LEVEL = (
     Kind.COST_SHARE,
@@ -21,260 +30,344 @@ COST_SHARE, DISCRETIONARY, AWARD_TIERS, AWARD_LEVEL = (
     Kind.AWARD_LEVEL,
 )
 
+Due = tuple[int, Why]  # (amount in fen, reasons as flat records)
+RuleFn = Callable[[Claim, Beneficiary, "Ledger"], Due]
+Check = Callable[[Claim, Beneficiary, Why], bool]
+Base = Callable[[Claim, Beneficiary, Why], "int | None"]
+
 
 # --- the ledger: what has been paid, from history and from this evaluation ---------------
 
 
+PAID, PAID_IN_YEAR, FIRST_PAID = 0, 1, 2  # the fields of an account: [paid, paid in year, first]
+Account = list[Any]
+
+
 class Ledger:
-    """Money paid so far, indexed the ways rules 4–6 ask for it."""
+    """Money paid so far in fen, indexed the ways rules 4–6 ask for it.
 
-    def __init__(self, history: tuple[Payment, ...], cat: Catalogue) -> None:
-        self.by_measure: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        self.by_measure_year: defaultdict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
-        self.one_off: dict[tuple[str, str], int | str] = {}  # → the year or claim that paid it
-        self.by_matter: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        self.by_matter_measure: defaultdict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    ``accounts`` maps (beneficiary, measure) to an account, ``[paid, paid_in_year,
+    first_paid]``: all paid over the policy life, paid in the evaluation's year (the one year
+    a claim that passes rule 1 can fall in), and the history year or claim id of the first
+    payment. One look-up serves rules 4 and 5. ``by_matter`` and ``by_matter_measure`` hold
+    history only (rule 6).
+    """
+
+    __slots__ = ("accounts", "by_matter", "by_matter_measure", "year")
+
+    def __init__(self, history: tuple[Payment, ...], cat: Catalogue, year: int) -> None:
+        self.year = year
+        self.accounts: dict[tuple[str, str], Account] = {}
+        self.by_matter: dict[tuple[str, str], int] = {}
+        self.by_matter_measure: dict[tuple[str, str, str], int] = {}
+        measures = cat.measures
         for p in history:
-            if p.measure in cat.measures:
-                self.add(p.beneficiary, p.measure, p.year, p.amount, p.year)
+            amount = to_cents(p.amount)
+            if p.measure in measures:
+                self.add((p.beneficiary, p.measure), p.year, amount, p.year)
             if p.matter is not None:
-                self.by_matter[p.beneficiary, p.matter] += p.amount
-                self.by_matter_measure[p.beneficiary, p.matter, p.measure] += p.amount
+                key = (p.beneficiary, p.matter)
+                self.by_matter[key] = self.by_matter.get(key, 0) + amount
+                mkey = (p.beneficiary, p.matter, p.measure)
+                self.by_matter_measure[mkey] = self.by_matter_measure.get(mkey, 0) + amount
 
-    def add(self, ben: str, measure: str, year: int, amount: Decimal, when: int | str) -> None:
-        """Record a payment; ``when`` is the history year or the claim id that got it."""
-        if amount <= ZERO:
+    def add(self, key: tuple[str, str], year: int, amount: int, when: int | str) -> None:
+        """Record a payment for (beneficiary, measure); ``when`` is a history year or claim id."""
+        if amount <= 0:
             return
-        self.by_measure[ben, measure] += amount
-        self.by_measure_year[ben, measure, year] += amount
-        self.one_off.setdefault((ben, measure), when)
+        account = self.accounts.get(key)
+        if account is None:
+            self.accounts[key] = [amount, amount if year == self.year else 0, when]
+            return
+        account[PAID] += amount
+        if year == self.year:
+            account[PAID_IN_YEAR] += amount
 
 
-# --- rules 1–5: what one claim is due ------------------------------------------------------
+# --- rules 1–5 ----------------------------------------------------------------------------
 
 
-def rule_1_eligibility(
-    claim: Claim, measure: Measure, ben: Beneficiary, guide: Guide, year: int, policy: Policy
-) -> Reason | None:
-    """Rule 1 (末段 and each measure's article): window, year, guide, disqualification, kind."""
-    if not policy.window_start <= claim.date <= policy.window_end:
-        return Reason(
-            "outside_policy_window",
-            policy.window_article,
-            {"date": claim.date, "start": policy.window_start, "end": policy.window_end},
-        )
-    if claim.date.year != year:
-        return Reason("wrong_year", policy.budget_article, {"date": claim.date, "year": year})
-    if measure.id not in guide.measures:
-        return Reason(
-            "measure_not_open", policy.budget_article, {"measure": measure.id, "year": guide.year}
-        )
-    if ben.disqualified:
-        return Reason("disqualified", measure.article, {"beneficiary": ben.id})
-    if ben.kind != measure.beneficiary:
-        return Reason(
-            "wrong_beneficiary_kind",
-            measure.article,
-            {"expected": measure.beneficiary.value, "actual": ben.kind},
-        )
+class Context:
+    """What every rule of one evaluation shares: year, guide, policy, unit and small caches."""
+
+    __slots__ = ("dates", "export", "guide", "levels", "policy", "trade", "unit", "year")
+
+    def __init__(self, year: int, guide: Guide, policy: Policy, unit: int) -> None:
+        self.year = year
+        self.guide = guide
+        self.policy = policy
+        self.unit = unit  # the rounding unit in fen
+        self.levels = policy.recognition_levels
+        self.dates: dict[dt.date, Record | None] = {}  # rule 1 by claim date
+        self.trade: dict[str, int] = {}  # beneficiary → cbec_trade of the year in fen
+        self.export: dict[str, int] = {}  # beneficiary → independent_site_export in fen
+
+
+def rule_1_date(date: dt.date, year: int, policy: Policy) -> Record | None:
+    """Rule 1 (末段): the claim date is in the policy window and in the scenario's year."""
+    if not policy.window_start <= date <= policy.window_end:
+        art = policy.window_article
+        return ("outside_policy_window", art, date, policy.window_start, policy.window_end)
+    if date.year != year:
+        return ("wrong_year", policy.budget_article, date, year)
     return None
 
 
-def rule_2_conditions(
-    claim: Claim,
-    measure: Measure,
-    ben: Beneficiary,
-    terms: Terms,
-    year: int,
-    levels: tuple[str, ...],
-    reasons: list[Reason],
-) -> Decimal | None:
-    """Rule 2 (articles 一–十一): the measure's conditions; the base amount, or None if unmet.
+def _fact(cache: dict[str, int], ben: Beneficiary, facts: dict[int, Decimal], year: int) -> int:
+    value = cache.get(ben.id)
+    if value is None:
+        amount = facts.get(year)
+        value = cache[ben.id] = 0 if amount is None else to_cents(amount)
+    return value
+
+
+def rule_2_conditions(measure: Measure, terms: Terms, ctx: Context) -> tuple[list[Check], Base]:
+    """Rule 2 (articles 一–十一): the measure's conditions and its base amount, chosen once.
 
     The base is the award (fixed, tier or level amount), the cost of a cost share, or the
-    amount set for a discretionary measure. Thresholds are inclusive.
+    amount set for a discretionary measure; ``None`` when a condition is unmet. Thresholds
+    are inclusive.
     """
-    art = measure.article
-    mid = measure.id
-    if mid == "a1.first_time":
+    art, mid, year, rec = measure.article, measure.id, ctx.year, measure.recognition
+
+    def first_year(claim: Claim, ben: Beneficiary, why: Why) -> bool:
         if ben.first_cbec_year != year:
-            reasons.append(
-                Reason(
-                    "not_first_cbec_year", art, {"first": ben.first_cbec_year or "-", "year": year}
-                )
-            )
-            return None
-        if not _trade_reaches(ben, terms, year, art, reasons):
-            return None
-    elif mid == "a6.livestream":
-        if not _trade_reaches(ben, terms, year, art, reasons):
-            return None
-    elif mid == "a5.exhibition":
+            why += ("not_first_cbec_year", art, ben.first_cbec_year or "-", year)
+            return False
+        return True
+
+    threshold = to_cents(terms.min_cbec_trade) if terms.min_cbec_trade else 0
+    trade_cache = ctx.trade
+
+    def trade(claim: Claim, ben: Beneficiary, why: Why) -> bool:
+        value = _fact(trade_cache, ben, ben.cbec_trade, year)
+        if value < threshold:
+            why += ("threshold_not_met", art, year, value, threshold)
+            return False
+        why += ("threshold_met", art, year, value, threshold)
+        return True
+
+    def in_plan(claim: Claim, ben: Beneficiary, why: Why) -> bool:
         if not claim.in_plan:
-            reasons.append(Reason("not_in_plan", art, {}))
-            return None
-    elif measure.kind is AWARD_TIERS:
-        value = ben.independent_site_export.get(year, ZERO)
-        reached = [t for t in terms.tiers if t[0] <= value]
+            why += ("not_in_plan", art)
+            return False
+        return True
+
+    tiers = [(to_cents(low), to_cents(amount)) for low, amount in terms.tiers]
+    export_cache = ctx.export
+
+    def tier(claim: Claim, ben: Beneficiary, why: Why) -> int | None:
+        value = _fact(export_cache, ben, ben.independent_site_export, year)
+        reached = [t for t in tiers if t[0] <= value]
         if not reached:
-            reasons.append(
-                Reason(
-                    "tier_not_reached",
-                    art,
-                    {"year": year, "value": value, "threshold": terms.tiers[0][0]},
-                )
-            )
+            why += ("tier_not_reached", art, year, value, tiers[0][0])
             return None
         low, amount = reached[-1]
-        reasons.append(
-            Reason(
-                "tier_applied",
-                art,
-                {"year": year, "value": value, "threshold": low, "amount": amount},
-            )
-        )
+        why += ("tier_applied", art, year, value, low, amount)
         return amount
-    elif measure.kind is AWARD_LEVEL:
-        found = {
-            r.level for r in ben.recognitions if r.type == measure.recognition and r.year == year
-        }
-        level = next((lv for lv in reversed(levels) if lv in found), None)
-        if level is None:
-            reasons.append(
-                Reason("no_recognition", art, {"year": year, "recognition": measure.recognition})
-            )
+
+    levels, amounts = ctx.levels, {lv: to_cents(a) for lv, a in terms.amounts.items()}
+
+    def level(claim: Claim, ben: Beneficiary, why: Why) -> int | None:
+        found = {r.level for r in ben.recognitions if r.type == rec and r.year == year}
+        got = next((lv for lv in reversed(levels) if lv in found), None)
+        if got is None:
+            why += ("no_recognition", art, year, rec)
             return None
-        amount = terms.amounts[level]
-        reasons.append(
-            Reason(
-                "level_applied",
-                art,
-                {
-                    "year": year,
-                    "level": level,
-                    "recognition": measure.recognition,
-                    "amount": amount,
-                },
-            )
-        )
+        amount = amounts[got]
+        why += ("level_applied", art, year, got, rec, amount)
         return amount
-    if measure.recognition is not None:  # a2, a3, a10: a recognition of the type in the year
-        years = [r.year for r in ben.recognitions if r.type == measure.recognition]
+
+    first_only = measure.one_off and mid == "a3.benchmark"
+
+    def recognised(claim: Claim, ben: Beneficiary, why: Why) -> bool:
+        years = [r.year for r in ben.recognitions if r.type == rec]
         if year not in years:
-            reasons.append(
-                Reason("no_recognition", art, {"year": year, "recognition": measure.recognition})
-            )
-            return None
-        if measure.one_off and mid == "a3.benchmark" and min(years) < year:
-            reasons.append(Reason("not_first_benchmark", art, {"first": min(years)}))
-            return None
-    if measure.kind is COST_SHARE:
-        return claim.cost
-    if measure.kind is DISCRETIONARY:
-        given: Decimal | None = claim.amount if claim.amount is not None else terms.amount
+            why += ("no_recognition", art, year, rec)
+            return False
+        if first_only and min(years) < year:
+            why += ("not_first_benchmark", art, min(years))
+            return False
+        return True
+
+    def cost(claim: Claim, ben: Beneficiary, why: Why) -> int | None:
+        return claim.cost_cents
+
+    preset = to_cents(terms.amount) if terms.amount is not None else None
+
+    def discretionary(claim: Claim, ben: Beneficiary, why: Why) -> int | None:
+        given = claim.amount_cents if claim.amount_cents is not None else preset
         if given is None:
-            reasons.append(Reason("amount_not_set", art, {}))
+            why += ("amount_not_set", art)
         else:
-            reasons.append(Reason("amount_set", art, {"amount": given}))
+            why += ("amount_set", art, given)
         return given
-    assert terms.amount is not None  # the guide schema requires it for awards
-    reasons.append(Reason("award_applied", art, {"amount": terms.amount}))
-    return terms.amount
+
+    def award(claim: Claim, ben: Beneficiary, why: Why) -> int | None:
+        assert preset is not None  # the guide schema requires it for awards
+        why += ("award_applied", art, preset)
+        return preset
+
+    checks: list[Check] = []
+    if mid == "a1.first_time":
+        checks = [first_year, trade]
+    elif mid == "a6.livestream":
+        checks = [trade]
+    elif mid == "a5.exhibition":
+        checks = [in_plan]
+    elif measure.kind is AWARD_TIERS:
+        return [], tier
+    elif measure.kind is AWARD_LEVEL:
+        return [], level
+    if rec is not None:  # a2, a3, a10: a recognition of the type in the year
+        checks.append(recognised)
+    if measure.kind is COST_SHARE:
+        return checks, cost
+    if measure.kind is DISCRETIONARY:
+        return checks, discretionary
+    return checks, award
 
 
-def _trade_reaches(
-    ben: Beneficiary, terms: Terms, year: int, art: str, reasons: list[Reason]
-) -> bool:
-    threshold = terms.min_cbec_trade or ZERO
-    value = ben.cbec_trade.get(year, ZERO)
-    params = {"year": year, "value": value, "threshold": threshold}
-    if value < threshold:
-        reasons.append(Reason("threshold_not_met", art, params))
-        return False
-    reasons.append(Reason("threshold_met", art, params))
-    return True
+def rule_3_amount(measure: Measure, terms: Terms, base_of: Base, unit: int) -> Base:
+    """Rule 3 (五 六 七 十一): cost × rate and the per-claim cap; every amount rounded down (舍尾).
 
+    Awards and discretionary amounts are rounded down too; a discretionary amount is capped.
+    Returns the function giving a claim's amount after rules 2–3 (``None``: a condition is
+    unmet).
+    """
+    art = measure.article
+    cap = to_cents(terms.cap) if terms.cap is not None else None
+    if measure.kind is COST_SHARE:
+        assert terms.rate is not None
+        rate, units = terms.rate, rate_units(terms.rate)
 
-def rule_3_cost_share(
-    cost: Decimal, measure: Measure, terms: Terms, unit: Decimal, reasons: list[Reason]
-) -> Decimal:
-    """Rule 3 (each cost share's article): cost × rate, the per-claim cap, rounded down (舍尾)."""
-    assert terms.rate is not None
-    exact = cost * terms.rate
-    amount = round_down(exact, unit)
-    reasons.append(
-        Reason(
-            "rate_applied", measure.article, {"cost": cost, "rate": terms.rate, "amount": amount}
-        )
-    )
-    if terms.cap is not None and amount > terms.cap:
-        amount = round_down(terms.cap, unit)
-        reasons.append(Reason("cap_applied", measure.article, {"cap": terms.cap, "amount": amount}))
-    return amount
+        def cost_share(claim: Claim, ben: Beneficiary, why: Why) -> int | None:
+            cost = claim.cost_cents  # the base of a cost share (rule 2)
+            amount = share_cents(cost, units, unit)  # type: ignore[arg-type]
+            why += ("rate_applied", art, cost, rate, amount)
+            if cap is not None and amount > cap:
+                amount = floor_cents(cap, unit)
+                why += ("cap_applied", art, cap, amount)
+            return amount
+
+        return cost_share
+    capped = cap if measure.kind is DISCRETIONARY else None
+
+    def whole(claim: Claim, ben: Beneficiary, why: Why) -> int | None:
+        base = base_of(claim, ben, why)
+        if base is None:
+            return None
+        amount = floor_cents(base, unit)
+        if capped is not None and amount > capped:
+            amount = floor_cents(capped, unit)
+            why += ("cap_applied", art, capped, amount)
+        elif amount != base:
+            why += ("rounded_down", art, amount)
+        return amount
+
+    return whole
 
 
 def rule_4_annual_cap(
-    amount: Decimal,
-    claim: Claim,
-    measure: Measure,
-    terms: Terms,
-    ledger: Ledger,
-    unit: Decimal,
-    reasons: list[Reason],
-) -> Decimal:
+    amount: int, account: Account | None, cap: int, art: str, year: int, unit: int, why: Why
+) -> int:
     """Rule 4 (七, 十一 …): per beneficiary, measure and year, counting history and this run."""
-    cap = terms.annual_cap
-    if cap is None:
-        return amount
-    year = claim.date.year
-    used = ledger.by_measure_year.get((claim.beneficiary, measure.id, year), ZERO)
-    left = round_down(cap - used, unit)
-    if left <= ZERO:
-        reasons.append(
-            Reason("annual_cap_reached", measure.article, {"year": year, "cap": cap, "used": used})
-        )
-        return ZERO
+    used = 0 if account is None else account[PAID_IN_YEAR]
+    left = floor_cents(cap - used, unit)
+    if left <= 0:
+        why += ("annual_cap_reached", art, year, cap, used)
+        return 0
     if amount > left:
-        reasons.append(
-            Reason(
-                "annual_cap_applied",
-                measure.article,
-                {"year": year, "cap": cap, "used": used, "amount": left},
-            )
-        )
+        why += ("annual_cap_applied", art, year, cap, used, left)
         return left
     return amount
 
 
-def rule_5_one_off(claim: Claim, measure: Measure, ledger: Ledger) -> Reason | None:
+def rule_5_one_off(account: Account | None, art: str) -> Record | None:
     """Rule 5 (一, 二, 三, 六, 八, 十): a one-off measure pays at most once per beneficiary."""
-    if not measure.one_off:
+    if account is None:
         return None
-    when = ledger.one_off.get((claim.beneficiary, measure.id))
-    if when is None:
-        return None
+    when = account[FIRST_PAID]
     if isinstance(when, int):
-        return Reason("one_off_paid", measure.article, {"year": when})
-    return Reason("one_off_paid_here", measure.article, {"claim": when})
+        return ("one_off_paid", art, when)
+    return ("one_off_paid_here", art, when)
 
 
-def rule_5_top_up(
-    amount: Decimal,
-    claim: Claim,
-    measure: Measure,
-    ledger: Ledger,
-    unit: Decimal,
-    reasons: list[Reason],
-) -> Decimal:
+def rule_5_top_up(amount: int, account: Account | None, art: str, unit: int, why: Why) -> int:
     """Rule 5 (七): a brand recognised at a higher level is topped up by the difference."""
-    if not measure.top_up:
+    paid = 0 if account is None else account[PAID]
+    if paid <= 0:
         return amount
-    paid = ledger.by_measure.get((claim.beneficiary, measure.id), ZERO)
-    if paid <= ZERO:
-        return amount
-    left = round_down(amount - paid, unit)
-    code = "topped_up" if left > ZERO else "top_up_nothing_left"
-    reasons.append(
-        Reason(code, measure.article, {"level_amount": amount, "paid": paid, "amount": left})
-    )
+    left = floor_cents(amount - paid, unit)
+    why += ("topped_up" if left > 0 else "top_up_nothing_left", art, amount, paid, left)
     return left
+
+
+_UNSEEN = ("",)  # not yet in the date cache
+
+
+def compile_rule(measure: Measure, terms: Terms | None, ctx: Context) -> RuleFn:
+    """Rules 1–5 for one measure: a function (claim, beneficiary, ledger) → (fen, reasons)."""
+    mid, art, year, policy, dates, unit = (
+        measure.id,
+        measure.article,
+        ctx.year,
+        ctx.policy,
+        ctx.dates,
+        ctx.unit,
+    )
+
+    def by_date(date: dt.date) -> Record | None:
+        found = dates.get(date, _UNSEEN)
+        if found is _UNSEEN:
+            found = dates[date] = rule_1_date(date, year, policy)
+        return found
+
+    if terms is None:  # rule 1: the measure is not open in this year's guide
+        closed = ("measure_not_open", policy.budget_article, mid, ctx.guide.year)
+
+        def not_open(claim: Claim, ben: Beneficiary, ledger: Ledger) -> Due:
+            return 0, [*(by_date(claim.date) or closed)]
+
+        return not_open
+
+    kind, one_off, top_up = measure.beneficiary.value, measure.one_off, measure.top_up
+    annual_cap = to_cents(terms.annual_cap) if terms.annual_cap is not None else None
+    checks, base_of = rule_2_conditions(measure, terms, ctx)
+    amount_of = rule_3_amount(measure, terms, base_of, unit)
+    paid = one_off or top_up or annual_cap is not None  # rules 4–5 read the ledger
+
+    def due(claim: Claim, ben: Beneficiary, ledger: Ledger) -> Due:
+        first = dates.get(claim.date, _UNSEEN)
+        if first is _UNSEEN:
+            first = by_date(claim.date)
+        if first is None:  # rule 1, then rule 5 (one-off)
+            account = ledger.accounts.get((claim.beneficiary, mid)) if paid else None
+            if ben.disqualified:
+                first = ("disqualified", art, ben.id)
+            elif ben.kind != kind:
+                first = ("wrong_beneficiary_kind", art, kind, ben.kind)
+            elif one_off:
+                first = rule_5_one_off(account, art)
+            if first is None:
+                why: Why = []
+                for check in checks:  # rule 2
+                    if not check(claim, ben, why):
+                        return 0, why
+                amount = amount_of(claim, ben, why)  # rules 2–3
+                if amount is None:
+                    return 0, why
+                if top_up:
+                    amount = rule_5_top_up(amount, account, art, unit, why)
+                if annual_cap is not None:
+                    amount = rule_4_annual_cap(amount, account, annual_cap, art, year, unit, why)
+                return amount, why
+        return 0, [*first]
+
+    return due
+
+
+def compile_rules(cat: Catalogue, ctx: Context) -> dict[str, RuleFn]:
+    """One rule function per measure of the catalogue, for this evaluation's guide and year."""
+    terms = ctx.guide.measures
+    return {mid: compile_rule(m, terms.get(mid), ctx) for mid, m in cat.measures.items()}

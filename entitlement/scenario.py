@@ -2,8 +2,8 @@
 
 Every error names its JSON path (``claims[3].cost: "12,000" is not an amount``). Validation
 is strict (unknown keys are errors) and collects up to ``MAX_PROBLEMS`` problems, so a user
-can fix a file in one go. Written for speed: the common case (valid input) takes the
-shortest path; the detailed checks only run to describe a failure.
+can fix a file in one go. Written for speed: well-formed items take the fast paths of
+``fastread``; the detailed checks here only run to describe a failure.
 """
 
 from __future__ import annotations
@@ -16,6 +16,19 @@ from decimal import Decimal
 from typing import Any
 
 from .batch import no_gc
+from .fastread import (
+    ATTRIBUTE_KEYS,
+    BENEFICIARY_KEYS,
+    CLAIM_KEYS,
+    FACT_KEYS,
+    HISTORY_KEYS,
+    LEVELLED_RECOGNITIONS,
+    RECOGNITION_KEYS,
+    RECOGNITION_TYPES,
+    read_beneficiary,
+    read_claims,
+    read_payment,
+)
 from .guide import Guide, GuideError, parse_guide, shipped_guide
 from .measures import BeneficiaryKind, Catalogue, Kind, catalogue
 from .money import _AMOUNT_RE
@@ -23,9 +36,6 @@ from .records import Beneficiary, Claim, Payment, Recognition, Scenario
 
 MAX_PROBLEMS = 50
 _MANY_DECIMALS_RE = re.compile(r"[0-9]+\.[0-9]{3,}")
-RECOGNITION_TYPES = ("benchmark", "brand", "park", "public_warehouse", "regional_center")
-LEVELLED_RECOGNITIONS = ("brand", "park")
-
 SCENARIO_KEYS = {
     "year": True,
     "guide": True,
@@ -34,38 +44,6 @@ SCENARIO_KEYS = {
     "claims": True,
     "description": False,
 }
-BENEFICIARY_KEYS = {"id": True, "kind": True, "county": False, "name": False, "facts": False}
-FACT_KEYS = {
-    "first_cbec_year": False,
-    "cbec_trade": False,
-    "independent_site_export": False,
-    "recognitions": False,
-    "disqualified": False,
-}
-RECOGNITION_KEYS = {"type": True, "level": False, "year": True}
-HISTORY_KEYS = {
-    "beneficiary": True,
-    "measure": True,
-    "year": True,
-    "amount": True,
-    "matter": False,
-    "note": False,
-}
-CLAIM_KEYS = {
-    "id": True,
-    "beneficiary": True,
-    "measure": True,
-    "matter": False,
-    "cost": False,
-    "date": True,
-    "submitted_at": True,
-    "attributes": False,
-}
-ATTRIBUTE_KEYS = {"in_plan": False, "amount": False, "note": False}
-
-_CLAIM_KEYSET = frozenset(CLAIM_KEYS)
-_REQUIRED_CLAIM_KEYS = frozenset(k for k, req in CLAIM_KEYS.items() if req)
-_ATTRIBUTE_KEYSET = frozenset(ATTRIBUTE_KEYS)
 
 
 class ScenarioError(ValueError):
@@ -236,10 +214,10 @@ class _Reader:
         return Recognition(type=str(rtype), level=level, year=year)
 
     def payment(self, raw: object, path: str, known: Collection[str]) -> Payment | None:
+        before = len(self.problems)  # before obj(): a missing required key is a problem too
         h = self.obj(raw, path, HISTORY_KEYS)
         if h is None:
             return None
-        before = len(self.problems)
         ben = self.text(h.get("beneficiary"), f"{path}.beneficiary") if "beneficiary" in h else None
         if ben is not None and ben not in known:
             self.err(
@@ -260,89 +238,13 @@ class _Reader:
         return Payment(beneficiary=ben, measure=measure, year=year, amount=amount, matter=matter)
 
     def claims(self, raw: object, known: Collection[str]) -> list[Claim]:
-        out: list[Claim] = []
-        seen: set[str] = set()
         measures = self.cat.measures
         cost_share = {m.id for m in measures.values() if m.kind is Kind.COST_SHARE}
-        amount_re = _AMOUNT_RE.fullmatch
-        date_parse = dt.date.fromisoformat
-        stamp_parse = dt.datetime.fromisoformat
-        dates: dict[str, dt.date] = {}
-        utc = dt.UTC
-        new_claim = tuple.__new__  # Claim(...) without the NamedTuple __new__ wrapper
-        for i, c in enumerate(self.items(raw, "claims")):
-            # Fast path: a well-formed claim is read without any per-field bookkeeping.
-            try:
-                if type(c) is not dict or not (_REQUIRED_CLAIM_KEYS <= c.keys() <= _CLAIM_KEYSET):
-                    raise ValueError
-                cid = c["id"]
-                ben = c["beneficiary"]
-                mid = c["measure"]
-                matter = c.get("matter")
-                cost = c.get("cost")
-                attrs = c.get("attributes")
-                if (
-                    type(cid) is not str
-                    or not cid
-                    or cid in seen
-                    or type(ben) is not str
-                    or ben not in known
-                    or type(mid) is not str
-                    or mid not in measures
-                    or (matter is not None and (type(matter) is not str or not matter))
-                    or (cost is None and mid in cost_share)
-                    or (cost is not None and (type(cost) is not str or amount_re(cost) is None))
-                ):
-                    raise ValueError
-                raw_date = c["date"]
-                day = dates.get(raw_date) if type(raw_date) is str else None
-                if day is None:
-                    if type(raw_date) is not str or len(raw_date) != 10:
-                        raise ValueError
-                    day = dates[raw_date] = date_parse(raw_date)
-                stamp = c["submitted_at"]
-                if type(stamp) is not str or len(stamp) < 19:
-                    raise ValueError
-                submitted = stamp_parse(stamp)
-                if submitted.tzinfo is None:
-                    raise ValueError
-                submitted = submitted.astimezone(utc)
-                in_plan, amount = False, None
-                if attrs:
-                    if type(attrs) is not dict or not attrs.keys() <= _ATTRIBUTE_KEYSET:
-                        raise ValueError
-                    in_plan = attrs.get("in_plan", False)
-                    amount = attrs.get("amount")
-                    if type(in_plan) is not bool or (
-                        amount is not None
-                        and (type(amount) is not str or amount_re(amount) is None)
-                    ):
-                        raise ValueError
-                    if amount is not None:
-                        amount = Decimal(amount)
-                elif attrs is not None and attrs != {}:
-                    raise ValueError
-            except (ValueError, TypeError, KeyError):
-                self.claim_problems(c, f"claims[{i}]", known, seen, cost_share)
-                continue
-            seen.add(cid)
-            out.append(
-                new_claim(
-                    Claim,
-                    (
-                        cid,
-                        ben,
-                        mid,
-                        matter,
-                        Decimal(cost) if cost is not None else None,
-                        day,
-                        submitted,
-                        in_plan,
-                        amount,
-                    ),
-                )
-            )
-        return out
+
+        def on_problem(item: object, path: str, seen: set[str]) -> None:
+            self.claim_problems(item, path, known, seen, cost_share)
+
+        return read_claims(self.items(raw, "claims"), known, measures, cost_share, on_problem)
 
     def claim_problems(
         self,
@@ -449,8 +351,12 @@ def _parse(reader: _Reader, raw: object, override: Guide | None) -> Scenario:
         guide = _guide(reader, top["guide"], year)
     known: dict[str, Beneficiary] = {}
     ids: set[str] = set()  # also the ids of invalid beneficiaries: no cascade of "unknown"
+    kinds = frozenset(k.value for k in BeneficiaryKind)
+    levels = reader.cat.policy.recognition_levels
     for i, item in enumerate(reader.items(top.get("beneficiaries", []), "beneficiaries")):
-        ben = reader.beneficiary(item, f"beneficiaries[{i}]")
+        ben = read_beneficiary(item, kinds, RECOGNITION_TYPES, LEVELLED_RECOGNITIONS, levels)
+        if ben is None:  # not well-formed: the detailed reader says why
+            ben = reader.beneficiary(item, f"beneficiaries[{i}]")
         if ben is not None:
             if ben.id in ids:
                 reader.err(
@@ -460,11 +366,11 @@ def _parse(reader: _Reader, raw: object, override: Guide | None) -> Scenario:
             known[ben.id] = ben
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             ids.add(item["id"])
-    history = [
-        p
-        for i, item in enumerate(reader.items(top.get("history", []), "history"))
-        if (p := reader.payment(item, f"history[{i}]", ids)) is not None
-    ]
+    history = []
+    for i, item in enumerate(reader.items(top.get("history", []), "history")):
+        p = read_payment(item, ids) or reader.payment(item, f"history[{i}]", ids)
+        if p is not None:
+            history.append(p)
     claims = reader.claims(top.get("claims", []), ids)
     if reader.problems or year is None or guide is None:
         raise ScenarioError(reader.problems or ["guide: required / 缺少指南"])

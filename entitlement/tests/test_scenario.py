@@ -78,6 +78,12 @@ def test_history_errors_name_their_path() -> None:
     assert problems[1].startswith('history[0].amount: "5,0" is not an amount')
 
 
+def test_history_entry_missing_a_required_key_is_an_error_not_a_crash() -> None:
+    entry = paid("a1.first_time", "5000")
+    del entry["amount"]
+    assert _problems(scenario([], history=[entry])) == ["history[0].amount: required / 缺少必填项"]
+
+
 def test_beneficiary_errors_and_duplicates() -> None:
     bad = ben("E2", kind="bank", recognitions=[{"type": "brand", "year": 2025}])
     problems = _problems(scenario([], beneficiaries=[ben("E1"), ben("E1"), bad]))

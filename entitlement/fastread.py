@@ -1,0 +1,239 @@
+"""Fast paths of the scenario reader: well-formed items read without per-field bookkeeping.
+
+Each reader accepts only items the detailed reader (``scenario._Reader``) accepts and builds
+the same record; on anything else it returns ``None`` (or calls ``on_problem``) and the
+detailed reader runs to describe the problem with its JSON path. A test checks the two agree
+on random, mostly malformed input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from decimal import Decimal
+from typing import Any
+
+from .money import _AMOUNT_RE, cents_of
+from .records import Beneficiary, Claim, Payment, Recognition
+
+_amount = _AMOUNT_RE.fullmatch
+
+RECOGNITION_TYPES = ("benchmark", "brand", "park", "public_warehouse", "regional_center")
+LEVELLED_RECOGNITIONS = ("brand", "park")
+
+# The keys of each object of a scenario: name → required. Unknown keys are errors.
+BENEFICIARY_KEYS = {"id": True, "kind": True, "county": False, "name": False, "facts": False}
+FACT_KEYS = {
+    "first_cbec_year": False,
+    "cbec_trade": False,
+    "independent_site_export": False,
+    "recognitions": False,
+    "disqualified": False,
+}
+RECOGNITION_KEYS = {"type": True, "level": False, "year": True}
+HISTORY_KEYS = {
+    "beneficiary": True,
+    "measure": True,
+    "year": True,
+    "amount": True,
+    "matter": False,
+    "note": False,
+}
+CLAIM_KEYS = {
+    "id": True,
+    "beneficiary": True,
+    "measure": True,
+    "matter": False,
+    "cost": False,
+    "date": True,
+    "submitted_at": True,
+    "attributes": False,
+}
+ATTRIBUTE_KEYS = {"in_plan": False, "amount": False, "note": False}
+# The fast paths check the allowed keys with a set and reach every required key with [] (a
+# missing one raises KeyError) or .get() (None fails a type check).
+_BENEFICIARY, _FACT, _RECOGNITION, _HISTORY, _CLAIM, _ATTRIBUTE = map(
+    frozenset,
+    (BENEFICIARY_KEYS, FACT_KEYS, RECOGNITION_KEYS, HISTORY_KEYS, CLAIM_KEYS, ATTRIBUTE_KEYS),
+)
+
+
+def _year(value: object) -> bool:
+    return type(value) is int and 1900 <= value <= 2100
+
+
+def _by_year(raw: object) -> dict[int, Decimal] | None:
+    if type(raw) is not dict:
+        return None
+    out: dict[int, Decimal] = {}
+    for key, value in raw.items():
+        if not (
+            type(key) is str
+            and len(key) == 4
+            and key.isdigit()
+            and type(value) is str
+            and _amount(value) is not None
+        ):
+            return None
+        out[int(key)] = Decimal(value)
+    return out
+
+
+def read_beneficiary(
+    b: Any,
+    kinds: Collection[str],
+    types: Collection[str],
+    levelled: Collection[str],
+    levels: Collection[str],
+) -> Beneficiary | None:
+    """A well-formed beneficiary, or ``None`` (the detailed reader then explains why)."""
+    if type(b) is not dict or not _BENEFICIARY.issuperset(b):
+        return None
+    bid, kind = b.get("id"), b.get("kind")
+    county, name, facts = b.get("county", ""), b.get("name", ""), b.get("facts", {})
+    if (
+        type(bid) is not str
+        or not bid
+        or type(kind) is not str
+        or kind not in kinds
+        or type(county) is not str
+        or type(name) is not str
+        or type(facts) is not dict
+        or not _FACT.issuperset(facts)
+    ):
+        return None
+    first = facts.get("first_cbec_year")
+    trade = _by_year(facts.get("cbec_trade", {}))
+    export = _by_year(facts.get("independent_site_export", {}))
+    raw_recognitions = facts.get("recognitions", [])
+    disqualified = facts.get("disqualified", False)
+    if (
+        (first is not None and not _year(first))
+        or trade is None
+        or export is None
+        or type(raw_recognitions) is not list
+        or type(disqualified) is not bool
+    ):
+        return None
+    recognitions = []
+    for r in raw_recognitions:
+        if type(r) is not dict or not _RECOGNITION.issuperset(r):
+            return None
+        rtype, level, year = r.get("type"), r.get("level"), r.get("year")
+        if type(rtype) is not str or rtype not in types or not _year(year):
+            return None
+        if (level not in levels) if rtype in levelled else (level is not None):
+            return None
+        recognitions.append(Recognition(rtype, level, year))  # type: ignore[arg-type]
+    return Beneficiary(
+        bid, kind, county, name, first, trade, export, tuple(recognitions), disqualified
+    )
+
+
+def read_payment(h: Any, known: Collection[str]) -> Payment | None:
+    """A well-formed history entry, or ``None`` (the detailed reader then explains why)."""
+    if type(h) is not dict or not _HISTORY.issuperset(h):
+        return None
+    ben, measure, year = h.get("beneficiary"), h.get("measure"), h.get("year")
+    amount, matter, note = h.get("amount"), h.get("matter"), h.get("note")
+    if (
+        type(ben) is not str
+        or not ben
+        or ben not in known
+        or type(measure) is not str
+        or not measure
+        or not _year(year)
+        or type(amount) is not str
+        or _amount(amount) is None
+        or (matter is not None and (type(matter) is not str or not matter))
+        or (note is not None and not isinstance(note, str))
+    ):
+        return None
+    return Payment(ben, measure, year, Decimal(amount), matter)  # type: ignore[arg-type]
+
+
+def read_claims(
+    items: list[Any],
+    known: Collection[str],
+    measures: Collection[str],
+    cost_share: Collection[str],
+    on_problem: Callable[[object, str, set[str]], None],
+) -> list[Claim]:
+    """Well-formed claims; ``on_problem(item, path, seen_ids)`` describes any other item."""
+    out: list[Claim] = []
+    seen: set[str] = set()
+    date_parse = dt.date.fromisoformat
+    stamp_parse = dt.datetime.fromisoformat
+    dates: dict[str, dt.date] = {}
+    utc = dt.UTC
+    new_claim = tuple.__new__  # Claim(...) without the NamedTuple __new__ wrapper
+    for i, c in enumerate(items):
+        try:
+            if type(c) is not dict or not _CLAIM.issuperset(c):
+                raise ValueError
+            cid = c["id"]  # a missing required key raises KeyError: the detailed path
+            ben = c["beneficiary"]
+            mid = c["measure"]
+            matter = c.get("matter")
+            cost = c.get("cost")
+            attrs = c.get("attributes")
+            if (
+                type(cid) is not str
+                or not cid
+                or cid in seen
+                or type(ben) is not str
+                or ben not in known
+                or type(mid) is not str
+                or mid not in measures
+                or (matter is not None and (type(matter) is not str or not matter))
+                or (cost is None and mid in cost_share)
+                or (cost is not None and (type(cost) is not str or _amount(cost) is None))
+            ):
+                raise ValueError
+            raw_date = c["date"]
+            day = dates.get(raw_date) if type(raw_date) is str else None
+            if day is None:
+                if type(raw_date) is not str or len(raw_date) != 10:
+                    raise ValueError
+                day = dates[raw_date] = date_parse(raw_date)
+            stamp = c["submitted_at"]
+            if type(stamp) is not str or len(stamp) < 19:
+                raise ValueError
+            submitted = stamp_parse(stamp)
+            if submitted.tzinfo is None:
+                raise ValueError
+            in_plan, amount = False, None
+            if attrs:
+                if type(attrs) is not dict or not _ATTRIBUTE.issuperset(attrs):
+                    raise ValueError
+                in_plan = attrs.get("in_plan", False)
+                amount = attrs.get("amount")
+                if type(in_plan) is not bool or (
+                    amount is not None and (type(amount) is not str or _amount(amount) is None)
+                ):
+                    raise ValueError
+                if amount is not None:
+                    amount = cents_of(amount)
+            elif attrs is not None and attrs != {}:
+                raise ValueError
+        except (ValueError, TypeError, KeyError):
+            on_problem(c, f"claims[{i}]", seen)
+            continue
+        seen.add(cid)
+        out.append(
+            new_claim(
+                Claim,
+                (
+                    cid,
+                    ben,
+                    mid,
+                    matter,
+                    None if cost is None else cents_of(cost),
+                    day,
+                    submitted.astimezone(utc),
+                    in_plan,
+                    amount,
+                ),
+            )
+        )
+    return out

@@ -1,0 +1,209 @@
+"""A slow, straightforward reference evaluator of rules 1–8, in ``Decimal``.
+
+Written from the rules of issue 3 / docs/policy-engine.md for clarity, not speed: no
+compiled rules, no integer fen, no columns, no caches. The optimised engine must agree with
+it on every claim (status, amounts, reason codes, winner); see ``test_reference.py``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+
+from entitlement.measures import Kind, catalogue
+from entitlement.records import Claim, Scenario
+
+ONE = Decimal(1)
+
+
+def floor(amount: Decimal) -> Decimal:
+    """Round down to a whole yuan (舍尾); nothing below zero."""
+    return max(amount.quantize(ONE, rounding=ROUND_DOWN), Decimal(0))
+
+
+@dataclass
+class Outcome:
+    claim: Claim
+    status: str = "ineligible"
+    computed: Decimal = Decimal(0)
+    due: Decimal = Decimal(0)
+    granted: Decimal = Decimal(0)
+    codes: list[str] = field(default_factory=list)
+    superseded_by: str | None = None
+
+
+def reference(sc: Scenario) -> list[Outcome]:
+    cat, guide, year = catalogue(), sc.guide, sc.year
+    pol = cat.policy
+    paid: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    paid_year: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    first: dict[tuple[str, str], object] = {}
+    matter_paid: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    matter_measure: defaultdict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+
+    def pay(ben: str, mid: str, y: int, amount: Decimal, when: object) -> None:
+        if amount > 0:
+            paid[ben, mid] += amount
+            if y == year:
+                paid_year[ben, mid] += amount
+            first.setdefault((ben, mid), when)
+
+    for h in sc.history:
+        if h.measure in cat.measures:
+            pay(h.beneficiary, h.measure, h.year, h.amount, h.year)
+        if h.matter is not None:
+            matter_paid[h.beneficiary, h.matter] += h.amount
+            matter_measure[h.beneficiary, h.matter, h.measure] += h.amount
+
+    def due(c: Claim, out: Outcome) -> Decimal:
+        m, b = cat.measures[c.measure], sc.beneficiaries[c.beneficiary]
+        codes = out.codes
+        # rule 1
+        if not pol.window_start <= c.date <= pol.window_end:
+            codes.append("outside_policy_window")
+        elif c.date.year != year:
+            codes.append("wrong_year")
+        elif m.id not in guide.measures:
+            codes.append("measure_not_open")
+        elif b.disqualified:
+            codes.append("disqualified")
+        elif b.kind != m.beneficiary:
+            codes.append("wrong_beneficiary_kind")
+        elif m.one_off and (b.id, m.id) in first:  # rule 5
+            paid_in_history = isinstance(first[b.id, m.id], int)
+            codes.append("one_off_paid" if paid_in_history else "one_off_paid_here")
+        if codes:
+            return Decimal(0)
+        t = guide.measures[m.id]
+        # rule 2
+        trade = b.cbec_trade.get(year, Decimal(0))
+        if m.id == "a1.first_time" and b.first_cbec_year != year:
+            codes.append("not_first_cbec_year")
+            return Decimal(0)
+        if m.id in ("a1.first_time", "a6.livestream"):
+            met = trade >= (t.min_cbec_trade or 0)
+            codes.append("threshold_met" if met else "threshold_not_met")
+            if not met:
+                return Decimal(0)
+        if m.id == "a5.exhibition" and not c.in_plan:
+            codes.append("not_in_plan")
+            return Decimal(0)
+        base: Decimal | None
+        if m.kind is Kind.AWARD_TIERS:
+            export = b.independent_site_export.get(year, Decimal(0))
+            reached = [amount for low, amount in t.tiers if low <= export]
+            codes.append("tier_applied" if reached else "tier_not_reached")
+            if not reached:
+                return Decimal(0)
+            base = reached[-1]
+        elif m.kind is Kind.AWARD_LEVEL:
+            found = {r.level for r in b.recognitions if r.type == m.recognition and r.year == year}
+            levels = [lv for lv in pol.recognition_levels if lv in found]
+            codes.append("level_applied" if levels else "no_recognition")
+            if not levels:
+                return Decimal(0)
+            base = t.amounts[levels[-1]]
+        else:
+            if m.recognition is not None:
+                years = [r.year for r in b.recognitions if r.type == m.recognition]
+                if year not in years:
+                    codes.append("no_recognition")
+                    return Decimal(0)
+                if m.id == "a3.benchmark" and min(years) < year:
+                    codes.append("not_first_benchmark")
+                    return Decimal(0)
+            if m.kind is Kind.COST_SHARE:
+                base = c.cost
+            elif m.kind is Kind.DISCRETIONARY:
+                base = c.amount if c.amount is not None else t.amount
+                codes.append("amount_not_set" if base is None else "amount_set")
+                if base is None:
+                    return Decimal(0)
+            else:
+                base = t.amount
+                codes.append("award_applied")
+        assert base is not None
+        # rule 3
+        if m.kind is Kind.COST_SHARE:
+            assert t.rate is not None
+            amount = floor(base * t.rate)
+            codes.append("rate_applied")
+            if t.cap is not None and amount > t.cap:
+                amount = floor(t.cap)
+                codes.append("cap_applied")
+        else:
+            amount = floor(base)
+            if m.kind is Kind.DISCRETIONARY and t.cap is not None and amount > t.cap:
+                amount = floor(t.cap)
+                codes.append("cap_applied")
+            elif amount != base:
+                codes.append("rounded_down")
+        # rule 5: top-up
+        if m.top_up and paid[b.id, m.id] > 0:
+            amount = floor(amount - paid[b.id, m.id])
+            codes.append("topped_up" if amount > 0 else "top_up_nothing_left")
+        # rule 4: annual cap
+        if t.annual_cap is not None:
+            left = floor(t.annual_cap - paid_year[b.id, m.id])
+            if left <= 0:
+                codes.append("annual_cap_reached")
+                return Decimal(0)
+            if amount > left:
+                codes.append("annual_cap_applied")
+                amount = left
+        return amount
+
+    outcomes = {id(c): Outcome(c) for c in sc.claims}
+    ordered = sorted(sc.claims, key=lambda c: (c.submitted_at, c.id))  # rule 7
+    groups: dict[tuple[str, str], list[Claim]] = {}
+    for c in ordered:
+        groups.setdefault((c.beneficiary, c.matter or "\x00" + c.id), []).append(c)
+    remaining = guide.budget_total
+    for members in groups.values():  # rule 6
+        for c in members:
+            outcomes[id(c)].computed = due(c, outcomes[id(c)])
+        best = None
+        for c in members:
+            o = outcomes[id(c)]
+            if o.computed > 0 and (best is None or o.computed > best.computed):
+                best = o
+        if best is None:
+            continue
+        for c in members:
+            o = outcomes[id(c)]
+            if o is not best and o.computed > 0:
+                o.status, o.superseded_by = "superseded", best.claim.id
+                o.codes.append("superseded")
+        c = best.claim
+        payable = best.computed
+        if c.matter is not None:
+            before = matter_paid[c.beneficiary, c.matter]
+            if cat.measures[c.measure].top_up:
+                before -= matter_measure[c.beneficiary, c.matter, c.measure]
+            if before > 0:
+                payable = floor(best.computed - before)
+                codes = best.codes
+                codes.append("matter_deducted" if payable > 0 else "matter_already_paid")
+                if payable <= 0:
+                    best.status = "superseded"
+                    continue
+        best.status, best.due = "granted", payable
+        best.granted = payable
+        if guide.budget_mode == "first_come":  # rule 8, first come
+            if payable > remaining:
+                best.granted = floor(remaining)
+                best.status = "partially_granted" if best.granted > 0 else "unfunded"
+                best.codes.append("budget_crossing" if best.granted > 0 else "budget_exhausted")
+            remaining -= best.granted
+        pay(c.beneficiary, c.measure, c.date.year, best.granted, c.id)
+    results = [outcomes[id(c)] for c in sc.claims]
+    total = sum((o.due for o in results), Decimal(0))
+    if guide.budget_mode == "pro_rata" and total > guide.budget_total:  # rule 8, pro rata
+        for o in results:
+            if o.due > 0:
+                o.granted = floor((o.due * guide.budget_total) // total)  # exact
+                if o.granted < o.due:
+                    o.status = "partially_granted"
+                    o.codes.append("budget_pro_rata")
+    return results

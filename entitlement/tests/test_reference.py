@@ -1,0 +1,181 @@
+"""The optimised engine (integer fen, compiled rules, columns) equals a slow reference.
+
+Also: the fast paths of the scenario reader agree with the detailed reader, and the fen
+helpers of ``money`` agree with their ``Decimal`` twins.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from entitlement.engine import evaluate
+from entitlement.fastread import (
+    LEVELLED_RECOGNITIONS,
+    RECOGNITION_TYPES,
+    read_beneficiary,
+    read_payment,
+)
+from entitlement.measures import BeneficiaryKind, catalogue
+from entitlement.money import (
+    cents_of,
+    floor_cents,
+    fmt,
+    fmt_cents,
+    from_cents,
+    round_down,
+    share_cents,
+    to_cents,
+)
+from entitlement.scenario import ScenarioError, _Reader, parse_scenario
+from entitlement.tests import strategies
+from entitlement.tests.reference import reference
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@SETTINGS
+@given(strategies.scenarios())
+def test_engine_equals_the_reference_evaluator(raw: dict[str, Any]) -> None:
+    sc = parse_scenario(raw)
+    ev = evaluate(sc)
+    expected = reference(sc)
+    assert len(ev.results) == len(expected)
+    for got, want in zip(ev.results, expected, strict=True):
+        assert got.claim is want.claim
+        assert (got.status.value, got.computed, got.due, got.granted) == (
+            want.status,
+            want.computed,
+            want.due,
+            want.granted,
+        ), got.claim.id
+        assert [r.code for r in got.reasons] == want.codes, got.claim.id
+        assert got.superseded_by == want.superseded_by
+    assert ev.totals.granted == sum((o.granted for o in expected), Decimal(0))
+    assert ev.totals.due == sum((o.due for o in expected), Decimal(0))
+    assert ev.totals.computed == sum((o.computed for o in expected), Decimal(0))
+
+
+# --- fast paths of the reader against the detailed reader ----------------------------------
+
+ODD_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    1.5,
+    "",
+    "x",
+    "-1",
+    "1.005",
+    "12,000",
+    "０",
+    [],
+    {},
+    2025,
+    1800,
+    "2025",
+    "２０２５",
+    "2025-05-10",
+    "2025-06-01T09:00:00",
+    "2025-06-01T09:00:00+08:00",
+    "brand",
+    "national",
+    "E1",
+    "enterprise",
+    "a7.brand_promotion",
+]
+
+
+@st.composite
+def mutated(draw: Any, item: dict[str, Any], nested: tuple[str, ...]) -> dict[str, Any]:
+    """``item`` with up to three changes: a key set to an odd value, removed, or added."""
+    item = copy.deepcopy(item)
+    for _ in range(draw(st.integers(0, 3))):
+        target = item
+        for key in nested:
+            if draw(st.booleans()) and isinstance(target.get(key), dict):
+                target = target[key]
+            elif draw(st.booleans()) and isinstance(target.get(key), list) and target[key]:
+                inner = target[key][0]
+                if isinstance(inner, dict):
+                    target = inner
+        keys = sorted(target) or ["id"]
+        key = draw(st.sampled_from([*keys, "unknown"]))
+        if draw(st.integers(0, 3)) == 0:
+            target.pop(key, None)
+        else:
+            target[key] = draw(st.sampled_from(ODD_VALUES))
+    return item
+
+
+@SETTINGS
+@given(st.data())
+def test_fast_beneficiary_reader_agrees_with_the_detailed_reader(data: Any) -> None:
+    raw = data.draw(strategies.beneficiaries("E1"))
+    item = data.draw(mutated(raw, ("facts", "recognitions", "cbec_trade")))
+    reader = _Reader(catalogue())
+    slow = reader.beneficiary(item, "beneficiaries[0]")
+    kinds = frozenset(k.value for k in BeneficiaryKind)
+    levels = catalogue().policy.recognition_levels
+    fast = read_beneficiary(item, kinds, RECOGNITION_TYPES, LEVELLED_RECOGNITIONS, levels)
+    assert fast == (None if reader.problems else slow)
+
+
+@SETTINGS
+@given(st.data())
+def test_fast_history_reader_agrees_with_the_detailed_reader(data: Any) -> None:
+    item = data.draw(mutated(data.draw(strategies.histories()), ()))
+    reader = _Reader(catalogue())
+    known = set(strategies.BENS)
+    slow = reader.payment(item, "history[0]", known)
+    assert read_payment(item, known) == (None if reader.problems else slow)
+
+
+@SETTINGS
+@given(st.data())
+def test_fast_claim_reader_agrees_with_the_detailed_reader(data: Any) -> None:
+    raw = data.draw(strategies.scenarios())
+    claim = data.draw(strategies.claims(0))
+    raw["claims"] = [data.draw(mutated(claim, ("attributes",)))]
+    try:
+        sc = parse_scenario(raw)
+    except ScenarioError as exc:
+        # the detailed reader found a problem the fast path refused too, and named it
+        assert not any("is not a valid claim" in p for p in exc.problems), exc.problems
+        return
+    (parsed,) = sc.claims
+    item = raw["claims"][0]
+    assert (parsed.id, parsed.beneficiary, parsed.measure) == (
+        item["id"],
+        item["beneficiary"],
+        item["measure"],
+    )
+    assert parsed.cost == (Decimal(item["cost"]) if item.get("cost") is not None else None)
+
+
+# --- fen helpers against Decimal ------------------------------------------------------------
+
+amount_texts = strategies.amounts
+
+
+@given(amount_texts, st.sampled_from(["1", "0.01", "10", "100"]))
+def test_fen_helpers_equal_their_decimal_twins(text: str, unit_text: str) -> None:
+    amount, unit = Decimal(text), Decimal(unit_text)
+    cents, unit_c = cents_of(text), to_cents(unit)
+    assert from_cents(cents) == amount and to_cents(amount) == cents
+    assert from_cents(floor_cents(cents, unit_c)) == round_down(amount, unit)
+    assert fmt_cents(cents) == fmt(amount)
+    for rate in ("0.02", "0.3", "0.5", "0.7", "0.1234", "1"):
+        units = int(Decimal(rate) * 10_000)
+        expected = round_down(amount * Decimal(rate), unit)
+        assert from_cents(share_cents(cents, units, unit_c)) == expected
+
+
+def test_sub_fen_amounts_are_refused_by_to_cents() -> None:
+    with pytest.raises(ValueError):
+        to_cents(Decimal("0.005"))
