@@ -21,7 +21,7 @@ from typing import Any
 
 from . import ENGINE_VERSION
 from .batch import no_gc
-from .explain import Reason, Why, reasons
+from .explain import Reason, Why, reasons, reasons_json
 from .guide import BudgetMode, Guide
 from .measures import Catalogue, Policy, catalogue
 from .money import (
@@ -120,7 +120,7 @@ class ClaimResult:
             "status": self.status.value,
             "computed": fmt_cents(self.computed_cents),
             "granted": fmt_cents(self.granted_cents),
-            "reasons": [r.as_json(lang) for r in reasons(self.why)],
+            "reasons": reasons_json(self.why, lang),
         }
 
 
@@ -195,12 +195,25 @@ class Evaluation:
         return self._results
 
     def as_json(self, lang: str = "zh") -> dict[str, Any]:
+        o = self.outcomes  # straight from the columns (the same as ClaimResult.as_json)
         return {
             "year": self.year,
             "guide": self.guide.title,
             "engine": self.engine_version,
             "guide_hash": self.guide.content_hash,
-            "claims": [r.as_json(lang) for r in self.results],
+            "claims": [
+                {
+                    "id": claim.id,
+                    "measure": claim.measure,
+                    "status": status.value,
+                    "computed": fmt_cents(computed),
+                    "granted": fmt_cents(granted),
+                    "reasons": reasons_json(why, lang),
+                }
+                for claim, status, computed, granted, why in zip(
+                    self.claims, o.status, o.computed, o.granted, o.why, strict=True
+                )
+            ],
             "totals": self.totals.as_json(),
         }
 

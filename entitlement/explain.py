@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .money import fmt_grouped, fmt_rate, from_cents
+from .money import fmt_grouped, fmt_grouped_cents, fmt_rate, from_cents
 
 
 class Reason(NamedTuple):
@@ -262,6 +262,28 @@ def reasons(why: Why) -> list[Reason]:
     while at < len(why):
         end = at + 2 + len(PARAMS[why[at]])
         out.append(reason(tuple(why[at:end])))
+        at = end
+    return out
+
+
+def reasons_json(why: Why, lang: str = "zh") -> list[dict[str, str]]:
+    """The output form of a flat list of records, rendered straight from the records.
+
+    The same text as ``Reason.as_json`` (a test checks it), without building the ``Reason``
+    and ``Decimal`` objects: amounts are formatted from fen.
+    """
+    out, at, n, en = [], 0, len(why), lang == "en"
+    while at < n:
+        code, article = why[at], why[at + 1]
+        names = PARAMS[code]
+        end = at + 2 + len(names)
+        params = {
+            name: fmt_grouped_cents(value) if name in MONEY else _value(name, value, lang)
+            for name, value in zip(names, why[at + 2 : end], strict=True)
+        }
+        text = MESSAGES[code][1 if en else 0].format(**params)
+        message = f"{text} (article {article})" if en else f"{text}（{_cite(article)}）"
+        out.append({"code": code, "article": article, "message": message})
         at = end
     return out
 

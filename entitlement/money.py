@@ -117,6 +117,13 @@ def fmt_cents(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
+def fmt_grouped_cents(cents: int) -> str:
+    """Two decimals with thousands separators from fen (same as ``fmt_grouped``)."""
+    if cents < 0:
+        return "-" + fmt_grouped_cents(-cents)
+    return f"{cents // 100:,}.{cents % 100:02d}"
+
+
 def is_amount_text(text: object) -> bool:
     return type(text) is str and _AMOUNT_RE.fullmatch(text) is not None
 

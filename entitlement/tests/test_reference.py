@@ -27,6 +27,8 @@ from entitlement.money import (
     floor_cents,
     fmt,
     fmt_cents,
+    fmt_grouped,
+    fmt_grouped_cents,
     from_cents,
     round_down,
     share_cents,
@@ -56,6 +58,12 @@ def test_engine_equals_the_reference_evaluator(raw: dict[str, Any]) -> None:
         ), got.claim.id
         assert [r.code for r in got.reasons] == want.codes, got.claim.id
         assert got.superseded_by == want.superseded_by
+    for lang in ("zh", "en"):  # output rendered from the records = from the Reason objects
+        claims = [r.as_json(lang) for r in ev.results]
+        assert ev.as_json(lang)["claims"] == claims
+        assert [c["reasons"] for c in claims] == [
+            [reason.as_json(lang) for reason in r.reasons] for r in ev.results
+        ]
     assert ev.totals.granted == sum((o.granted for o in expected), Decimal(0))
     assert ev.totals.due == sum((o.due for o in expected), Decimal(0))
     assert ev.totals.computed == sum((o.computed for o in expected), Decimal(0))
@@ -170,6 +178,7 @@ def test_fen_helpers_equal_their_decimal_twins(text: str, unit_text: str) -> Non
     assert from_cents(cents) == amount and to_cents(amount) == cents
     assert from_cents(floor_cents(cents, unit_c)) == round_down(amount, unit)
     assert fmt_cents(cents) == fmt(amount)
+    assert fmt_grouped_cents(cents) == fmt_grouped(amount)
     for rate in ("0.02", "0.3", "0.5", "0.7", "0.1234", "1"):
         units = int(Decimal(rate) * 10_000)
         expected = round_down(amount * Decimal(rate), unit)
