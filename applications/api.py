@@ -165,7 +165,7 @@ class ListQuery(Schema):
     round_id: int | None = None
     q: str = Field("", max_length=100)
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
 def _out(app: Application) -> dict[str, Any]:

@@ -104,7 +104,7 @@ class DeclarationQuery(Schema):
     direction: str = Field("", description="export | import")
     mode: str = Field("", description="9610 | 9710 | 9810 | 1210")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
 @router.post("/uploads", response={202: RunOut}, summary="上传报文 / upload message files")

@@ -65,6 +65,8 @@ class EdgeParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValidationError("请求体须为 JSON 对象 / The request body must be a JSON object")
         if _has_nul(data):
             raise ValidationError(self.nul_message)
         return data
@@ -125,6 +127,12 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error(request, 404, "not_found", "对象不存在或无权查看 / Not found")
+
+
+@api.exception_handler(OverflowError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # e.g. an id beyond the database's integer range: no such object can exist
+    return error(request, 400, "invalid", "数值超出范围 / Number out of range")
 
 
 @api.exception_handler(ValidationError)

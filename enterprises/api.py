@@ -71,18 +71,21 @@ class EnterprisePage(Schema):
     items: list[EnterpriseOut]
 
 
+MAX_ID = 2**63 - 1  # the database's bigint: larger ids are a 422, never a 500
+
+
 class EnterpriseQuery(Schema):
     county: str = Field("", description="县区代码 County code")
     kind: str = ""
-    industry_belt: int | None = None
-    park: int | None = None
+    industry_belt: int | None = Field(None, ge=1, le=MAX_ID)
+    park: int | None = Field(None, ge=1, le=MAX_ID)
     status: str = ""
     recognition: str = Field("", description="认定类型 Recognition type")
-    first_cbec_year: int | None = None
+    first_cbec_year: int | None = Field(None, ge=1900, le=2100)
     q: str = Field("", description="名称/信用代码/海关编码 Name, USCC or customs code")
     ordering: str = Field("", description="name, -name, created, -created, year, -year, county")
     limit: int = Field(25, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 class EnterprisePatch(Schema):
@@ -93,9 +96,9 @@ class EnterprisePatch(Schema):
     county: str | None = Field(None, description="县区代码 County code")
     kind: str | None = None
     customs_code: str | None = None
-    industry_belt: int | None = None
-    park: int | None = None
-    first_cbec_year: int | None = None
+    industry_belt: int | None = Field(None, ge=1, le=MAX_ID)
+    park: int | None = Field(None, ge=1, le=MAX_ID)
+    first_cbec_year: int | None = Field(None, ge=1900, le=2100)
     independent_site_url: str | None = None
     address: str | None = None
     contact_name: str | None = None

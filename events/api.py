@@ -68,7 +68,7 @@ class EventQuery(Schema):
     upcoming: bool = False
     q: str = ""
     limit: int = Field(25, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
 class EventIn(Schema):

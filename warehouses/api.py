@@ -70,7 +70,7 @@ class WarehouseQuery(Schema):
     q: str = ""
     mine: bool = False
     limit: int = Field(25, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
 class WarehouseIn(Schema):

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.middleware.OutOfRangeMiddleware",
 ]
 
 ROOT_URLCONF = "diandiantong.urls"
