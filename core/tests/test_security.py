@@ -69,7 +69,9 @@ def test_csrf_is_enforced_on_login_and_logout(users: dict[str, Any]) -> None:
 def test_huge_id_in_url_is_404_not_500(client: Any, db: Any) -> None:
     from accounts.services import user_create
 
-    user = user_create(actor=None, username="rev_big", password="Ddt-Test-Pass-1", role="city_reviewer")
+    user = user_create(
+        actor=None, username="rev_big", password="Ddt-Test-Pass-1", role="city_reviewer"
+    )
     client.force_login(user)
     response = client.get("/enterprises/99999999999999999999999/")
     assert response.status_code == 404
