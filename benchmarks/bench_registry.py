@@ -45,7 +45,7 @@ def _seed() -> None:
     load_all()
     counties = list(County.objects.all())
     rng = random.Random(7)
-    rows = []
+    rows: list[Enterprise] = []
     seen: set[str] = set()
     while len(rows) < ENTERPRISES:
         county = rng.choice(counties)
