@@ -231,6 +231,15 @@ def read_message(data: bytes) -> list[Record]:
     return records
 
 
+def read_checked(data: bytes) -> tuple[list[Record] | None, str | None]:
+    """``(records, None)`` or ``(None, error)``: ``read_message`` for a parsing worker process
+    (the error travels as its text)."""
+    try:
+        return read_message(data), None
+    except MessageError as exc:
+        return None, str(exc)
+
+
 # -- fast path: one tree walk, checked against the ceb field definitions ----------------------
 
 _NS = "{" + ceb.CEB_NS + "}"

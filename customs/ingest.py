@@ -9,11 +9,16 @@ the run's counters. Memory holds one file plus one chunk, whatever the batch siz
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -32,11 +37,15 @@ from customs.models import (
     StoredMessage,
 )
 from customs.rates import RateBook, RateMissing, month_of, to_fen
-from customs.sources import Plan, SourceError
+from customs.sources import Item, Plan, SourceError
 
 CHUNK_LINES = 20_000
 CHUNK_RECORDS = 5_000
 PROGRESS_SECONDS = 1.0
+# Files read and parsed ahead of the writer: enough to keep the worker busy while a chunk is
+# written, bounded in count and bytes so memory does not grow with the batch.
+PARSE_AHEAD = 64
+PARSE_AHEAD_BYTES = 96 * 2**20
 MAX_ERRORS_KEPT = 500
 
 _LINE_FIELDS = (
@@ -122,6 +131,24 @@ _RECEIPT_FIELDS = (
 )
 
 
+def _setting(name: str, default: int) -> int:
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name, default)
+    return int(str(value))
+
+
+def parse_workers() -> int:
+    """Worker processes that parse message files while the ingesting process writes (0: parse
+    in-process). One by default: on two cores the other one is the writer (or the database)."""
+    return _setting("DDT_CUSTOMS_PARSE_WORKERS", 1)
+
+
+def parse_min_files() -> int:
+    """Batches with fewer files are parsed in-process (starting a worker costs ~0.5 s)."""
+    return _setting("DDT_CUSTOMS_PARSE_MIN_FILES", 32)
+
+
 class EnterpriseIndex:
     """Customs code (or USCC) in the messages → (enterprise id, county id)."""
 
@@ -186,16 +213,18 @@ class Ingestor:
         run.files_total = plan.total
         run.save()
         try:
-            for item in plan.items():
+            for item, records, error in self._parsed(plan):
                 if isinstance(item, SourceError):
                     self._reject(str(item).split("：", 1)[0], str(item))
                     continue
                 run.current_file = item.name[-300:]
-                try:
-                    records = adapters.read_message(item.read())
-                    self._check(records)
-                except (adapters.MessageError, SourceError, RateMissing) as exc:
-                    self._reject(item.name, str(exc))
+                if records is not None:
+                    try:
+                        self._check(records)
+                    except RateMissing as exc:
+                        error = str(exc)
+                if records is None or error is not None:
+                    self._reject(item.name, error or "")
                     continue
                 self._add(records, item.name)
                 run.files_done += 1
@@ -215,6 +244,65 @@ class Ingestor:
         run.save()
         self._progress(force=True)
         return run
+
+    def _parsed(
+        self, plan: Plan
+    ) -> Iterator[tuple[Item | SourceError, list[adapters.Record] | None, str | None]]:
+        """(item, records, error) for each item of the plan, in order.
+
+        Large batches are parsed in a worker process while this one writes (a bounded
+        look-ahead of ``PARSE_AHEAD`` files, so memory stays one chunk plus a few files); the
+        worker runs the same ``adapters.read_message``. Small batches are parsed here."""
+        workers = parse_workers()
+        if workers < 1 or plan.total < parse_min_files():
+            for item in plan.items():
+                if isinstance(item, SourceError):
+                    yield item, None, None
+                    continue
+                try:
+                    yield item, adapters.read_message(item.read()), None
+                except (adapters.MessageError, SourceError) as exc:
+                    yield item, None, str(exc)
+            return
+        context = multiprocessing.get_context("spawn")  # no inherited database connection
+        pending: deque[tuple[Item | SourceError, Future[Any] | None, str | None]] = deque()
+        sizes: deque[int] = deque()
+        ahead = 0
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            try:
+                for item in plan.items():
+                    size = 0
+                    if isinstance(item, SourceError):
+                        pending.append((item, None, None))
+                    else:
+                        try:
+                            data = item.read()
+                        except SourceError as exc:
+                            pending.append((item, None, str(exc)))
+                        else:
+                            size = len(data)
+                            pending.append((item, pool.submit(adapters.read_checked, data), None))
+                    sizes.append(size)
+                    ahead += size
+                    while len(pending) > PARSE_AHEAD or ahead > PARSE_AHEAD_BYTES:
+                        ahead -= sizes.popleft()
+                        yield self._resolve(pending.popleft())
+                while pending:
+                    yield self._resolve(pending.popleft())
+            finally:
+                for _item, future, _error in pending:
+                    if future is not None:
+                        future.cancel()
+
+    @staticmethod
+    def _resolve(
+        entry: tuple[Item | SourceError, Future[Any] | None, str | None],
+    ) -> tuple[Item | SourceError, list[adapters.Record] | None, str | None]:
+        item, future, error = entry
+        if future is None:
+            return item, None, error
+        records, error = future.result()
+        return item, records, error
 
     def _reject(self, name: str, error: str) -> None:
         run = self.run
@@ -550,25 +638,41 @@ class Ingestor:
                 )
             )
         if updates:
+            # Set-based: the new states are staged in a temporary table and applied with one
+            # UPDATE … FROM each (declarations; ledger lines still without an invtNo).
             qn = connection.ops.quote_name
+            stage = ledger.stage(
+                "customs_stage_status",
+                [
+                    ("status", "varchar(10)"),
+                    ("status_at", "timestamp with time zone"),
+                    ("released", "boolean"),
+                    ("released_at", "timestamp with time zone"),
+                    ("invt_no", "varchar(20)"),
+                    ("pre_no", "varchar(18)"),
+                    ("id", "bigint PRIMARY KEY"),
+                ],
+                updates,
+            )
             table = qn(Declaration._meta.db_table)
+            sets = ", ".join(
+                f"{qn(c)} = {stage}.{qn(c)}"
+                for c in ("status", "status_at", "released", "released_at", "invt_no", "pre_no")
+            )
             with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {table} SET {qn('status')} = %s, {qn('status_at')} = %s, "  # noqa: S608 - names from model metadata, values bound
-                    f"{qn('released')} = %s, {qn('released_at')} = %s, {qn('invt_no')} = %s, "
-                    f"{qn('pre_no')} = %s WHERE {qn('id')} = %s",
-                    updates,
+                cursor.execute(
+                    f"UPDATE {table} SET {sets} FROM {stage} "  # noqa: S608 - names from model metadata
+                    f"WHERE {table}.{qn('id')} = {stage}.{qn('id')}"
                 )
-            # The invtNo a receipt brings also labels the ledger lines.
-            with_invt = [(u[4], u[6]) for u in updates if u[4]]
-            if with_invt:
+                # The invtNo a receipt brings also labels the ledger lines.
                 line_table = qn(LedgerLine._meta.db_table)
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        f"UPDATE {line_table} SET {qn('invt_no')} = %s "  # noqa: S608 - names from model metadata, values bound
-                        f"WHERE {qn('declaration_id')} = %s AND {qn('invt_no')} = ''",
-                        with_invt,
-                    )
+                invt = qn("invt_no")
+                cursor.execute(
+                    f"UPDATE {line_table} SET {invt} = {stage}.{invt} FROM {stage} "  # noqa: S608 - names from model metadata, values bound
+                    f"WHERE {line_table}.{qn('declaration_id')} = {stage}.{qn('id')} "
+                    f"AND {line_table}.{invt} = %s AND {stage}.{invt} <> %s",
+                    ["", ""],
+                )
         return released
 
     def _retail_checks(

@@ -95,33 +95,85 @@ def upsert_aggregate(rows: Sequence[tuple[Any, ...]]) -> None:
             )
 
 
-def release_lines(declaration_ids: Sequence[int]) -> int:
-    """Mark the lines of newly released declarations and add them to the aggregate."""
-    total = 0
-    for part in chunks(list(declaration_ids), 5000):
-        qs = where_in(LedgerLine.objects.filter(released=False), "declaration", part)
-        grouped = (
-            qs.values(*_KEY, "enterprise_id", "county_id")
-            .annotate(n=Count("id"), fen=Sum("amount_cny_fen"))
-            .order_by()
+def stage(name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> str:
+    """Load ``rows`` into a fresh temporary table ``name`` (columns of (name, SQL type)) for
+    set-based joins; COPY on PostgreSQL, one multi-row INSERT per few hundred rows on SQLite.
+    Returns the quoted table name. The table lives until the next ``stage`` of the same name or
+    the end of the connection."""
+    qn = connection.ops.quote_name
+    table = qn(name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} ("
+            + ", ".join(f"{qn(c)} {t}" for c, t in columns)
+            + ")"
         )
-        deltas = [
-            (
-                g["month"],
-                g["ebc_code"],
-                g["mode"],
-                g["direction"],
-                g["country"],
-                g["enterprise_id"],
-                g["county_id"],
-                g["n"],
-                int(g["fen"] or 0),
+        if not rows:
+            return table
+        cols = ", ".join(qn(c) for c, _t in columns)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"ANALYZE {table}")
+            return table
+        per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        size = max(1, min(500, 30000 // len(columns)))
+        for part in chunks(rows, size):
+            cursor.execute(
+                f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([per_row] * len(part)),  # noqa: S608 - our own names, values bound
+                [value for row in part for value in row],
             )
-            for g in grouped
-        ]
-        upsert_aggregate(deltas)
-        total += qs.update(released=True)
-    return total
+    return table
+
+
+def release_lines(declaration_ids: Sequence[int]) -> int:
+    """Mark the lines of newly released declarations and add them to the aggregate.
+
+    Set-based: the ids are staged in a temporary table; the deltas are one ``GROUP BY`` over the
+    lines being released, added with ``INSERT … SELECT … ON CONFLICT DO UPDATE`` in the same
+    transaction as the ``UPDATE`` that releases them, so the aggregate stays the direct sum."""
+    if not declaration_ids:
+        return 0
+    qn = connection.ops.quote_name
+    ids = stage(
+        "customs_stage_release",
+        [("id", "bigint PRIMARY KEY")],
+        [(i,) for i in set(declaration_ids)],
+    )
+    line = qn(LedgerLine._meta.db_table)
+    agg = qn(LedgerAggregate._meta.db_table)
+    lcol = {n: qn(c) for n, c in zip(_KEY, _columns(LedgerLine, _KEY), strict=True)}
+    l_ent, l_cty, l_fen, l_decl, l_rel = (
+        qn(c)
+        for c in _columns(
+            LedgerLine, ["enterprise", "county", "amount_cny_fen", "declaration", "released"]
+        )
+    )
+    names = [*_KEY, "year", "enterprise", "county", "lines", "amount_cny_fen"]
+    acols = [qn(c) for c in _columns(LedgerAggregate, names)]
+    key_cols = ", ".join(acols[:5])
+    ent, cty, lines, amount = acols[-4:]
+    keys = ", ".join(lcol[k] for k in _KEY)
+    pending = f"FROM {line} WHERE {l_rel} = %s AND {l_decl} IN (SELECT {qn('id')} FROM {ids})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {agg} ({', '.join(acols)}) "
+            f"SELECT {keys}, {lcol['month']} / 100, MAX({l_ent}), MAX({l_cty}), COUNT(*), "
+            f"SUM({l_fen}) {pending} GROUP BY {keys} "
+            f"ON CONFLICT ({key_cols}) DO UPDATE SET "
+            f"{lines} = {agg}.{lines} + excluded.{lines}, "
+            f"{amount} = {agg}.{amount} + excluded.{amount}, "
+            f"{ent} = excluded.{ent}, {cty} = excluded.{cty}",
+            [False],
+        )
+        cursor.execute(
+            f"UPDATE {line} SET {l_rel} = %s WHERE {l_rel} = %s AND {l_decl} IN "  # noqa: S608
+            f"(SELECT {qn('id')} FROM {ids})",
+            [True, False],
+        )
+        return int(cursor.rowcount)
 
 
 def rebuild_months(months: Iterable[int]) -> None:

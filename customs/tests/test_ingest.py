@@ -215,3 +215,26 @@ def test_code_of_enterprise_matches_by_uscc_too(world: Any, write: Any) -> None:
     )
     assert Declaration.objects.get().enterprise == world.b
     assert world.b.uscc != CODE_A
+
+
+def test_parse_worker_gives_the_same_result_as_in_process(
+    world: Any, write: Any, settings: Any
+) -> None:
+    """Large batches are parsed in a worker process: same records, same order, same errors."""
+    write("w/1-good.xml", inventories=[inventory("C1"), inventory("C2", lines=[line(), line()])])
+    write("w/2-bad.xml", b"<hello/>")
+    write("w/3-dup.xml", inventories=[inventory("C1")])
+    folder = write("w/4-receipts.xml", receipts=[receipt("C1"), receipt("C2")]).parent
+    settings.DDT_CUSTOMS_PARSE_MIN_FILES = 1
+    settings.DDT_CUSTOMS_PARSE_WORKERS = 1
+    run = ingest_paths(actor=None, paths=[folder])
+    assert (run.files_total, run.files_rejected, run.new, run.duplicates) == (4, 1, 4, 1)
+    assert (run.lines, run.released, run.receipts_matched) == (3, 2, 2)
+    assert run.errors[0]["file"].endswith("2-bad.xml")
+    assert LedgerLine.objects.filter(released=True).count() == 3
+    assert LedgerAggregate.objects.count() >= 1
+    assert sum(LedgerAggregate.objects.values_list("amount_cny_fen", flat=True)) == (
+        direct_total_fen(year=2025)
+    )
+    again = ingest_paths(actor=None, paths=[folder])
+    assert (again.new, again.duplicates) == (0, 5)
