@@ -189,15 +189,13 @@ def test_unknown_code_is_kept_with_raw_code(world: Any, write: Any) -> None:
 
 
 def test_other_message_types_are_stored_once(world: Any, write: Any) -> None:
-    from pathlib import Path
 
+    from ceb.xsd import reference_dir
+    from conftest import require_or_skip
     from customs.models import StoredMessage
 
-    sample = Path("/work/shared/reference/ceb-2022/samples/import/CEB311Message.xml")
-    if not sample.exists():  # pragma: no cover - reference folder is beside the project
-        import pytest
-
-        pytest.skip("reference samples not available")
+    sample = reference_dir() / "samples" / "import" / "CEB311Message.xml"
+    require_or_skip(sample.exists(), f"CEB 2022 reference samples ({sample.parent})")
     path = write("o.xml", sample.read_bytes())
     first = ingest_paths(actor=None, paths=[path])
     second = ingest_paths(actor=None, paths=[path])

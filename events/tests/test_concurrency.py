@@ -16,6 +16,7 @@ from events.models import Registration
 from events.services import event_publish, registration_create
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_registrations_respect_capacity(
     counties: dict[str, Any], make_user: Callable[..., Any]
