@@ -59,6 +59,7 @@ def _setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the database cache backend's table
 
 
 def _step(label: str, start: float) -> None:

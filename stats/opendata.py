@@ -45,28 +45,88 @@ def _cells(
     ]
 
 
-def _open_trade(*, year: int) -> dict[str, Any]:
-    """City trade of ``year``: total and by month, mode, direction, county and country."""
+TRADE_DIMENSIONS = (
+    # (published name, queryset field, SQL column of the grouping-sets query)
+    ("month", "month", "a.month"),
+    ("mode", "mode", "a.mode"),
+    ("direction", "direction", "a.direction"),
+    ("county", "county__code", "c.code"),
+    ("country", "country", "a.country"),
+)
+
+TradeRows = dict[str, list[tuple[Any, Any, Any]]]
+
+
+def _trade_rows_portable(*, year: int) -> tuple[tuple[Any, Any], TradeRows]:
+    """Total and grouped rows ``(key, fen, enterprises)`` of ``year``: one query per dimension."""
     qs = sources.trade_aggregates(year=year, county=None)
     total = qs.aggregate(f=Sum("amount_cny_fen"), n=Count("ebc_code", distinct=True))
-
-    def by(field: str) -> list[Any]:
-        return list(
+    rows: TradeRows = {}
+    for name, field, _column in TRADE_DIMENSIONS:
+        rows[name] = list(
             qs.values_list(field)
             .annotate(f=Sum("amount_cny_fen"), n=Count("ebc_code", distinct=True))
             .order_by(field)
         )
+    return (total["f"], total["n"]), rows
 
-    return {
+
+def _trade_rows_grouping_sets(*, year: int) -> tuple[tuple[Any, Any], TradeRows]:
+    """The same rows as :func:`_trade_rows_portable` from one ``GROUPING SETS`` query
+    (PostgreSQL): one scan of the year's pre-aggregate instead of six."""
+    from django.db import connection
+
+    from codes.models import County
+    from customs.models import LedgerAggregate
+
+    columns = [column for _name, _field, column in TRADE_DIMENSIONS]
+    flags = ", ".join(f"GROUPING({c})" for c in columns)
+    sets = ", ".join(["()", *(f"({c})" for c in columns)])
+    # Only constant identifiers are interpolated; the year is a parameter.
+    sql = (
+        f"SELECT {flags}, {', '.join(columns)}, SUM(a.amount_cny_fen), "  # noqa: S608
+        "COUNT(DISTINCT a.ebc_code) "
+        f"FROM {LedgerAggregate._meta.db_table} a "
+        f"LEFT JOIN {County._meta.db_table} c ON c.id = a.county_id "
+        f"WHERE a.year = %s GROUP BY GROUPING SETS ({sets}) "
+        f"ORDER BY {flags}, {', '.join(columns)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        result = cursor.fetchall()
+    k = len(columns)
+    total: tuple[Any, Any] = (None, 0)
+    rows: TradeRows = {name: [] for name, _field, _column in TRADE_DIMENSIONS}
+    for row in result:
+        grouped = [i for i in range(k) if not row[i]]  # GROUPING() = 0: grouped by that column
+        fen, n = row[2 * k], row[2 * k + 1]
+        if not grouped:
+            total = (fen, n)
+        else:
+            i = grouped[0]
+            rows[TRADE_DIMENSIONS[i][0]].append((row[k + i], fen, n))
+    return total, rows
+
+
+def _trade_rows(*, year: int) -> tuple[tuple[Any, Any], TradeRows]:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return _trade_rows_grouping_sets(year=year)
+    return _trade_rows_portable(year=year)
+
+
+def _open_trade(*, year: int) -> dict[str, Any]:
+    """City trade of ``year``: total and by month, mode, direction, county and country."""
+    (fen, n), rows = _trade_rows(year=year)
+    out: dict[str, Any] = {
         "year": year,
         "unit": "CNY",
-        "total": suppress(sources.fen_to_yuan(total["f"]), int(total["n"] or 0), year=year),
-        "by_month": _cells(by("month"), "month", year=year),
-        "by_mode": _cells(by("mode"), "mode", year=year),
-        "by_direction": _cells(by("direction"), "direction", year=year),
-        "by_county": _cells(by("county__code"), "county", year=year),
-        "by_country": _cells(by("country"), "country", year=year),
+        "total": suppress(sources.fen_to_yuan(fen), int(n or 0), year=year),
     }
+    for name, _field, _column in TRADE_DIMENSIONS:
+        out[f"by_{name}"] = _cells(rows[name], name, year=year)
+    return out
 
 
 def _open_targets(*, year: int) -> dict[str, Any]:

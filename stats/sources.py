@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
 if TYPE_CHECKING:
     from codes.models import County
@@ -264,6 +265,129 @@ def round_budget(*, year: int) -> Decimal:
 
     total = Round.objects.filter(year=year).aggregate(s=Sum("budget_total"))["s"]
     return Decimal(total or 0)
+
+
+# --- series: every year of a trend in one grouped query ----------------------------------------
+#
+# A dashboard needs each target for every year 2024 … now. Where a target has a series function
+# below, ``stats.targets`` reads all those years with one grouped query instead of one query per
+# year. Each series gives, for every requested year, exactly the ``Measure`` of the per-year
+# function above (``stats/tests/test_sources.py`` checks them against each other).
+
+
+def _cumulative(firsts: dict[int, int], years: list[int]) -> dict[int, Measure]:
+    """``firsts``: count of items by the year they start to count; cumulated up to each year."""
+    out = {}
+    for y in years:
+        n = sum(count for first, count in firsts.items() if first <= y)
+        out[y] = _measure(n, n)
+    return out
+
+
+def _recognised_series(kind: str, years: list[int], county: County | None) -> dict[int, Measure]:
+    from enterprises.models import EnterpriseStatus, Recognition
+
+    qs = Recognition.objects.filter(type=kind, year__isnull=False, year__lte=max(years)).exclude(
+        enterprise__status=EnterpriseStatus.DEREGISTERED
+    )
+    if county is not None:
+        qs = qs.filter(enterprise__county=county)
+    firsts: dict[int, int] = {}
+    for first in (
+        qs.values("enterprise_id").annotate(first=Min("year")).values_list("first", flat=True)
+    ):
+        firsts[first] = firsts.get(first, 0) + 1
+    return _cumulative(firsts, years)
+
+
+def benchmark_enterprises_series(
+    *, years: list[int], county: County | None = None
+) -> dict[int, Measure]:
+    from enterprises.models import RecognitionType
+
+    return _recognised_series(RecognitionType.BENCHMARK, years, county)
+
+
+def export_brands_series(*, years: list[int], county: County | None = None) -> dict[int, Measure]:
+    from enterprises.models import RecognitionType
+
+    return _recognised_series(RecognitionType.BRAND, years, county)
+
+
+def _count_by(qs: QuerySet[Any], expression: Any) -> dict[int, int]:
+    rows = qs.annotate(k=expression).values("k").annotate(n=Count("pk")).order_by()
+    return {int(r["k"]): int(r["n"]) for r in rows if r["k"] is not None}
+
+
+def new_cbec_enterprises_series(
+    *, years: list[int], county: County | None = None
+) -> dict[int, Measure]:
+    from enterprises.models import EnterpriseStatus
+
+    qs = _enterprises(county).filter(
+        status=EnterpriseStatus.ACTIVE,
+        first_cbec_year__gte=POLICY_FIRST_YEAR,
+        first_cbec_year__lte=max(years),
+    )
+    return _cumulative(_count_by(qs, F("first_cbec_year")), years)
+
+
+def enterprises_in_parks_series(
+    *, years: list[int], county: County | None = None
+) -> dict[int, Measure]:
+    from enterprises.models import EnterpriseStatus
+
+    qs = _enterprises(county).filter(
+        status=EnterpriseStatus.ACTIVE,
+        park__isnull=False,
+        park__recognised_year__isnull=False,
+        created_at__date__lte=_year_end(max(years)),
+    )
+    # The local (current time zone) year of created_at, as ``created_at__date`` compares it.
+    return _cumulative(_count_by(qs, ExtractYear("created_at")), years)
+
+
+def new_platform_enterprises_series(
+    *, years: list[int], county: County | None = None
+) -> dict[int, Measure]:
+    from enterprises.models import EnterpriseStatus
+
+    qs = (
+        _enterprises(county)
+        .filter(created_at__year__gte=min(years), created_at__year__lte=max(years))
+        .exclude(status=EnterpriseStatus.PENDING)
+    )
+    by_year = _count_by(qs, ExtractYear("created_at"))
+    return {y: _measure(by_year.get(y, 0), by_year.get(y, 0)) for y in years}
+
+
+def cbec_trade_series(*, years: list[int], county: County | None = None) -> dict[int, Measure]:
+    from customs.models import LedgerAggregate
+
+    qs = LedgerAggregate.objects.filter(year__in=years)
+    if county is not None:
+        qs = qs.filter(county=county)
+    rows = {
+        r["year"]: r
+        for r in qs.values("year")
+        .annotate(fen=Sum("amount_cny_fen"), n=Count("ebc_code", distinct=True))
+        .order_by()
+    }
+    out = {}
+    for y in years:
+        row = rows.get(y, {"fen": None, "n": 0})
+        out[y] = Measure(fen_to_yuan(row["fen"]), int(row["n"] or 0))
+    return out
+
+
+SERIES: dict[str, Callable[..., dict[int, Measure]]] = {
+    "benchmark_enterprises": benchmark_enterprises_series,
+    "export_brands": export_brands_series,
+    "cbec_trade": cbec_trade_series,
+    "new_cbec_enterprises": new_cbec_enterprises_series,
+    "enterprises_in_parks": enterprises_in_parks_series,
+    "new_platform_enterprises": new_platform_enterprises_series,
+}
 
 
 COMPUTATIONS: dict[str, Callable[..., Measure]] = {

@@ -160,3 +160,25 @@ def test_open_page_is_public_and_shows_dashes(world: Any) -> None:
 def test_open_api_refuses_years_outside_the_policy() -> None:
     r = Client().get("/api/v1/stats/open/trade?year=2030")
     assert r.status_code == 400 and r.json()["code"] == "invalid"
+
+
+def test_open_trade_grouping_sets_equal_the_portable_queries(
+    world: Any, counties: dict[str, Any], make_enterprise: Any, add_trade: Any
+) -> None:
+    """PostgreSQL reads every open trade cell with one GROUPING SETS query; SQLite with one query
+    per dimension. Both give the same rows (also for a row without county)."""
+    from django.db import connection
+
+    add_trade(None, 202606, "3", code="7777777777")  # no county: dropped from by_county
+    add_trade(make_enterprise(counties["ganyu"]), 202512, "1")  # another year
+    portable = opendata._trade_rows_portable(year=2026)
+    total, rows = portable
+    assert (int(total[0]), total[1]) == ((4 * 150 + 9999 + 10 + 20 + 5 + 3) * 100, 8)
+    assert [r[0] for r in rows["month"]] == [202601, 202602, 202603, 202604, 202605, 202606]
+    assert dict((r[0], r[2]) for r in rows["mode"]) == {"1210": 2, "9610": 6, "9710": 4}
+    if connection.vendor != "postgresql":
+        assert opendata._trade_rows(year=2026) == portable
+        pytest.skip("GROUPING SETS path runs on PostgreSQL only")
+    assert opendata._trade_rows(year=2026) == portable
+    assert opendata._trade_rows_grouping_sets(year=2026) == portable
+    assert opendata._trade_rows_grouping_sets(year=2027) == opendata._trade_rows_portable(year=2027)

@@ -212,3 +212,44 @@ def test_matchmaking_events_count_started_matchmaking_kinds(
     make_event("matchmaking", aware(2027, 1, 5))  # future
     assert sources.matchmaking_events(year=2026) == sources.Measure(Decimal(3), 1)
     assert sources.matchmaking_events(year=2026, county=counties["ganyu"]).value == 1
+
+
+def test_every_series_equals_its_per_year_computation(
+    counties: dict[str, Any], make_enterprise: Any, add_trade: Any
+) -> None:
+    """A trend is read with one grouped query per target; each year equals the per-year figure."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from enterprises.models import Park, Recognition
+
+    dh, gy = counties["donghai"], counties["ganyu"]
+    shanghai = ZoneInfo("Asia/Shanghai")
+    park = Park.objects.create(name="测试园区", county=dh, recognised_year=2025)
+    for i, (year, status) in enumerate(
+        [(2023, "active"), (2024, "active"), (2025, "pending"), (2025, "active"), (2026, "active")]
+    ):
+        county = dh if i % 2 else gy
+        # Registered at 00:30 Shanghai time on 1 January: still the previous year in UTC.
+        created = dt.datetime(year, 1, 1, 0, 30, tzinfo=shanghai)
+        e = make_enterprise(
+            county, first_cbec_year=year, status=status, created_at=created, park=park
+        )
+        Recognition.objects.create(enterprise=e, type="benchmark", year=year)
+        Recognition.objects.create(enterprise=e, type="benchmark", year=year + 1)  # twice
+        Recognition.objects.create(enterprise=e, type="brand", year=max(year, 2025))
+        add_trade(e, year * 100 + 3, "12.34")
+        add_trade(e, year * 100 + 4, "1.01", direction="import")
+    gone = make_enterprise(dh, status="deregistered")
+    Recognition.objects.create(enterprise=gone, type="brand", year=2024)
+    add_trade(None, 202505, "7.00", code="9999999999")
+    years = [2024, 2025, 2026, 2027]
+    assert set(sources.SERIES) <= set(sources.COMPUTATIONS)
+    checked = 0
+    for name, series in sources.SERIES.items():
+        for county in (None, dh, gy):
+            got = series(years=years, county=county)
+            want = {y: sources.COMPUTATIONS[name](year=y, county=county) for y in years}
+            assert got == want, (name, county)
+            checked += any(m.value for m in want.values())
+    assert checked >= len(sources.SERIES)  # no series was compared on empty figures only
