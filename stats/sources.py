@@ -367,17 +367,16 @@ def cbec_trade_series(*, years: list[int], county: County | None = None) -> dict
     qs = LedgerAggregate.objects.filter(year__in=years)
     if county is not None:
         qs = qs.filter(county=county)
-    rows = {
-        r["year"]: r
-        for r in qs.values("year")
-        .annotate(fen=Sum("amount_cny_fen"), n=Count("ebc_code", distinct=True))
-        .order_by()
-    }
-    out = {}
-    for y in years:
-        row = rows.get(y, {"fen": None, "n": 0})
-        out[y] = Measure(fen_to_yuan(row["fen"]), int(row["n"] or 0))
-    return out
+    # Summed per year and code first (a hash aggregate), then codes counted here: faster than
+    # COUNT(DISTINCT), which sorts, and the same figures.
+    fen: dict[int, int] = {}
+    codes: dict[int, int] = {}
+    for y, amount in (
+        qs.values_list("year", "ebc_code").annotate(f=Sum("amount_cny_fen")).order_by()
+    ).values_list("year", "f"):
+        fen[y] = fen.get(y, 0) + int(amount or 0)
+        codes[y] = codes.get(y, 0) + 1
+    return {y: Measure(fen_to_yuan(fen.get(y)), codes.get(y, 0)) for y in years}
 
 
 SERIES: dict[str, Callable[..., dict[int, Measure]]] = {
