@@ -152,6 +152,23 @@ def read_payment(h: Any, known: Collection[str]) -> Payment | None:
     return Payment(ben, measure, year, Decimal(amount), matter)  # type: ignore[arg-type]
 
 
+_UNSEEN = object()
+
+
+def _offset(text: str) -> dt.timedelta | None:
+    """The UTC offset of a time-zone suffix ("+08:00"), or ``None`` if it is not one.
+
+    ``read_claims`` parses a stamp written "YYYY-MM-DDTHH:MM:SS+08:00" as its first 19
+    characters at UTC minus this offset, which is ``fromisoformat(stamp).astimezone(UTC)``
+    exactly (same instant, same ``UTC`` tzinfo) and about half the cost; the same stamps
+    are accepted and refused (``test_fastread_stamps`` checks it on fuzzed stamps).
+    """
+    try:
+        return dt.datetime.fromisoformat("2000-01-01T00:00:00" + text).utcoffset()
+    except ValueError:
+        return None
+
+
 def read_claims(
     items: list[Any],
     known: Collection[str],
@@ -165,6 +182,7 @@ def read_claims(
     date_parse = dt.date.fromisoformat
     stamp_parse = dt.datetime.fromisoformat
     dates: dict[str, dt.date] = {}
+    offsets: dict[str, Any] = {}  # "+08:00" → its timedelta (None: not an offset)
     utc = dt.UTC
     new_claim = tuple.__new__  # Claim(...) without the NamedTuple __new__ wrapper
     for i, c in enumerate(items):
@@ -199,9 +217,18 @@ def read_claims(
             stamp = c["submitted_at"]
             if type(stamp) is not str or len(stamp) < 19:
                 raise ValueError
-            submitted = stamp_parse(stamp)
-            if submitted.tzinfo is None:
-                raise ValueError
+            offset = None
+            if len(stamp) == 25 and stamp[19] in "+-":  # "YYYY-MM-DDTHH:MM:SS+08:00"
+                offset = offsets.get(stamp[19:], _UNSEEN)
+                if offset is _UNSEEN:
+                    offset = offsets[stamp[19:]] = _offset(stamp[19:])
+                if offset is None:
+                    raise ValueError
+                submitted = stamp_parse(stamp[:19] + "+00:00")  # tzinfo is dt.UTC
+            else:
+                submitted = stamp_parse(stamp)
+                if submitted.tzinfo is None:
+                    raise ValueError
             in_plan, amount = False, None
             if attrs:
                 if type(attrs) is not dict or not _ATTRIBUTE.issuperset(attrs):
@@ -230,7 +257,7 @@ def read_claims(
                     matter,
                     None if cost is None else cents_of(cost),
                     day,
-                    submitted.astimezone(utc),
+                    submitted.astimezone(utc) if offset is None else submitted - offset,
                     in_plan,
                     amount,
                 ),

@@ -7,6 +7,7 @@ helpers of ``money`` agree with their ``Decimal`` twins.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from entitlement.fastread import (
     LEVELLED_RECOGNITIONS,
     RECOGNITION_TYPES,
     read_beneficiary,
+    read_claims,
     read_payment,
 )
 from entitlement.measures import BeneficiaryKind, catalogue
@@ -164,6 +166,53 @@ def test_fast_claim_reader_agrees_with_the_detailed_reader(data: Any) -> None:
         item["measure"],
     )
     assert parsed.cost == (Decimal(item["cost"]) if item.get("cost") is not None else None)
+
+
+STAMP = "2025-05-08T01:51:27+08:00"
+STAMP_CHARS = "0123456789:-+TZ. ,W"
+
+
+@st.composite
+def fuzzed_stamps(draw: Any) -> str:
+    """A stamp like ``STAMP`` with a few characters changed, dropped or added."""
+    chars = list(draw(st.sampled_from([STAMP, "2025-05-08T01:51:27-05:30", "2025-05-08 01:51"])))
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(chars)))
+        action = draw(st.integers(0, 2))
+        if action == 0 and at < len(chars):
+            chars[at] = draw(st.sampled_from(STAMP_CHARS))
+        elif action == 1 and at < len(chars):
+            del chars[at]
+        else:
+            chars.insert(at, draw(st.sampled_from(STAMP_CHARS)))
+    return "".join(chars)
+
+
+@given(st.lists(fuzzed_stamps(), min_size=1, max_size=8))
+@settings(max_examples=400, deadline=None)
+def test_fast_stamps_equal_fromisoformat_in_utc(stamps: list[str]) -> None:
+    """The offset-cache path of ``read_claims`` accepts, refuses and converts exactly like
+    ``datetime.fromisoformat(stamp).astimezone(UTC)`` (aware stamps only)."""
+    items = [
+        {"id": f"C{i}", "beneficiary": "E1", "measure": "a3.benchmark", "date": "2025-05-10"}
+        | {"submitted_at": stamp}
+        for i, stamp in enumerate(stamps)
+    ]
+    refused: list[str] = []
+    got = read_claims(items, {"E1"}, catalogue().measures, set(), lambda c, p, s: refused.append(p))
+    expected = {}
+    for i, stamp in enumerate(stamps):
+        if len(stamp) < 19:  # refused before any parsing (as before the offset cache)
+            continue
+        try:
+            parsed = dt.datetime.fromisoformat(stamp)
+        except ValueError:
+            continue
+        if parsed.tzinfo is not None:
+            expected[f"C{i}"] = parsed.astimezone(dt.UTC)
+    assert {c.id: c.submitted_at for c in got} == expected
+    assert all(c.submitted_at.tzinfo is dt.UTC for c in got)
+    assert len(refused) == len(stamps) - len(expected)
 
 
 # --- fen helpers against Decimal ------------------------------------------------------------
