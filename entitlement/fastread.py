@@ -215,7 +215,7 @@ def read_claims(
                     raise ValueError
                 day = dates[raw_date] = date_parse(raw_date)
             stamp = c["submitted_at"]
-            if type(stamp) is not str or len(stamp) < 19:
+            if type(stamp) is not str:
                 raise ValueError
             offset = None
             if len(stamp) == 25 and stamp[19] in "+-":  # "YYYY-MM-DDTHH:MM:SS+08:00"

@@ -237,3 +237,28 @@ def test_fen_helpers_equal_their_decimal_twins(text: str, unit_text: str) -> Non
 def test_sub_fen_amounts_are_refused_by_to_cents() -> None:
     with pytest.raises(ValueError):
         to_cents(Decimal("0.005"))
+
+
+def test_short_iso_stamps_are_read_like_the_detailed_reader() -> None:
+    """A stamp without seconds ("…T01:51Z") is valid ISO 8601: both readers accept it."""
+    import datetime as dt
+    import json
+
+    from entitlement.scenario import parse_scenario
+
+    scenario = {
+        "year": 2025,
+        "guide": "2025",
+        "beneficiaries": [
+            {"id": "E1", "kind": "enterprise", "county": "320722",
+             "facts": {"first_cbec_year": 2025, "cbec_trade": {"2025": "1200000.00"}}}
+        ],
+        "history": [],
+        "claims": [
+            {"id": "C1", "beneficiary": "E1", "measure": "a1.first_time", "matter": "M1",
+             "date": "2025-05-10", "submitted_at": "2025-05-08T01:51Z", "attributes": {}}
+        ],
+    }  # fmt: skip
+    parsed = parse_scenario(json.loads(json.dumps(scenario)))
+    (claim,) = parsed.claims
+    assert claim.submitted_at == dt.datetime(2025, 5, 8, 1, 51, tzinfo=dt.UTC)
