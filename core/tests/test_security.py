@@ -75,3 +75,17 @@ def test_huge_id_in_url_is_404_not_500(client: Any, db: Any) -> None:
     client.force_login(user)
     response = client.get("/enterprises/99999999999999999999999/")
     assert response.status_code == 404
+
+
+def test_forbidden_and_not_found_pages_use_the_platform_layout(client: Any, db: Any) -> None:
+    from accounts.services import user_create
+
+    user = user_create(
+        actor=None, username="rev_403", password="Ddt-Test-Pass-1", role="city_reviewer"
+    )
+    client.force_login(user)
+    forbidden = client.get("/audit/")  # administrators only
+    assert forbidden.status_code == 403
+    assert "无权访问" in forbidden.content.decode() and "点点通" in forbidden.content.decode()
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
