@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from codes.models import County
@@ -177,11 +177,11 @@ def get_event(request: HttpRequest, event_id: int) -> Event:
 
 
 @router.post("", response={201: EventManagedOut}, summary="发布活动 Publish an event")
-def publish(request: HttpRequest, payload: EventIn) -> tuple[int, Event]:
+def publish(request: HttpRequest, payload: EventIn) -> Status[Event]:
     data = payload.dict()
     data["starts_at"], data["ends_at"] = _aware(data["starts_at"]), _aware(data["ends_at"])
     event = services.event_publish(actor=request.user, **data)  # type: ignore[arg-type]
-    return 201, _out(request, event)
+    return Status(201, _out(request, event))
 
 
 @router.patch("/{int:event_id}", response=EventManagedOut, summary="修改活动 Update")
@@ -207,22 +207,22 @@ def set_status(request: HttpRequest, event_id: int, payload: StatusIn) -> Event:
     response={201: RegistrationOut},
     summary="在线报名 Register (enterprise users)",
 )
-def register(request: HttpRequest, event_id: int, payload: RegisterIn) -> tuple[int, Registration]:
+def register(request: HttpRequest, event_id: int, payload: RegisterIn) -> Status[Registration]:
     event = selectors.event_get_for(user=request.user, pk=event_id)
     registration = services.registration_create(actor=request.user, event=event, **payload.dict())  # type: ignore[arg-type]
-    return 201, registration
+    return Status(201, registration)
 
 
 @router.delete(
     "/{int:event_id}/registrations/mine", response={204: None}, summary="取消报名 Withdraw"
 )
-def withdraw(request: HttpRequest, event_id: int) -> tuple[int, None]:
+def withdraw(request: HttpRequest, event_id: int) -> Status[None]:
     event = selectors.event_get_for(user=request.user, pk=event_id)
     mine = selectors.registration_of(user=request.user, event=event)
     if mine is None:
         raise Http404("no registration")
     services.registration_cancel(actor=request.user, registration=mine)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(

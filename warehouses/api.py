@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from enterprises.models import Enterprise
@@ -126,14 +126,14 @@ def get_warehouse(request: HttpRequest, warehouse_id: int) -> OverseasWarehouse:
 
 
 @router.post("", response={201: WarehouseOut}, summary="登记海外仓 Register a warehouse")
-def create_warehouse(request: HttpRequest, payload: WarehouseIn) -> tuple[int, Any]:
+def create_warehouse(request: HttpRequest, payload: WarehouseIn) -> Status[Any]:
     data = payload.dict()
     operator_id = data.pop("operator_id") or getattr(request.user, "enterprise_id", None)
     if not selectors.can_create_warehouse(request.user):
         raise PermissionDenied(_("只有海外仓运营企业或市商务局可以登记海外仓。"))
     operator = get_object_or_404(Enterprise, pk=operator_id or 0)
     warehouse = services.warehouse_create(actor=request.user, operator=operator, **data)  # type: ignore[arg-type]
-    return 201, selectors.warehouse_get_for(user=request.user, pk=warehouse.pk)
+    return Status(201, selectors.warehouse_get_for(user=request.user, pk=warehouse.pk))
 
 
 @router.patch("/{int:warehouse_id}", response=WarehouseOut, summary="修改海外仓 Update")
