@@ -45,6 +45,7 @@ from ceb.messages.import_inventory import (
 from ceb.safety import check_prolog, safe_parser, translate_syntax_error
 from ceb.schema import Kind
 from customs import reference
+from customs.leafread import leaf_reader
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 _ENVELOPE_FIELDS = {"guid", "version", "base_transfer", "base_subscribe", "signature"}
@@ -128,6 +129,10 @@ class ReceiptRecord:
     @property
     def business_key(self) -> str:
         return f"{self.cop_no}|{self.return_status}|{self.return_time_raw}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent from a parse worker: plain arguments pickle faster than a slotted state.
+        return (ReceiptRecord, tuple(getattr(self, name) for name in self.__slots__))
 
 
 @dataclass(slots=True)
@@ -283,7 +288,11 @@ def _checks(node: Any) -> tuple[tuple[str, bool, int, int], ...]:
 
 
 def _values(element: Any, node: Any, path: str) -> dict[str, str]:
-    """Leaf texts of ``element`` checked against ``node``'s fields (presence, length, number)."""
+    """Leaf texts of ``element`` checked against ``node``'s fields (presence, length, number).
+
+    The detailed reader: the generated ``leafread.leaf_reader`` handles well-formed elements and
+    sends everything else here, to be accepted or refused with its field path.
+    """
     values: dict[str, str] = {}
     for child in element:
         tag = child.tag
@@ -328,7 +337,10 @@ def _fast_records(root: Any, message_type: str) -> list[Record]:
             continue
         path = f"{record_field.xml}[{index}]"
         if message_type in reference.RECEIPT_FOR:
-            values = _values(element, nodes[record_field.xml], path)
+            node = nodes[record_field.xml]
+            values = leaf_reader(node)(element)
+            if values is None:
+                values = _values(element, node, path)
             records.append(_receipt_values(values, message_type, path))
         else:
             records.append(_inventory_values(element, nodes, message_type, path))
@@ -347,7 +359,9 @@ def _inventory_values(
         tag = child.tag
         name = tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
         if name == "InventoryHead":
-            head = _values(child, nodes["InventoryHead"], f"{path}.InventoryHead")
+            head = leaf_reader(nodes["InventoryHead"])(child)
+            if head is None:
+                head = _values(child, nodes["InventoryHead"], f"{path}.InventoryHead")
         elif name == "InventoryList":
             line_elements.append(child)
     if head is None:
@@ -386,12 +400,15 @@ def _inventory_values(
     )
     head_currency = head.get("currency", "")
     list_node = nodes["InventoryList"]
+    read_line = leaf_reader(list_node)
     seen: set[int] = set()
     for number, line_element in enumerate(line_elements):
-        lpath = f"{path}.InventoryList[{number}]"
-        values = _values(line_element, list_node, lpath)
+        values = read_line(line_element)
+        if values is None:
+            values = _values(line_element, list_node, f"{path}.InventoryList[{number}]")
         gnum = int(values["gnum"])
         if gnum in seen:
+            lpath = f"{path}.InventoryList[{number}]"
             raise MessageError(f"{lpath}.gnum: 序号 {gnum} 重复 / duplicate")
         seen.add(gnum)
         record.lines.append(

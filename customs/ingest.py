@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from customs import adapters, ledger, reference, retail
-from customs.adapters import InventoryRecord, OtherRecord, ReceiptRecord
+from customs import adapters, ledger, prepare, reference, retail
+from customs.adapters import OtherRecord, ReceiptRecord
 from customs.models import (
     BuyerYearTotal,
     CustomsCodeMapping,
@@ -36,7 +36,15 @@ from customs.models import (
     RunStatus,
     StoredMessage,
 )
-from customs.rates import RateBook, RateMissing, month_of, to_fen
+from customs.prepare import (
+    DECLARATION_COLUMNS,
+    LINE_COLUMNS,
+    LINE_HEAD_COLUMNS,
+    Lookups,
+    Prepared,
+    PreparedInventory,
+)
+from customs.rates import rate_table
 from customs.sources import Item, Plan, SourceError
 
 CHUNK_LINES = 20_000
@@ -48,29 +56,7 @@ PARSE_AHEAD = 64
 PARSE_AHEAD_BYTES = 96 * 2**20
 MAX_ERRORS_KEPT = 500
 
-_LINE_FIELDS = (
-    "declaration",
-    "line_no",
-    "enterprise",
-    "county",
-    "ebc_code",
-    "mode",
-    "direction",
-    "date",
-    "month",
-    "country",
-    "hs_code",
-    "goods_name",
-    "unit",
-    "quantity",
-    "unit_price",
-    "currency",
-    "amount",
-    "rate",
-    "amount_cny_fen",
-    "invt_no",
-    "released",
-)
+_LINE_FIELDS = ("declaration", *LINE_HEAD_COLUMNS, *LINE_COLUMNS)
 
 
 _COUNTERS = (
@@ -89,25 +75,7 @@ _COUNTERS = (
     "current_file",
 )
 _DECLARATION_FIELDS = (
-    "message_type",
-    "direction",
-    "cop_no",
-    "pre_no",
-    "invt_no",
-    "order_no",
-    "logistics_no",
-    "ebc_code",
-    "ebc_name",
-    "ebp_code",
-    "agent_code",
-    "enterprise",
-    "county",
-    "trade_mode",
-    "customs_code",
-    "country",
-    "declared_on",
-    "lines_count",
-    "total_cny_fen",
+    *DECLARATION_COLUMNS,
     "buyer_hash",
     "status",
     "released",
@@ -149,31 +117,27 @@ def parse_min_files() -> int:
     return _setting("DDT_CUSTOMS_PARSE_MIN_FILES", 32)
 
 
-class EnterpriseIndex:
+def enterprise_index() -> dict[str, tuple[int, int]]:
     """Customs code (or USCC) in the messages → (enterprise id, county id)."""
+    from enterprises.models import Enterprise
 
-    def __init__(self) -> None:
-        from enterprises.models import Enterprise
-
-        self._map: dict[str, tuple[int, int]] = {}
-        for pk, county, code, uscc in Enterprise.objects.values_list(
-            "pk", "county_id", "customs_code", "uscc"
-        ):
-            self._map[uscc] = (pk, county)
-            if code:
-                self._map[code] = (pk, county)
-        for code, pk, county in CustomsCodeMapping.objects.values_list(
-            "code", "enterprise_id", "enterprise__county_id"
-        ):
-            self._map[code] = (pk, county)
-
-    def get(self, code: str) -> tuple[int | None, int | None]:
-        return self._map.get(code, (None, None))
+    index: dict[str, tuple[int, int]] = {}
+    for pk, county, code, uscc in Enterprise.objects.values_list(
+        "pk", "county_id", "customs_code", "uscc"
+    ):
+        index[uscc] = (pk, county)
+        if code:
+            index[code] = (pk, county)
+    for code, pk, county in CustomsCodeMapping.objects.values_list(
+        "code", "enterprise_id", "enterprise__county_id"
+    ):
+        index[code] = (pk, county)
+    return index
 
 
 @dataclass
 class Buffer:
-    inventories: list[tuple[InventoryRecord, str]] = field(default_factory=list)
+    inventories: list[tuple[PreparedInventory, str]] = field(default_factory=list)
     receipts: list[ReceiptRecord] = field(default_factory=list)
     others: list[OtherRecord] = field(default_factory=list)
     lines: int = 0
@@ -199,8 +163,7 @@ class Ingestor:
         self.run = run
         self.on_progress = on_progress
         self.chunk_lines = chunk_lines
-        self.rates = RateBook()
-        self.enterprises = EnterpriseIndex()
+        self.lookups = Lookups(rates=rate_table(), enterprises=enterprise_index())
         self.buffer = Buffer()
         self._last_progress = 0.0
 
@@ -218,11 +181,6 @@ class Ingestor:
                     self._reject(str(item).split("：", 1)[0], str(item))
                     continue
                 run.current_file = item.name[-300:]
-                if records is not None:
-                    try:
-                        self._check(records)
-                    except RateMissing as exc:
-                        error = str(exc)
                 if records is None or error is not None:
                     self._reject(item.name, error or "")
                     continue
@@ -247,12 +205,12 @@ class Ingestor:
 
     def _parsed(
         self, plan: Plan
-    ) -> Iterator[tuple[Item | SourceError, list[adapters.Record] | None, str | None]]:
-        """(item, records, error) for each item of the plan, in order.
+    ) -> Iterator[tuple[Item | SourceError, list[Prepared] | None, str | None]]:
+        """(item, prepared records, error) for each item of the plan, in order.
 
-        Large batches are parsed in a worker process while this one writes (a bounded
-        look-ahead of ``PARSE_AHEAD`` files, so memory stays one chunk plus a few files); the
-        worker runs the same ``adapters.read_message``. Small batches are parsed here."""
+        Large batches are parsed and turned into rows (``prepare.prepare_file``) in a worker
+        process while this one writes (a bounded look-ahead of ``PARSE_AHEAD`` files, so memory
+        stays one chunk plus a few files). Small batches are prepared here."""
         workers = parse_workers()
         if workers < 1 or plan.total < parse_min_files():
             for item in plan.items():
@@ -260,15 +218,20 @@ class Ingestor:
                     yield item, None, None
                     continue
                 try:
-                    yield item, adapters.read_message(item.read()), None
-                except (adapters.MessageError, SourceError) as exc:
+                    yield item, prepare.prepare_file(item.read(), self.lookups), None
+                except (adapters.MessageError, prepare.RateMissing, SourceError) as exc:
                     yield item, None, str(exc)
             return
         context = multiprocessing.get_context("spawn")  # no inherited database connection
         pending: deque[tuple[Item | SourceError, Future[Any] | None, str | None]] = deque()
         sizes: deque[int] = deque()
         ahead = 0
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=prepare.init_worker,
+            initargs=(self.lookups,),
+        ) as pool:
             try:
                 for item in plan.items():
                     size = 0
@@ -281,7 +244,7 @@ class Ingestor:
                             pending.append((item, None, str(exc)))
                         else:
                             size = len(data)
-                            pending.append((item, pool.submit(adapters.read_checked, data), None))
+                            pending.append((item, pool.submit(prepare.prepare_checked, data), None))
                     sizes.append(size)
                     ahead += size
                     while len(pending) > PARSE_AHEAD or ahead > PARSE_AHEAD_BYTES:
@@ -297,7 +260,7 @@ class Ingestor:
     @staticmethod
     def _resolve(
         entry: tuple[Item | SourceError, Future[Any] | None, str | None],
-    ) -> tuple[Item | SourceError, list[adapters.Record] | None, str | None]:
+    ) -> tuple[Item | SourceError, list[Prepared] | None, str | None]:
         item, future, error = entry
         if future is None:
             return item, None, error
@@ -328,17 +291,9 @@ class Ingestor:
         run = self.run
         return {name: getattr(run, name) for name in _COUNTERS}
 
-    def _check(self, records: list[adapters.Record]) -> None:
-        """Whole-file checks that need the database side (rates) before anything is buffered."""
+    def _add(self, records: list[Prepared], name: str) -> None:
         for record in records:
-            if isinstance(record, InventoryRecord):
-                month = month_of(record.declared_on)
-                for line in record.lines:
-                    self.rates.rate(line.currency, month)
-
-    def _add(self, records: list[adapters.Record], name: str) -> None:
-        for record in records:
-            if isinstance(record, InventoryRecord):
+            if isinstance(record, PreparedInventory):
                 self.buffer.inventories.append((record, name))
                 self.buffer.lines += len(record.lines)
             elif isinstance(record, ReceiptRecord):
@@ -396,7 +351,7 @@ class Ingestor:
         existing = self._existing(
             Declaration, "message_type", "cop_no", {(r.message_type, r.cop_no) for r, _ in items}
         )
-        fresh: dict[tuple[str, str], tuple[InventoryRecord, str]] = {}
+        fresh: dict[tuple[str, str], tuple[PreparedInventory, str]] = {}
         for record, name in items:
             key = (record.message_type, record.cop_no)
             if key in existing or key in fresh:
@@ -406,76 +361,16 @@ class Ingestor:
         run.new += len(fresh)
         if not fresh:
             return {}
-        declarations: list[list[Any]] = []
-        line_values: list[list[Any]] = []
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        for record, name in fresh.values():
-            enterprise_id, county_id = self.enterprises.get(record.ebc_code)
-            month = month_of(record.declared_on)
-            total = 0
-            rows = []
-            for line in record.lines:
-                rate = self.rates.rate(line.currency, month)
-                fen = to_fen(line.total_price, rate)
-                total += fen
-                rows.append(
-                    [
-                        None,
-                        line.gnum,
-                        enterprise_id,
-                        county_id,
-                        record.ebc_code,
-                        record.trade_mode[:4],
-                        record.direction,
-                        record.declared_on,
-                        month,
-                        line.country[:3],
-                        line.gcode,
-                        line.gname,
-                        line.unit[:3],
-                        line.qty,
-                        line.price,
-                        line.currency[:3],
-                        line.total_price,
-                        rate,
-                        fen,
-                        record.invt_no[:20],
-                        False,
-                    ]
-                )
-            line_values.append(rows)
-            buyer = ""
-            if record.direction == "import" and record.buyer_id_number:
-                buyer = retail.buyer_hash(record.buyer_id_type, record.buyer_id_number)
-            declarations.append(
-                [
-                    record.message_type,
-                    record.direction,
-                    record.cop_no,
-                    record.pre_no[:18],
-                    record.invt_no[:20],
-                    record.order_no[:60],
-                    record.logistics_no[:60],
-                    record.ebc_code[:18],
-                    record.ebc_name[:100],
-                    record.ebp_code[:18],
-                    record.agent_code[:18],
-                    enterprise_id,
-                    county_id,
-                    record.trade_mode[:4],
-                    record.customs_code[:4],
-                    record.country[:3],
-                    record.declared_on,
-                    len(record.lines),
-                    total,
-                    buyer,
-                    "",
-                    False,
-                    run.pk,
-                    name[-300:],
-                    now,
-                ]
-            )
+        buyers = {
+            key: retail.buyer_hash(*record.buyer)
+            for key, (record, _name) in fresh.items()
+            if record.buyer
+        }
+        declarations = [
+            (*record.declaration, buyers.get(key, ""), "", False, run.pk, name[-300:], now)
+            for key, (record, name) in fresh.items()
+        ]
         ledger.insert_rows(Declaration, _DECLARATION_FIELDS, declarations)
         ids: dict[tuple[str, str], int] = {}
         by_type: dict[str, list[str]] = {}
@@ -486,18 +381,15 @@ class Ingestor:
                 qs = ledger.where_in(Declaration.objects.filter(message_type=mtype), "cop_no", part)
                 for cop, pk in qs.values_list("cop_no", "pk"):
                     ids[(mtype, cop)] = pk
-        flat: list[list[Any]] = []
-        for key, rows in zip(fresh, line_values, strict=True):
-            pk = ids[key]
-            for row in rows:
-                row[0] = pk
-                flat.append(row)
-        ledger.insert_rows(LedgerLine, _LINE_FIELDS, flat)
-        run.lines += len(flat)
-        self._retail_checks(
-            [(ids[key], row) for key, row in zip(fresh, declarations, strict=True) if row[19]],
-            fresh,
-        )
+        lines = [
+            head + line
+            for key, (record, _name) in fresh.items()
+            for head in ((ids[key], *record.line_head),)
+            for line in record.lines
+        ]
+        ledger.insert_rows(LedgerLine, _LINE_FIELDS, lines)
+        run.lines += len(lines)
+        self._retail_checks([(ids[key], fresh[key][0], buyer) for key, buyer in buyers.items()])
         return ids
 
     def _write_receipts(self, new_declarations: dict[tuple[str, str], int]) -> list[int]:
@@ -610,6 +502,8 @@ class Ingestor:
     def _apply_status(
         self, events: dict[int, list[tuple[Any, str, str, str]]], current: dict[int, dict[str, Any]]
     ) -> list[int]:
+        """Apply receipts to their declarations' status; returns the newly released ones (their
+        lines are then released by ``ledger.release_lines``)."""
         released: list[int] = []
         updates: list[tuple[Any, ...]] = []
         adapt = connection.ops.adapt_datetimefield_value
@@ -618,14 +512,16 @@ class Ingestor:
             status, status_at = state["status"], state["status_at"]
             is_released, released_at = state["released"], state["released_at"]
             invt_no, pre_no = state["invt_no"], state["pre_no"]
+            was_released = is_released
             for at, code, invt, pre in sorted(items, key=lambda e: e[0]):
                 if status_at is None or at >= status_at:
                     status, status_at = code, at
                 if code in reference.RELEASE_STATUSES and not is_released:
                     is_released, released_at = True, at
-                    released.append(pk)
                 invt_no = invt_no or invt
                 pre_no = pre_no or pre
+            if is_released and not was_released:
+                released.append(pk)
             updates.append(
                 (
                     status,
@@ -664,27 +560,15 @@ class Ingestor:
                     f"UPDATE {table} SET {sets} FROM {stage} "  # noqa: S608 - names from model metadata
                     f"WHERE {table}.{qn('id')} = {stage}.{qn('id')}"
                 )
-                # The invtNo a receipt brings also labels the ledger lines.
-                line_table = qn(LedgerLine._meta.db_table)
-                invt = qn("invt_no")
-                cursor.execute(
-                    f"UPDATE {line_table} SET {invt} = {stage}.{invt} FROM {stage} "  # noqa: S608 - names from model metadata, values bound
-                    f"WHERE {line_table}.{qn('declaration_id')} = {stage}.{qn('id')} "
-                    f"AND {line_table}.{invt} = %s AND {stage}.{invt} <> %s",
-                    ["", ""],
-                )
         return released
 
-    def _retail_checks(
-        self,
-        declarations: list[tuple[int, list[Any]]],
-        fresh: dict[tuple[str, str], tuple[InventoryRecord, str]],
-    ) -> None:
-        """Flag retail imports above the single or the annual per-buyer limit."""
+    def _retail_checks(self, declarations: list[tuple[int, PreparedInventory, str]]) -> None:
+        """Flag retail imports above the single or the annual per-buyer limit:
+        ``declarations`` are (id, inventory, buyer hash) of the new ones with a buyer."""
         if not declarations:
             return
         run = self.run
-        keys = {(row[19], row[16].year) for _pk, row in declarations}
+        keys = {(buyer, record.declared_on.year) for _pk, record, buyer in declarations}
         totals: dict[tuple[str, int], int] = {}
         for part in ledger.chunks(sorted({h for h, _ in keys}), 5000):
             for h, y, t in BuyerYearTotal.objects.filter(buyer_hash__in=part).values_list(
@@ -693,13 +577,10 @@ class Ingestor:
                 totals[(h, y)] = t
         deltas: dict[tuple[str, int], list[int]] = {}
         checks = []
-        for pk, row in declarations:
-            record = fresh[(row[0], row[2])][0]
+        for pk, record, buyer in declarations:
             limits = retail.limits_on(record.declared_on)
-            month = month_of(record.declared_on)
-            extra = to_fen(record.freight + record.insured_fee, self.rates.rate("142", month))
-            amount = row[18] + extra
-            key = (row[19], record.declared_on.year)
+            amount = record.total_fen + record.extra_fen
+            key = (buyer, record.declared_on.year)
             running = totals.get(key, 0) + amount
             totals[key] = running
             delta = deltas.setdefault(key, [0, 0])
@@ -709,7 +590,7 @@ class Ingestor:
                 continue
             common = {
                 "declaration_id": pk,
-                "buyer_hash": row[19],
+                "buyer_hash": buyer,
                 "year": record.declared_on.year,
                 "amount_fen": amount,
                 "year_total_fen": running,

@@ -3,13 +3,14 @@ rebuilding a month. Always called inside the transaction that changes the lines.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 
-from customs.models import LedgerAggregate, LedgerLine
+from customs.models import Declaration, LedgerAggregate, LedgerLine
 
 CHUNK = 2000
 
@@ -26,13 +27,14 @@ def _columns(model: Any, names: Sequence[str]) -> list[str]:
 
 
 def where_in(qs: QuerySet[Any], field: str, values: Sequence[Any]) -> QuerySet[Any]:
-    """``field IN values`` — as ``= ANY(array)`` on PostgreSQL, where a query with thousands of
-    placeholders costs more to prepare than to run."""
-    if connection.vendor == "postgresql":
-        column = connection.ops.quote_name(qs.model._meta.get_field(field).column)
-        table = connection.ops.quote_name(qs.model._meta.db_table)
-        return qs.extra(where=[f"{table}.{column} = ANY(%s)"], params=[list(values)])  # noqa: S610
-    return qs.filter(**{f"{field}__in": values})
+    """``qs`` filtered on ``field IN values`` with the values as one parameter (``in_values``):
+    a query with thousands of placeholders costs more to build and prepare than to run."""
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return qs.filter(**{f"{field}__in": values})
+    qn = connection.ops.quote_name
+    column = f"{qn(qs.model._meta.db_table)}.{qn(qs.model._meta.get_field(field).column)}"
+    sql, param = in_values(column, values)
+    return qs.extra(where=[sql], params=[param])  # noqa: S610 - names from model metadata
 
 
 def insert_rows(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -49,6 +51,7 @@ def insert_rows(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]])
                 for row in rows:
                     copy.write_row(row)
         return
+    # Multi-row INSERTs: measured faster than executemany on SQLite.
     per_row = "(" + ", ".join(["%s"] * len(names)) + ")"
     size = max(1, min(500, 30000 // len(names)))
     with connection.cursor() as cursor:
@@ -59,15 +62,19 @@ def insert_rows(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]])
 
 def upsert_aggregate(rows: Sequence[tuple[Any, ...]]) -> None:
     """Add deltas to the aggregate: rows of (month, ebc_code, mode, direction, country,
-    enterprise_id, county_id, lines, amount_cny_fen)."""
+    enterprise_id, county_id, lines, amount_cny_fen). Rows of one key are summed; the key takes
+    the highest enterprise and county given (as SQL ``MAX``: an unmapped line has none)."""
     merged: dict[tuple[Any, ...], list[Any]] = {}
     for row in rows:
         current = merged.get(row[:5])
         if current is None:
             merged[row[:5]] = list(row)
-        else:
-            current[7] += row[7]
-            current[8] += row[8]
+            continue
+        current[7] += row[7]
+        current[8] += row[8]
+        for i in (5, 6):
+            if row[i] is not None and (current[i] is None or row[i] > current[i]):
+                current[i] = row[i]
     rows = [tuple(row) for row in merged.values()]
     if not rows:
         return
@@ -128,27 +135,37 @@ def stage(name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence
     return table
 
 
-def release_lines(declaration_ids: Sequence[int]) -> int:
-    """Mark the lines of newly released declarations and add them to the aggregate.
+def in_values(column: str, values: Sequence[Any]) -> tuple[str, Any]:
+    """SQL ``column IN values`` with the values as one parameter, and that parameter: an array
+    (``= ANY``) on PostgreSQL, JSON (``json_each``) on SQLite. No join for the planner to get
+    wrong, and no statement with thousands of placeholders."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", list(values)
+    return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(values))  # noqa: S608 - a column name from model metadata
 
-    Set-based: the ids are staged in a temporary table; the deltas are one ``GROUP BY`` over the
-    lines being released, added with ``INSERT … SELECT … ON CONFLICT DO UPDATE`` in the same
-    transaction as the ``UPDATE`` that releases them, so the aggregate stays the direct sum."""
+
+def release_lines(declaration_ids: Sequence[int]) -> int:
+    """Release the lines of newly released declarations and add them to the aggregate; the
+    invtNo a receipt brought to the declaration labels its lines that have none.
+
+    Set-based: the deltas are one ``GROUP BY`` over the lines being released, added with
+    ``INSERT … SELECT … ON CONFLICT DO UPDATE`` in the same transaction as the one ``UPDATE``
+    that releases them, so the aggregate stays the direct sum. Both find the lines through the
+    unique (declaration, line_no) index, with the ids as one parameter (no join for the planner
+    to misjudge on stale statistics). No index covers ``released`` or ``invt_no``, so on
+    PostgreSQL the update rewrites each line within its page (HOT, see migration 0002)."""
     if not declaration_ids:
         return 0
     qn = connection.ops.quote_name
-    ids = stage(
-        "customs_stage_release",
-        [("id", "bigint PRIMARY KEY")],
-        [(i,) for i in set(declaration_ids)],
-    )
     line = qn(LedgerLine._meta.db_table)
+    decl = qn(Declaration._meta.db_table)
     agg = qn(LedgerAggregate._meta.db_table)
-    lcol = {n: qn(c) for n, c in zip(_KEY, _columns(LedgerLine, _KEY), strict=True)}
-    l_ent, l_cty, l_fen, l_decl, l_rel = (
-        qn(c)
+    lcol = {n: f"{line}.{qn(c)}" for n, c in zip(_KEY, _columns(LedgerLine, _KEY), strict=True)}
+    l_ent, l_cty, l_fen, l_decl, l_rel, l_invt = (
+        f"{line}.{qn(c)}"
         for c in _columns(
-            LedgerLine, ["enterprise", "county", "amount_cny_fen", "declaration", "released"]
+            LedgerLine,
+            ["enterprise", "county", "amount_cny_fen", "declaration", "released", "invt_no"],
         )
     )
     names = [*_KEY, "year", "enterprise", "county", "lines", "amount_cny_fen"]
@@ -156,22 +173,24 @@ def release_lines(declaration_ids: Sequence[int]) -> int:
     key_cols = ", ".join(acols[:5])
     ent, cty, lines, amount = acols[-4:]
     keys = ", ".join(lcol[k] for k in _KEY)
-    pending = f"FROM {line} WHERE {l_rel} = %s AND {l_decl} IN (SELECT {qn('id')} FROM {ids})"  # noqa: S608
+    pending, param = in_values(l_decl, sorted(set(declaration_ids)))
+    labelled = f"(SELECT {decl}.{qn('invt_no')} FROM {decl} WHERE {decl}.{qn('id')} = {l_decl})"  # noqa: S608 - names from model metadata
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {agg} ({', '.join(acols)}) "
+            f"INSERT INTO {agg} ({', '.join(acols)}) "  # noqa: S608 - names from model metadata
             f"SELECT {keys}, {lcol['month']} / 100, MAX({l_ent}), MAX({l_cty}), COUNT(*), "
-            f"SUM({l_fen}) {pending} GROUP BY {keys} "
+            f"SUM({l_fen}) FROM {line} WHERE {pending} AND {l_rel} = %s GROUP BY {keys} "
             f"ON CONFLICT ({key_cols}) DO UPDATE SET "
             f"{lines} = {agg}.{lines} + excluded.{lines}, "
             f"{amount} = {agg}.{amount} + excluded.{amount}, "
             f"{ent} = excluded.{ent}, {cty} = excluded.{cty}",
-            [False],
+            [param, False],
         )
         cursor.execute(
-            f"UPDATE {line} SET {l_rel} = %s WHERE {l_rel} = %s AND {l_decl} IN "  # noqa: S608
-            f"(SELECT {qn('id')} FROM {ids})",
-            [True, False],
+            f"UPDATE {line} SET {qn('released')} = %s, "  # noqa: S608 - names from model metadata
+            f"{qn('invt_no')} = CASE WHEN {l_invt} = %s THEN {labelled} ELSE {l_invt} END "
+            f"WHERE {pending} AND {l_rel} = %s",
+            [True, "", param, False],
         )
         return int(cursor.rowcount)
 

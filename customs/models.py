@@ -120,10 +120,10 @@ class Declaration(models.Model):
     direction = models.CharField(_("进出口"), max_length=8, choices=Direction.choices)
     cop_no = models.CharField(_("企业内部编号"), max_length=30)
     pre_no = models.CharField(_("预录入编号"), max_length=18, blank=True)
-    invt_no = models.CharField(_("清单编号"), max_length=20, blank=True, db_index=True)
+    invt_no = models.CharField(_("清单编号"), max_length=20, blank=True)
     order_no = models.CharField(_("订单编号"), max_length=60, blank=True)
     logistics_no = models.CharField(_("物流运单编号"), max_length=60, blank=True)
-    ebc_code = models.CharField(_("电商企业代码"), max_length=18, db_index=True)
+    ebc_code = models.CharField(_("电商企业代码"), max_length=18)
     ebc_name = models.CharField(_("电商企业名称"), max_length=100, blank=True)
     ebp_code = models.CharField(_("电商平台代码"), max_length=18, blank=True)
     agent_code = models.CharField(_("申报企业代码"), max_length=18, blank=True)
@@ -134,6 +134,7 @@ class Declaration(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="customs_declarations",
+        db_index=False,  # (enterprise, declared_on) below serves it
     )
     county = models.ForeignKey(
         "codes.County",
@@ -142,6 +143,7 @@ class Declaration(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # (county, declared_on) below serves it
     )
     trade_mode = models.CharField(_("监管方式"), max_length=4)
     customs_code = models.CharField(_("申报海关"), max_length=4, blank=True)
@@ -154,8 +156,13 @@ class Declaration(models.Model):
     status_at = models.DateTimeField(_("状态时间"), null=True, blank=True)
     released = models.BooleanField(_("已放行"), default=False)
     released_at = models.DateTimeField(_("放行时间"), null=True, blank=True)
-    run = models.ForeignKey(
-        IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    run = models.ForeignKey(  # the run that stored it (runs are kept; no index needed)
+        IngestRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     source_file = models.CharField(_("来源文件"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
@@ -169,9 +176,12 @@ class Declaration(models.Model):
                 fields=["message_type", "cop_no"], name="customs_declaration_once"
             )
         ]
+        # Few, plain indexes: every one is written for each of millions of declarations.
         indexes = [
             models.Index(fields=["enterprise", "declared_on"]),
             models.Index(fields=["county", "declared_on"]),
+            models.Index(fields=["invt_no"], name="customs_decl_invt_no"),
+            models.Index(fields=["ebc_code"], name="customs_decl_ebc_code"),
         ]
 
     def __str__(self) -> str:
@@ -196,7 +206,7 @@ class Receipt(models.Model):
     message_type = models.CharField(_("报文类型"), max_length=16)
     declaration_type = models.CharField(_("对应清单报文"), max_length=16)
     business_key = models.CharField(_("业务键"), max_length=80)
-    cop_no = models.CharField(_("企业内部编号"), max_length=30, db_index=True)
+    cop_no = models.CharField(_("企业内部编号"), max_length=30)
     pre_no = models.CharField(_("预录入编号"), max_length=18, blank=True)
     invt_no = models.CharField(_("清单编号"), max_length=20, blank=True)
     return_status = models.CharField(_("回执状态"), max_length=10)
@@ -210,8 +220,13 @@ class Receipt(models.Model):
         on_delete=models.SET_NULL,
         related_name="receipts",
     )
-    run = models.ForeignKey(
-        IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    run = models.ForeignKey(  # the run that stored it (runs are kept; no index needed)
+        IngestRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
 
@@ -224,6 +239,7 @@ class Receipt(models.Model):
                 fields=["message_type", "business_key"], name="customs_receipt_once"
             )
         ]
+        indexes = [models.Index(fields=["cop_no"], name="customs_receipt_cop_no")]
 
     def __str__(self) -> str:
         return f"{self.cop_no} {self.return_status}"
@@ -266,8 +282,8 @@ class LedgerLine(models.Model):
     the six fields 无票免税 / 核定征收 need: date, goods name, unit, quantity, unit price, amount.
     """
 
-    declaration = models.ForeignKey(
-        Declaration, on_delete=models.CASCADE, related_name="ledger_lines"
+    declaration = models.ForeignKey(  # the unique (declaration, line_no) index serves it
+        Declaration, on_delete=models.CASCADE, related_name="ledger_lines", db_index=False
     )
     line_no = models.PositiveIntegerField(_("序号"))
     enterprise = models.ForeignKey(
@@ -277,14 +293,16 @@ class LedgerLine(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="customs_ledger_lines",
+        db_index=False,  # (enterprise, date) below serves it
     )
-    county = models.ForeignKey(
+    county = models.ForeignKey(  # counties are a fixed code table: no index on the hot path
         "codes.County",
         verbose_name=_("县区"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     ebc_code = models.CharField(_("电商企业代码"), max_length=18)
     mode = models.CharField(_("监管方式"), max_length=4)
@@ -311,9 +329,10 @@ class LedgerLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["declaration", "line_no"], name="customs_line_once")
         ]
+        # Few indexes, none on ``released``: a release then updates the line in place (on
+        # PostgreSQL a HOT update, see migration 0002), without touching any index.
         indexes = [
-            models.Index(fields=["date", "enterprise"]),
-            models.Index(fields=["enterprise", "released", "date"]),
+            models.Index(fields=["enterprise", "date"], name="customs_line_enterprise_date"),
             models.Index(fields=["ebc_code", "month"]),
         ]
 

@@ -8,15 +8,14 @@ from pathlib import Path
 
 from django.db import transaction
 
-from customs import reference
-from customs.models import ExchangeRate
+# This module is imported by parse workers, which have no database: models load lazily.
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "exchange_rates.csv"
 ONE = Decimal(1)
 
 
 class RateMissing(Exception):
-    pass
+    """No exchange rate for a currency and month: the file is refused until one is entered."""
 
 
 def month_of(value: object) -> int:
@@ -51,6 +50,8 @@ def read_rates_csv(path: Path) -> list[tuple[str, int, Decimal, bool]]:
 @transaction.atomic
 def load_shipped_rates() -> int:
     """Insert the shipped reference rates that are not in the table yet (never overwrites)."""
+    from customs.models import ExchangeRate
+
     existing = set(ExchangeRate.objects.values_list("currency", "month"))
     new = [
         ExchangeRate(
@@ -67,23 +68,11 @@ def load_shipped_rates() -> int:
     return len(new)
 
 
-class RateBook:
-    """All rates in memory for one ingest run (a few thousand rows)."""
+def rate_table() -> dict[tuple[str, int], Decimal]:
+    """All rates, ``(currency, YYYYMM) → rate``, for one ingest run (a few thousand rows); the
+    shipped reference rates are loaded first if the table is empty."""
+    from customs.models import ExchangeRate
 
-    def __init__(self) -> None:
-        if not ExchangeRate.objects.exists():
-            load_shipped_rates()
-        self._rates = {
-            (c, m): r for c, m, r in ExchangeRate.objects.values_list("currency", "month", "rate")
-        }
-
-    def rate(self, currency: str, month: int) -> Decimal:
-        if currency == reference.CNY_CODE:
-            return ONE
-        try:
-            return self._rates[(currency, month)]
-        except KeyError:
-            raise RateMissing(
-                f"币制 {currency} 在 {month // 100}-{month % 100:02d} 没有汇率，"
-                "请管理员先维护汇率表 (no exchange rate)。"
-            ) from None
+    if not ExchangeRate.objects.exists():
+        load_shipped_rates()
+    return {(c, m): r for c, m, r in ExchangeRate.objects.values_list("currency", "month", "rate")}

@@ -1,0 +1,230 @@
+"""The database-free half of ingestion: message bytes → rows ready to insert.
+
+``prepare_file(data, lookups)`` reads one message file (``adapters.read_message``: safe parser,
+field checks with paths) and turns its inventories into declaration and ledger-line values: the
+enterprise and county of the customs code, the month's exchange rate, every amount in CNY fen.
+It needs no database, only ``Lookups`` (the rate table and the enterprise index, read once per
+run by the ingesting process), so large batches run it in a parse worker process while the
+ingesting process writes: the worker does all per-line work and sends back plain tuples, and the
+writer only stores them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from customs import adapters, reference
+from customs.adapters import InventoryRecord, MessageError, OtherRecord, ReceiptRecord
+from customs.rates import ONE, RateMissing, month_of, to_fen
+
+
+@dataclass(frozen=True, slots=True)
+class Lookups:
+    """What turning records into rows needs from the database, read once per run."""
+
+    rates: dict[tuple[str, int], Decimal]  # (currency, YYYYMM) → CNY per unit
+    enterprises: dict[str, tuple[int, int]]  # customs code or USCC → (enterprise, county)
+
+    def rate(self, currency: str, month: int) -> Decimal:
+        if currency == reference.CNY_CODE:
+            return ONE
+        try:
+            return self.rates[(currency, month)]
+        except KeyError:
+            raise RateMissing(
+                f"币制 {currency} 在 {month // 100}-{month % 100:02d} 没有汇率，"
+                "请管理员先维护汇率表 (no exchange rate)。"
+            ) from None
+
+
+@dataclass(slots=True)
+class PreparedInventory:
+    """An inventory as rows: ``declaration`` holds the values of ``DECLARATION_COLUMNS``; a
+    ledger line is ``line_head`` (``LINE_HEAD_COLUMNS``, the same for all lines of the
+    inventory) followed by one of ``lines`` (``LINE_COLUMNS``). The writer adds ids, run, file.
+    """
+
+    message_type: str
+    cop_no: str
+    direction: str
+    declared_on: dt.date
+    declaration: tuple[Any, ...]
+    line_head: tuple[Any, ...]
+    lines: list[tuple[Any, ...]]
+    total_fen: int  # the lines' CNY amounts
+    extra_fen: int  # freight + insured fee in CNY fen (retail import checks)
+    buyer: tuple[str, str] | None  # (id type, id number) of an import's buyer; hashed on write
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent from the parse worker by pickle: plain arguments pickle several times faster
+        # than the default state of a slotted dataclass.
+        return (
+            PreparedInventory,
+            (
+                self.message_type,
+                self.cop_no,
+                self.direction,
+                self.declared_on,
+                self.declaration,
+                self.line_head,
+                self.lines,
+                self.total_fen,
+                self.extra_fen,
+                self.buyer,
+            ),
+        )
+
+
+Prepared = PreparedInventory | ReceiptRecord | OtherRecord
+
+# The declaration and line columns the worker fills, in this order (see ``customs.ingest``).
+DECLARATION_COLUMNS = (
+    "message_type",
+    "direction",
+    "cop_no",
+    "pre_no",
+    "invt_no",
+    "order_no",
+    "logistics_no",
+    "ebc_code",
+    "ebc_name",
+    "ebp_code",
+    "agent_code",
+    "enterprise",
+    "county",
+    "trade_mode",
+    "customs_code",
+    "country",
+    "declared_on",
+    "lines_count",
+    "total_cny_fen",
+)
+LINE_HEAD_COLUMNS = (
+    "enterprise",
+    "county",
+    "ebc_code",
+    "mode",
+    "direction",
+    "date",
+    "month",
+    "invt_no",
+    "released",
+)
+LINE_COLUMNS = (
+    "line_no",
+    "country",
+    "hs_code",
+    "goods_name",
+    "unit",
+    "quantity",
+    "unit_price",
+    "currency",
+    "amount",
+    "rate",
+    "amount_cny_fen",
+)
+
+
+def prepare_inventory(record: InventoryRecord, lookups: Lookups) -> PreparedInventory:
+    """Rows of one inventory; ``RateMissing`` when a line's currency has no rate that month."""
+    enterprise, county = lookups.enterprises.get(record.ebc_code, (None, None))
+    month = month_of(record.declared_on)
+    day = record.declared_on.isoformat()
+    mode, direction, code = record.trade_mode[:4], record.direction, record.ebc_code
+    invt_no = record.invt_no[:20]
+    rate_of = lookups.rate
+    rates: dict[str, Decimal] = {}
+    total = 0
+    lines = []
+    for line in record.lines:
+        rate = rates.get(line.currency)
+        if rate is None:
+            rate = rates[line.currency] = rate_of(line.currency, month)
+        fen = to_fen(line.total_price, rate)
+        total += fen
+        lines.append(
+            (
+                line.gnum,
+                line.country[:3],
+                line.gcode,
+                line.gname,
+                line.unit[:3],
+                str(line.qty),
+                str(line.price),
+                line.currency[:3],
+                str(line.total_price),
+                str(rate),
+                fen,
+            )
+        )
+    extra = 0
+    buyer = None
+    if direction == "import":
+        extra = to_fen(record.freight + record.insured_fee, rate_of("142", month))
+        if record.buyer_id_number:
+            buyer = (record.buyer_id_type, record.buyer_id_number)
+    declaration = (
+        record.message_type,
+        direction,
+        record.cop_no,
+        record.pre_no[:18],
+        invt_no,
+        record.order_no[:60],
+        record.logistics_no[:60],
+        code[:18],
+        record.ebc_name[:100],
+        record.ebp_code[:18],
+        record.agent_code[:18],
+        enterprise,
+        county,
+        mode,
+        record.customs_code[:4],
+        record.country[:3],
+        day,
+        len(record.lines),
+        total,
+    )
+    return PreparedInventory(
+        record.message_type,
+        record.cop_no,
+        direction,
+        record.declared_on,
+        declaration,
+        (enterprise, county, code, mode, direction, day, month, invt_no, False),
+        lines,
+        total,
+        extra,
+        buyer,
+    )
+
+
+def prepare_records(records: list[adapters.Record], lookups: Lookups) -> list[Prepared]:
+    return [prepare_inventory(r, lookups) if isinstance(r, InventoryRecord) else r for r in records]
+
+
+def prepare_file(data: bytes, lookups: Lookups) -> list[Prepared]:
+    """The prepared records of one message file; ``MessageError`` or ``RateMissing``."""
+    return prepare_records(adapters.read_message(data), lookups)
+
+
+# -- in a parse worker process ----------------------------------------------------------------
+
+_WORKER_LOOKUPS: Lookups | None = None
+
+
+def init_worker(lookups: Lookups) -> None:
+    """Pool initializer: the run's lookups, sent once to each worker process."""
+    global _WORKER_LOOKUPS
+    _WORKER_LOOKUPS = lookups
+
+
+def prepare_checked(data: bytes) -> tuple[list[Prepared] | None, str | None]:
+    """``(records, None)`` or ``(None, error)`` for a worker (the error travels as its text)."""
+    assert _WORKER_LOOKUPS is not None, "init_worker was not called"
+    try:
+        return prepare_file(data, _WORKER_LOOKUPS), None
+    except (MessageError, RateMissing) as exc:
+        return None, str(exc)
