@@ -51,11 +51,24 @@ def insert_rows(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]])
                 for row in rows:
                     copy.write_row(row)
         return
-    # Multi-row INSERTs: measured faster than executemany on SQLite.
+    if connection.vendor == "sqlite":
+        # Multi-row INSERTs (measured faster than executemany) on the driver's own cursor, in
+        # the same transaction: Django's wrapper would rewrite each long statement's
+        # placeholders and adapt every value again (a third of the time on large chunks).
+        connection.ensure_connection()
+        per_row = "(" + ", ".join(["?"] * len(names)) + ")"
+        size = max(1, min(500, 30000 // len(names)))
+        raw = connection.connection.cursor()
+        try:
+            for part in chunks(rows, size):
+                sql = f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([per_row] * len(part))  # noqa: S608 - names from model metadata, values bound
+                raw.execute(sql, [value for row in part for value in row])
+        finally:
+            raw.close()
+        return
     per_row = "(" + ", ".join(["%s"] * len(names)) + ")"
-    size = max(1, min(500, 30000 // len(names)))
     with connection.cursor() as cursor:
-        for part in chunks(rows, size):
+        for part in chunks(rows, 500):
             sql = f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([per_row] * len(part))  # noqa: S608 - names from model metadata, values bound
             cursor.execute(sql, [value for row in part for value in row])
 
