@@ -236,3 +236,29 @@ def test_parse_worker_gives_the_same_result_as_in_process(
     )
     again = ingest_paths(actor=None, paths=[folder])
     assert (again.new, again.duplicates) == (0, 5)
+
+
+def test_parse_worker_refuses_a_file_without_a_rate_and_keeps_the_others(
+    world: Any, write: Any, settings: Any
+) -> None:
+    """The worker converts amounts with the run's rate table: a month without a rate rejects
+    that file only, with the same message as in-process."""
+    write("r/1-good.xml", inventories=[inventory("C1")])
+    folder = write("r/2-future.xml", inventories=[inventory("C2", day=dt.date(2031, 1, 5))]).parent
+    settings.DDT_CUSTOMS_PARSE_MIN_FILES = 1
+    settings.DDT_CUSTOMS_PARSE_WORKERS = 1
+    run = ingest_paths(actor=None, paths=[folder])
+    assert (run.files_rejected, run.new, run.lines) == (1, 1, 1)
+    assert run.errors[0]["file"].endswith("2-future.xml")
+    assert "没有汇率" in run.errors[0]["error"]
+    assert list(Declaration.objects.values_list("cop_no", flat=True)) == ["C1"]
+
+
+def test_release_labels_lines_with_the_receipt_invt_no(world: Any, write: Any) -> None:
+    """The invtNo a receipt brings labels the declaration and, on release, its ledger lines."""
+    ingest_paths(actor=None, paths=[write("i/d.xml", inventories=[inventory("C1")])])
+    assert LedgerLine.objects.get().invt_no == ""
+    ingest_paths(actor=None, paths=[write("i/r.xml", receipts=[receipt("C1")])])
+    declaration = Declaration.objects.get()
+    assert declaration.released and declaration.invt_no
+    assert LedgerLine.objects.get().invt_no == declaration.invt_no

@@ -1,0 +1,105 @@
+"""The generated leaf readers accept only what the detailed reader accepts, with the same values.
+
+A reader returns ``None`` whenever it is not certain; the detailed reader (``adapters._values``)
+then accepts the element or refuses it with the field path. Hypothesis mutates real elements
+(missing, empty, padded, overlong, non-numeric, repeated and unknown children, comments) and
+checks the two agree.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from customs import adapters
+from customs.leafread import leaf_fields, leaf_reader
+
+from .conftest import inventory, line
+
+NS = "{http://www.chinaport.gov.cn/ceb}"
+
+
+def _elements() -> dict[str, Any]:
+    data = adapters.build_inventories("export", [inventory("C1", lines=[line(), line("3")])])
+    root = etree.fromstring(data)
+    inv = root.find(f"{NS}Inventory")
+    assert inv is not None
+    _field, nodes = adapters._plan("CEB603")
+    return {
+        "head": (inv.find(f"{NS}InventoryHead"), nodes["InventoryHead"]),
+        "line": (inv.find(f"{NS}InventoryList"), nodes["InventoryList"]),
+    }
+
+
+ELEMENTS = _elements()
+TEXTS = st.sampled_from(
+    ["", " ", "12", " 12 ", "-3", "1.5", "1.", ".5", "1e3", "+1", "١٢", "x", "A" * 300, "\t7\n"]
+)
+MUTATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["text", "drop", "repeat", "unknown", "comment", "foreign"]),
+        st.integers(min_value=0, max_value=60),
+        TEXTS,
+    ),
+    max_size=4,
+)
+
+
+def _mutate(element: Any, mutations: list[tuple[str, int, str]]) -> Any:
+    el = copy.deepcopy(element)
+    for kind, index, text in mutations:
+        children = list(el)
+        if not children:
+            break
+        child = children[index % len(children)]
+        if kind == "text":
+            child.text = text or None
+        elif kind == "drop":
+            el.remove(child)
+        elif kind == "repeat":
+            el.append(copy.deepcopy(child))
+        elif kind == "unknown":
+            etree.SubElement(el, f"{NS}notAField").text = text
+        elif kind == "comment":
+            el.append(etree.Comment(text.replace("-", "") or "c"))
+        else:  # the same name in another namespace
+            name = etree.QName(child).localname if isinstance(child.tag, str) else "gnum"
+            etree.SubElement(el, "{urn:other}" + name).text = text
+    return el
+
+
+@pytest.mark.parametrize("which", ["head", "line"])
+def test_reader_reads_a_well_formed_element_like_the_detailed_reader(which: str) -> None:
+    element, node = ELEMENTS[which]
+    fast = leaf_reader(node)(element)
+    assert fast is not None
+    detailed = adapters._values(element, node, "p")
+    assert fast == {f.xml: detailed.get(f.xml, "") for f in leaf_fields(node)}
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(which=st.sampled_from(["head", "line"]), mutations=MUTATIONS)
+def test_reader_never_accepts_what_the_detailed_reader_refuses(
+    which: str, mutations: list[tuple[str, int, str]]
+) -> None:
+    element, node = ELEMENTS[which]
+    el = _mutate(element, mutations)
+    fast = leaf_reader(node)(el)
+    try:
+        detailed = adapters._values(el, node, "p")
+    except adapters.MessageError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert fast == {f.xml: detailed.get(f.xml, "") for f in leaf_fields(node)}
+
+
+def test_padded_values_are_stripped_like_the_detailed_reader() -> None:
+    element, node = ELEMENTS["line"]
+    el = _mutate(element, [("text", 0, " 7 ")])  # gnum
+    assert leaf_reader(node)(el)["gnum"] == "7"  # type: ignore[index]
