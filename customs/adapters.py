@@ -159,6 +159,25 @@ def _date8(raw: str, path: str) -> dt.date:
 
 
 def _time17(raw: str, path: str) -> dt.datetime:
+    if len(raw) in (14, 17) and raw.isdigit() and raw.isascii():
+        # The usual form, read by slicing (strptime costs ~15 µs); kept only when it reads back
+        # as written, else strptime decides as before.
+        try:
+            fast = dt.datetime(
+                int(raw[0:4]),
+                int(raw[4:6]),
+                int(raw[6:8]),
+                int(raw[8:10]),
+                int(raw[10:12]),
+                int(raw[12:14]),
+                int(raw[14:17] or 0) * 1000,
+                tzinfo=SHANGHAI,
+            )
+        except ValueError:
+            pass
+        else:
+            if fast.strftime("%Y%m%d%H%M%S") == raw[:14]:
+                return fast
     try:
         base = dt.datetime.strptime(raw[:14], "%Y%m%d%H%M%S")
         ms = int(raw[14:17] or 0)

@@ -48,7 +48,7 @@ from customs.rates import rate_table
 from customs.sources import Item, Plan, SourceError
 
 CHUNK_LINES = 20_000
-CHUNK_RECORDS = 5_000
+CHUNK_RECORDS = 10_000
 PROGRESS_SECONDS = 1.0
 # Files read and parsed ahead of the writer: enough to keep the worker busy while a chunk is
 # written, bounded in count and bytes so memory does not grow with the batch.
@@ -433,7 +433,7 @@ class Ingestor:
                     targets[(dtype, row["cop_no"])] = row
         events: dict[int, list[tuple[Any, str, str, str]]] = {}
         new_rows: list[list[Any]] = []
-        adapt = connection.ops.adapt_datetimefield_value
+        adapt = ledger.datetime_adapter()
         now = adapt(timezone.now())
         for record in fresh.values():
             target = targets.get((record.declaration_type, record.cop_no))
@@ -506,7 +506,7 @@ class Ingestor:
         lines are then released by ``ledger.release_lines``)."""
         released: list[int] = []
         updates: list[tuple[Any, ...]] = []
-        adapt = connection.ops.adapt_datetimefield_value
+        adapt = ledger.datetime_adapter()
         for pk, items in events.items():
             state = current[pk]
             status, status_at = state["status"], state["status_at"]

@@ -3,8 +3,9 @@ rebuilding a month. Always called inside the transaction that changes the lines.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -15,6 +16,20 @@ from customs.models import Declaration, LedgerAggregate, LedgerLine
 CHUNK = 2000
 
 _KEY = ("month", "ebc_code", "mode", "direction", "country")
+
+
+def datetime_adapter() -> Callable[[dt.datetime | None], Any]:
+    """A cheap adapter of aware datetimes for raw SQL: on SQLite the naive UTC text Django
+    stores (``str()`` of the UTC value), elsewhere Django's own adapter."""
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datetimefield_value
+
+    def adapt(value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+
+    return adapt
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:

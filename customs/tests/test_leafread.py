@@ -9,6 +9,7 @@ checks the two agree.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -103,3 +104,42 @@ def test_padded_values_are_stripped_like_the_detailed_reader() -> None:
     element, node = ELEMENTS["line"]
     el = _mutate(element, [("text", 0, " 7 ")])  # gnum
     assert leaf_reader(node)(el)["gnum"] == "7"  # type: ignore[index]
+
+
+def _time17_reference(raw: str) -> dt.datetime | None:
+    try:
+        base = dt.datetime.strptime(raw[:14], "%Y%m%d%H%M%S")
+        ms = int(raw[14:17] or 0)
+    except ValueError:
+        return None
+    return base.replace(microsecond=ms * 1000, tzinfo=adapters.SHANGHAI)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    raw=st.one_of(
+        st.text(alphabet="0123456789", min_size=14, max_size=17),
+        st.datetimes(min_value=dt.datetime(1000, 1, 1)).map(
+            lambda d: d.strftime("%Y%m%d%H%M%S") + f"{d.microsecond // 1000:03d}"
+        ),
+    )
+)
+def test_receipt_time_fast_read_agrees_with_strptime(raw: str) -> None:
+    expected = _time17_reference(raw)
+    try:
+        got = adapters._time17(raw, "p")
+    except adapters.MessageError:
+        assert expected is None
+    else:
+        assert got == expected and got.tzinfo is adapters.SHANGHAI
+
+
+@pytest.mark.django_db
+@given(value=st.datetimes(timezones=st.sampled_from([dt.UTC, adapters.SHANGHAI])))
+@settings(max_examples=200, deadline=None)
+def test_raw_sql_datetime_adapter_matches_django(value: dt.datetime) -> None:
+    from django.db import connection
+
+    from customs import ledger
+
+    assert ledger.datetime_adapter()(value) == connection.ops.adapt_datetimefield_value(value)
