@@ -169,6 +169,9 @@ def _offset(text: str) -> dt.timedelta | None:
         return None
 
 
+_PLANNED = {"in_plan": True}  # the common attributes of a claim
+
+
 def read_claims(
     items: list[Any],
     known: Collection[str],
@@ -176,18 +179,25 @@ def read_claims(
     cost_share: Collection[str],
     on_problem: Callable[[object, str, set[str]], None],
 ) -> list[Claim]:
-    """Well-formed claims; ``on_problem(item, path, seen_ids)`` describes any other item."""
+    """Well-formed claims; ``on_problem(item, path, seen_ids)`` describes any other item.
+
+    A claim's beneficiary and measure are the strings of ``known`` and ``measures`` (equal
+    text, one object each: the engine's look-ups then compare pointers, not characters).
+    """
     out: list[Claim] = []
     seen: set[str] = set()
+    bens = {b: b for b in known}
+    mids = {m: m for m in measures}
     date_parse = dt.date.fromisoformat
     stamp_parse = dt.datetime.fromisoformat
     dates: dict[str, dt.date] = {}
     offsets: dict[str, Any] = {}  # "+08:00" → its timedelta (None: not an offset)
+    suffix, offset = "\x00", dt.timedelta(0)  # the offset of the last stamp on the fast path
     utc = dt.UTC
     new_claim = tuple.__new__  # Claim(...) without the NamedTuple __new__ wrapper
     for i, c in enumerate(items):
         try:
-            if type(c) is not dict or not _CLAIM.issuperset(c):
+            if type(c) is not dict:
                 raise ValueError
             cid = c["id"]  # a missing required key raises KeyError: the detailed path
             ben = c["beneficiary"]
@@ -196,17 +206,26 @@ def read_claims(
             cost = c.get("cost")
             attrs = c.get("attributes")
             if (
+                # no unknown key: the keys read are all there is, or the allowed set holds
+                len(c) != 5 + (matter is not None) + (cost is not None) + (attrs is not None)
+                and not _CLAIM.issuperset(c)
+            ) or (
                 type(cid) is not str
                 or not cid
                 or cid in seen
                 or type(ben) is not str
-                or ben not in known
+                or (ben := bens.get(ben)) is None
                 or type(mid) is not str
-                or mid not in measures
+                or (mid := mids.get(mid)) is None
                 or (matter is not None and (type(matter) is not str or not matter))
-                or (cost is None and mid in cost_share)
-                or (cost is not None and (type(cost) is not str or _amount(cost) is None))
             ):
+                raise ValueError
+            if cost is not None:
+                if type(cost) is not str or _amount(cost) is None:
+                    raise ValueError
+                # cents_of(cost), written out for the common form with two decimals
+                cost = int(cost.replace(".", "")) if cost[-3:-2] == "." else cents_of(cost)
+            elif mid in cost_share:
                 raise ValueError
             raw_date = c["date"]
             day = dates.get(raw_date) if type(raw_date) is str else None
@@ -217,20 +236,25 @@ def read_claims(
             stamp = c["submitted_at"]
             if type(stamp) is not str:
                 raise ValueError
-            offset = None
-            if len(stamp) == 25 and stamp[19] in "+-":  # "YYYY-MM-DDTHH:MM:SS+08:00"
-                offset = offsets.get(stamp[19:], _UNSEEN)
-                if offset is _UNSEEN:
-                    offset = offsets[stamp[19:]] = _offset(stamp[19:])
-                if offset is None:
+            if len(stamp) == 25 and stamp.endswith(suffix):  # the last stamp's offset
+                submitted = stamp_parse(stamp[:19] + "+00:00") - offset
+            elif len(stamp) == 25 and stamp[19] in "+-":  # "YYYY-MM-DDTHH:MM:SS+08:00"
+                found = offsets.get(stamp[19:], _UNSEEN)
+                if found is _UNSEEN:
+                    found = offsets[stamp[19:]] = _offset(stamp[19:])
+                if found is None:
                     raise ValueError
-                submitted = stamp_parse(stamp[:19] + "+00:00")  # tzinfo is dt.UTC
+                submitted = stamp_parse(stamp[:19] + "+00:00") - found  # tzinfo is dt.UTC
+                suffix, offset = stamp[19:], found
             else:
                 submitted = stamp_parse(stamp)
                 if submitted.tzinfo is None:
                     raise ValueError
+                submitted = submitted.astimezone(utc)
             in_plan, amount = False, None
-            if attrs:
+            if attrs == _PLANNED and attrs["in_plan"] is True:  # not 1 (== True)
+                in_plan = True
+            elif attrs:
                 if type(attrs) is not dict or not _ATTRIBUTE.issuperset(attrs):
                     raise ValueError
                 in_plan = attrs.get("in_plan", False)
@@ -247,20 +271,5 @@ def read_claims(
             on_problem(c, f"claims[{i}]", seen)
             continue
         seen.add(cid)
-        out.append(
-            new_claim(
-                Claim,
-                (
-                    cid,
-                    ben,
-                    mid,
-                    matter,
-                    None if cost is None else cents_of(cost),
-                    day,
-                    submitted.astimezone(utc) if offset is None else submitted - offset,
-                    in_plan,
-                    amount,
-                ),
-            )
-        )
+        out.append(new_claim(Claim, (cid, ben, mid, matter, cost, day, submitted, in_plan, amount)))
     return out
