@@ -75,12 +75,15 @@ class MessageError(Exception):
 
 @dataclass(slots=True)
 class LineRecord:
+    """One inventory line. Quantity and unit price are kept as declared (checked decimal text,
+    stored as is); the total is a ``Decimal`` for the CNY conversion."""
+
     gnum: int
     gcode: str
     gname: str
     unit: str
-    qty: Decimal
-    price: Decimal
+    qty: str
+    price: str
     total_price: Decimal
     currency: str
     country: str
@@ -417,7 +420,7 @@ def _inventory_values(
         buyer_id_type=head.get("buyerIdType", ""),
         buyer_id_number=head.get("buyerIdNumber", ""),
     )
-    head_currency = head.get("currency", "")
+    head_currency, country = head.get("currency", ""), record.country
     list_node = nodes["InventoryList"]
     read_line = leaf_reader(list_node)
     seen: set[int] = set()
@@ -432,15 +435,15 @@ def _inventory_values(
         seen.add(gnum)
         record.lines.append(
             LineRecord(
-                gnum=gnum,
-                gcode=values["gcode"],
-                gname=values["gname"],
-                unit=values["unit"],
-                qty=Decimal(values["qty"]),
-                price=Decimal(values["price"]),
-                total_price=Decimal(values["totalPrice"]),
-                currency=values.get("currency") or head_currency,
-                country=values.get("country") or record.country,
+                gnum,
+                values["gcode"],
+                values["gname"],
+                values["unit"],
+                values["qty"],
+                values["price"],
+                Decimal(values["totalPrice"]),
+                values.get("currency") or head_currency,
+                values.get("country") or country,
             )
         )
     return record

@@ -47,12 +47,13 @@ from customs.prepare import (
 from customs.rates import rate_table
 from customs.sources import Item, Plan, SourceError
 
-CHUNK_LINES = 20_000
-CHUNK_RECORDS = 10_000
+CHUNK_LINES = 50_000
+CHUNK_RECORDS = 20_000
 PROGRESS_SECONDS = 1.0
-# Files read and parsed ahead of the writer: enough to keep the worker busy while a chunk is
-# written, bounded in count and bytes so memory does not grow with the batch.
-PARSE_AHEAD = 64
+# Files read and parsed ahead of the writer: enough to keep the worker busy while a whole chunk
+# is written (a chunk of 50,000 lines is ~170 files of 300 lines), bounded in count and bytes so
+# memory does not grow with the batch.
+PARSE_AHEAD = 256
 PARSE_AHEAD_BYTES = 96 * 2**20
 MAX_ERRORS_KEPT = 500
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 
 from customs import reference
@@ -35,15 +36,86 @@ def _by(qs: QuerySet[LedgerAggregate], field: str) -> dict[str, int]:
     return {str(key): int(fen or 0) for key, fen in rows if key is not None}
 
 
-def customs_stats(*, year: int, county: str | None = None) -> dict[str, Any]:
-    """The statistics of ``year`` (optionally one county code) in the documented JSON shape."""
+# (key of the JSON, aggregate column, column of the related code) — the breakdowns of ``stats``.
+_BREAKDOWNS = (
+    ("by_mode", "mode", None),
+    ("by_direction", "direction", None),
+    ("by_month", "month", None),
+    ("by_county", "county_id", "county__code"),
+    ("by_enterprise", "enterprise_id", "enterprise__uscc"),
+    ("by_country", "country", None),
+)
+
+
+def _sums_portable(year: int, county: str | None) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total and every breakdown, one grouped query each (any database)."""
     qs = _base(year, county)
     total = int(qs.aggregate(fen=Sum("amount_cny_fen"))["fen"] or 0)
+    sums = {key: _by(qs, related or column) for key, column, related in _BREAKDOWNS}
+    return total, sums
+
+
+def _sums_grouping_sets(year: int, county: str | None) -> tuple[int, dict[str, dict[str, int]]]:
+    """The same from one scan of the year's aggregate rows (PostgreSQL ``GROUPING SETS``);
+    enterprise and county ids become USCC and county codes afterwards (small look-ups)."""
+    from codes.models import County
+    from enterprises.models import Enterprise
+
+    qn = connection.ops.quote_name
+    table = qn(LedgerAggregate._meta.db_table)
+    columns = [column for _key, column, _related in _BREAKDOWNS]
+    flags = ", ".join(f"GROUPING({qn(c)})" for c in columns)
+    sets = ", ".join(["()", *(f"({qn(c)})" for c in columns)])
+    where, params = f"{table}.{qn('year')} = %s", [year]
+    if county:
+        county_ids = list(County.objects.filter(code=county).values_list("pk", flat=True))
+        where += f" AND {table}.{qn('county_id')} = ANY(%s)"
+        params.append(county_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(qn(c) for c in columns)}, {flags}, SUM({qn('amount_cny_fen')}) "  # noqa: S608 - names from model metadata
+            f"FROM {table} WHERE {where} GROUP BY GROUPING SETS ({sets})",
+            params,
+        )
+        rows = cursor.fetchall()
+    n = len(columns)
+    total = 0
+    raw: dict[str, dict[Any, int]] = {key: {} for key, _c, _r in _BREAKDOWNS}
+    for row in rows:
+        fen = int(row[-1] or 0)
+        grouped = [i for i in range(n) if not row[n + i]]
+        if not grouped:
+            total = fen
+            continue
+        (i,) = grouped
+        if row[i] is not None:
+            raw[_BREAKDOWNS[i][0]][row[i]] = fen
+    codes = dict(County.objects.filter(pk__in=raw["by_county"]).values_list("pk", "code"))
+    usccs = dict(Enterprise.objects.filter(pk__in=raw["by_enterprise"]).values_list("pk", "uscc"))
+    names = {"by_county": codes, "by_enterprise": usccs}
+    sums: dict[str, dict[str, int]] = {}
+    for key, values in raw.items():
+        name = names.get(key)
+        out: dict[str, int] = {}
+        for value, fen in values.items():
+            label = str(value) if name is None else name.get(value)
+            if label is not None:
+                out[label] = out.get(label, 0) + fen
+        sums[key] = out
+    return total, sums
+
+
+def customs_stats(*, year: int, county: str | None = None) -> dict[str, Any]:
+    """The statistics of ``year`` (optionally one county code) in the documented JSON shape."""
+    if connection.vendor == "postgresql":
+        total, sums = _sums_grouping_sets(year, county)
+    else:
+        total, sums = _sums_portable(year, county)
     by_mode = dict.fromkeys(reference.CBEC_MODES, 0)
-    by_mode.update(_by(qs, "mode"))
+    by_mode.update(sums["by_mode"])
     by_direction = {"export": 0, "import": 0}
-    by_direction.update(_by(qs, "direction"))
-    months = _by(qs, "month")
+    by_direction.update(sums["by_direction"])
+    months = sums["by_month"]
     by_month = {f"{year}-{m:02d}": months.get(str(year * 100 + m), 0) for m in range(1, 13)}
     return {
         "year": year,
@@ -51,9 +123,9 @@ def customs_stats(*, year: int, county: str | None = None) -> dict[str, Any]:
         "by_mode": {k: _money(v) for k, v in sorted(by_mode.items())},
         "by_direction": {k: _money(v) for k, v in by_direction.items()},
         "by_month": {k: _money(v) for k, v in by_month.items()},
-        "by_county": {k: _money(v) for k, v in sorted(_by(qs, "county__code").items())},
-        "by_enterprise": {k: _money(v) for k, v in sorted(_by(qs, "enterprise__uscc").items())},
-        "by_country": {k: _money(v) for k, v in sorted(_by(qs, "country").items())},
+        "by_county": {k: _money(v) for k, v in sorted(sums["by_county"].items())},
+        "by_enterprise": {k: _money(v) for k, v in sorted(sums["by_enterprise"].items())},
+        "by_country": {k: _money(v) for k, v in sorted(sums["by_country"].items())},
     }
 
 
