@@ -66,7 +66,8 @@ def _sums_grouping_sets(year: int, county: str | None) -> tuple[int, dict[str, d
     columns = [column for _key, column, _related in _BREAKDOWNS]
     flags = ", ".join(f"GROUPING({qn(c)})" for c in columns)
     sets = ", ".join(["()", *(f"({qn(c)})" for c in columns)])
-    where, params = f"{table}.{qn('year')} = %s", [year]
+    where = f"{table}.{qn('year')} = %s"
+    params: list[Any] = [year]
     if county:
         county_ids = list(County.objects.filter(code=county).values_list("pk", flat=True))
         where += f" AND {table}.{qn('county_id')} = ANY(%s)"
