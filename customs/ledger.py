@@ -168,8 +168,19 @@ def in_values(column: str, values: Sequence[Any]) -> tuple[str, Any]:
     (``= ANY``) on PostgreSQL, JSON (``json_each``) on SQLite. No join for the planner to get
     wrong, and no statement with thousands of placeholders."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", list(values)
+        # The array as one literal: psycopg dumps a Python list element by element in Python.
+        if all(type(v) is int for v in values):
+            return f"{column} = ANY(%s::bigint[])", "{" + ",".join(map(str, values)) + "}"
+        return f"{column} = ANY(%s::text[])", array_literal(values)
     return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(values))  # noqa: S608 - a column name from model metadata
+
+
+_ARRAY_ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"'})
+
+
+def array_literal(values: Sequence[Any]) -> str:
+    """A PostgreSQL text array literal: ``{"a","b \\"c\\""}`` (every element quoted and escaped)."""
+    return "{" + ",".join(['"' + str(v).translate(_ARRAY_ESCAPE) + '"' for v in values]) + "}"
 
 
 def release_lines(declaration_ids: Sequence[int]) -> int:

@@ -143,3 +143,23 @@ def test_raw_sql_datetime_adapter_matches_django(value: dt.datetime) -> None:
     from customs import ledger
 
     assert ledger.datetime_adapter()(value) == connection.ops.adapt_datetimefield_value(value)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@given(
+    values=st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"))
+    )
+)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_array_literal_reads_back_as_the_same_texts(values: list[str]) -> None:
+    """Key lists go to PostgreSQL as one text-array literal; quotes, backslashes, commas,
+    braces, spaces and NULL-like words must come back unchanged."""
+    from django.db import connection
+
+    from customs.ledger import array_literal
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[]", [array_literal([*values, "NULL", 'a,"{b}"\\'])])
+        assert cursor.fetchone()[0] == [*values, "NULL", 'a,"{b}"\\']
