@@ -331,9 +331,9 @@ class LedgerLine(models.Model):
         ]
         # Few indexes, none on ``released``: a release then updates the line in place (on
         # PostgreSQL a HOT update, see migration 0002), without touching any index.
+        # Lines of one customs code are found through their declarations (code mapping).
         indexes = [
             models.Index(fields=["enterprise", "date"], name="customs_line_enterprise_date"),
-            models.Index(fields=["ebc_code", "month"]),
         ]
 
     def __str__(self) -> str:

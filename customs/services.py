@@ -177,7 +177,7 @@ def customs_code_map(*, actor: User, code: str, enterprise: Enterprise) -> Custo
     )
     target = {"enterprise_id": enterprise.pk, "county_id": enterprise.county_id}
     Declaration.objects.filter(ebc_code=code).update(**target)
-    LedgerLine.objects.filter(ebc_code=code).update(**target)
+    LedgerLine.objects.filter(declaration__ebc_code=code).update(**target)  # (indexed path)
     LedgerAggregate.objects.filter(ebc_code=code).update(**target)
     audit_record(
         actor=actor,

@@ -40,6 +40,10 @@ class Migration(migrations.Migration):
             model_name="ledgerline",
             name="customs_led_enterpr_6760d4_idx",
         ),
+        migrations.RemoveIndex(
+            model_name="ledgerline",
+            name="customs_led_ebc_cod_a2a837_idx",
+        ),
         migrations.AlterField(
             model_name="declaration",
             name="county",

@@ -9,7 +9,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from customs.adapters import build_inventories, build_receipts
-from customs.models import CustomsCodeMapping, Declaration, IngestRun, LedgerAggregate, RunStatus
+from customs.models import (
+    CustomsCodeMapping,
+    Declaration,
+    IngestRun,
+    LedgerAggregate,
+    LedgerLine,
+    RunStatus,
+)
 from customs.services import customs_code_map, ingest_paths
 
 from .conftest import CODE_A, CODE_B, inventory, login_client, receipt
@@ -177,6 +184,8 @@ def test_mapping_moves_aggregate_to_the_enterprise(world: Any, write: Any) -> No
     customs_code_map(actor=world.donghai_officer, code="3207999999", enterprise=world.a)
     row = LedgerAggregate.objects.get()
     assert row.enterprise == world.a and row.county == world.a.county
+    line = LedgerLine.objects.get()  # found through its declaration's code
+    assert (line.enterprise, line.county) == (world.a, world.a.county)
     # Later messages with the code go straight to the enterprise.
     write("m2/d.xml", inventories=[inventory("U2", code="3207999999")])
     ingest_paths(
