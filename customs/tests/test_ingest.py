@@ -262,3 +262,26 @@ def test_release_labels_lines_with_the_receipt_invt_no(world: Any, write: Any) -
     declaration = Declaration.objects.get()
     assert declaration.released and declaration.invt_no
     assert LedgerLine.objects.get().invt_no == declaration.invt_no
+
+
+def test_ledger_references_are_whole_without_database_constraints(world: Any, write: Any) -> None:
+    """The ledger tables' foreign keys are kept by the ingestion code, not the database: after a
+    batch (receipts before and after their declarations, a code of no enterprise) every
+    reference points at a row, and deletes still cascade or set null through Django."""
+    from enterprises.models import Enterprise
+
+    write("z/1-receipts.xml", receipts=[receipt("C1"), receipt("C9")])
+    write("z/2-decl.xml", inventories=[inventory("C1"), inventory("C2", code=world.b.uscc)])
+    write("z/3-unknown.xml", inventories=[inventory("C3", code="3207999999")])
+    folder = write("z/4-receipts.xml", receipts=[receipt("C2", code=world.b.uscc)]).parent
+    assert ingest_paths(actor=None, paths=[folder]).files_rejected == 0
+    declarations = set(Declaration.objects.values_list("pk", flat=True))
+    enterprises = set(Enterprise.objects.values_list("pk", flat=True))
+    lines = list(LedgerLine.objects.values_list("declaration_id", "enterprise_id"))
+    assert len(lines) == 3 and {d for d, _e in lines} <= declarations
+    assert {e for _d, e in lines} - {None} <= enterprises
+    assert set(Receipt.objects.values_list("declaration_id", flat=True)) - {None} <= declarations
+    assert Receipt.objects.filter(declaration__isnull=True).count() == 1  # C9: not declared yet
+    Declaration.objects.get(cop_no="C1").delete()
+    assert LedgerLine.objects.count() == 2
+    assert Receipt.objects.filter(cop_no="C1").get().declaration is None
