@@ -183,7 +183,6 @@ class Declaration(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "declared_on"]),
             models.Index(fields=["county", "declared_on"]),
-            models.Index(fields=["invt_no"], name="customs_decl_invt_no"),
             models.Index(fields=["ebc_code"], name="customs_decl_ebc_code"),
         ]
 
