@@ -38,6 +38,7 @@ from customs.models import (
 )
 from customs.prepare import (
     DECLARATION_COLUMNS,
+    ID_PLACEHOLDER,
     LINE_COLUMNS,
     LINE_HEAD_COLUMNS,
     Lookups,
@@ -58,6 +59,7 @@ PARSE_AHEAD_BYTES = 96 * 2**20
 MAX_ERRORS_KEPT = 500
 
 _LINE_FIELDS = ("declaration", *LINE_HEAD_COLUMNS, *LINE_COLUMNS)
+_LINES_COUNT = DECLARATION_COLUMNS.index("lines_count")
 
 
 _COUNTERS = (
@@ -164,7 +166,11 @@ class Ingestor:
         self.run = run
         self.on_progress = on_progress
         self.chunk_lines = chunk_lines
-        self.lookups = Lookups(rates=rate_table(), enterprises=enterprise_index())
+        self.lookups = Lookups(
+            rates=rate_table(),
+            enterprises=enterprise_index(),
+            copy_text=connection.vendor == "postgresql",
+        )
         self.buffer = Buffer()
         self._last_progress = 0.0
 
@@ -389,7 +395,14 @@ class Ingestor:
             for line in record.lines
         ]
         ledger.insert_rows(LedgerLine, _LINE_FIELDS, lines)
-        run.lines += len(lines)
+        copied = [
+            record.copy_lines.replace(ID_PLACEHOLDER, str(ids[key]))
+            for key, (record, _name) in fresh.items()
+            if record.copy_lines
+        ]
+        if copied:  # PostgreSQL: the lines arrive as COPY text from the worker
+            ledger.copy_text(LedgerLine, _LINE_FIELDS, copied)
+        run.lines += sum(row[_LINES_COUNT] for row in declarations)
         self._retail_checks([(ids[key], fresh[key][0], buyer) for key, buyer in buyers.items()])
         return ids
 

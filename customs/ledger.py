@@ -88,6 +88,19 @@ def insert_rows(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]])
             cursor.execute(sql, [value for row in part for value in row])
 
 
+def copy_text(model: Any, names: Sequence[str], blocks: Sequence[str]) -> None:
+    """PostgreSQL: COPY rows already in COPY text format (``prepare.copy_row`` lines)."""
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(c) for c in _columns(model, names))
+    table = qn(model._meta.db_table)
+    with (
+        connection.cursor() as wrapper,
+        wrapper.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+    ):
+        for part in chunks(blocks, 1000):
+            copy.write("".join(part))
+
+
 def upsert_aggregate(rows: Sequence[tuple[Any, ...]]) -> None:
     """Add deltas to the aggregate: rows of (month, ebc_code, mode, direction, country,
     enterprise_id, county_id, lines, amount_cny_fen). Rows of one key are summed; the key takes

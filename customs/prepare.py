@@ -27,6 +27,7 @@ class Lookups:
 
     rates: dict[tuple[str, int], Decimal]  # (currency, YYYYMM) → CNY per unit
     enterprises: dict[str, tuple[int, int]]  # customs code or USCC → (enterprise, county)
+    copy_text: bool = False  # also write the lines as PostgreSQL COPY text (``copy_lines``)
 
     def rate(self, currency: str, month: int) -> Decimal:
         if currency == reference.CNY_CODE:
@@ -57,6 +58,9 @@ class PreparedInventory:
     total_fen: int  # the lines' CNY amounts
     extra_fen: int  # freight + insured fee in CNY fen (retail import checks)
     buyer: tuple[str, str] | None  # (id type, id number) of an import's buyer; hashed on write
+    # With ``Lookups.copy_text``: the lines as COPY text rows, ``lines`` then empty. Each row
+    # starts with ``ID_PLACEHOLDER`` where the writer puts the declaration id.
+    copy_lines: str = ""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent from the parse worker by pickle: plain arguments pickle several times faster
@@ -74,6 +78,7 @@ class PreparedInventory:
                 self.total_fen,
                 self.extra_fen,
                 self.buyer,
+                self.copy_lines,
             ),
         )
 
@@ -187,17 +192,45 @@ def prepare_inventory(record: InventoryRecord, lookups: Lookups) -> PreparedInve
         len(record.lines),
         total,
     )
+    head = (enterprise, county, code, mode, direction, day, month, invt_no, False)
+    copy_lines = ""
+    if lookups.copy_text:
+        start = ID_PLACEHOLDER + "\t" + copy_row(head) + "\t"
+        copy_lines = "".join([start + copy_row(line) + "\n" for line in lines])
+        lines = []
     return PreparedInventory(
         record.message_type,
         record.cop_no,
         direction,
         record.declared_on,
         declaration,
-        (enterprise, county, code, mode, direction, day, month, invt_no, False),
+        head,
         lines,
         total,
         extra,
         buyer,
+        copy_lines,
+    )
+
+
+# PostgreSQL COPY text format: tab-separated, \N for NULL, t/f, backslash escapes.
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+ID_PLACEHOLDER = "\x00"  # cannot occur in escaped text (PostgreSQL text has no NUL)
+
+
+def copy_row(values: tuple[Any, ...]) -> str:
+    """One row in COPY text format."""
+    return "\t".join(
+        [
+            v.translate(_COPY_ESCAPE)
+            if type(v) is str
+            else "\\N"
+            if v is None
+            else ("t" if v else "f")
+            if type(v) is bool
+            else str(v)
+            for v in values
+        ]
     )
 
 

@@ -285,3 +285,13 @@ def test_ledger_references_are_whole_without_database_constraints(world: Any, wr
     Declaration.objects.get(cop_no="C1").delete()
     assert LedgerLine.objects.count() == 2
     assert Receipt.objects.filter(cop_no="C1").get().declaration is None
+
+
+def test_goods_names_with_tabs_newlines_and_backslashes_are_stored_exactly(
+    world: Any, write: Any
+) -> None:
+    """On PostgreSQL lines travel as COPY text; escapes must not change a character."""
+    name = "水晶\t手链\\n 2\n號\r\\\\"
+    path = write("x/d.xml", inventories=[inventory("X1", lines=[line(gname=name)])])
+    assert ingest_paths(actor=None, paths=[path]).files_rejected == 0
+    assert LedgerLine.objects.get().goods_name == name
