@@ -1,9 +1,12 @@
 """The one place that touches the CEB message library (``ceb``): bytes ↔ domain records.
 
-Reading: ``read_message(bytes)`` parses one message file with ``ceb.parse`` (safe parser: no DTD,
-no entities, no network, size and depth limits; full field validation with paths) and turns it
-into plain records — ``InventoryRecord`` (CEB603 / CEB621 with lines), ``ReceiptRecord``
-(CEB604 / CEB622) and ``OtherRecord`` (any other message, kept once by its business key).
+Reading: ``read_message(bytes)`` parses one message file (safe parser: no DTD, no entities, no
+network, size and depth limits; full field validation with paths) and turns it into plain
+records — ``InventoryRecord`` (CEB603 / CEB621 with lines), ``ReceiptRecord`` (CEB604 / CEB622)
+and ``OtherRecord`` (any other message, kept once by its business key). Inventories and receipts,
+the ledger's volume, take a fast path: one walk of the tree whose leaf fields are read and
+checked by code generated from the ``ceb`` definitions (``customs.leafread``), with the detailed
+reader for anything unusual; other messages go through ``ceb.parse``.
 Building: ``build_inventories`` / ``build_receipts`` make valid CEB603/621 and CEB604/622
 messages from ``InventorySpec`` / ``ReceiptSpec`` (demo data, tests, benchmark).
 
@@ -17,7 +20,7 @@ import datetime as dt
 import typing
 import uuid
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -258,15 +261,6 @@ def read_message(data: bytes) -> list[Record]:
     return records
 
 
-def read_checked(data: bytes) -> tuple[list[Record] | None, str | None]:
-    """``(records, None)`` or ``(None, error)``: ``read_message`` for a parsing worker process
-    (the error travels as its text)."""
-    try:
-        return read_message(data), None
-    except MessageError as exc:
-        return None, str(exc)
-
-
 # -- fast path: one tree walk, checked against the ceb field definitions ----------------------
 
 _NS = "{" + ceb.CEB_NS + "}"
@@ -462,13 +456,6 @@ def _receipt_values(values: dict[str, str], message_type: str, path: str) -> Rec
         return_time_raw=raw,
         return_info=values.get("returnInfo", ""),
     )
-
-
-def iter_inventory_lines(records: list[Record]) -> Iterator[tuple[InventoryRecord, LineRecord]]:
-    for record in records:
-        if isinstance(record, InventoryRecord):
-            for line in record.lines:
-                yield record, line
 
 
 # -- building (demo data, tests, benchmark) --------------------------------------------------
