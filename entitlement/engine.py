@@ -5,9 +5,9 @@ after conditions and caps (rules 1–5), the amount granted (after 就高不重�
 rules 6–8), and the reasons. No number of the policy appears here: ceilings come from the
 catalogue, working values from the guide.
 
-The run keeps its outcomes in columns (``Outcomes``: amounts in fen, statuses, reason
-records, one list each) rather than one object per claim; ``Evaluation.results`` builds the
-``ClaimResult`` objects the first time it is read.
+The run keeps its outcomes in columns (``Outcomes``: amounts in fen, statuses, one list
+each; the reason records of all claims in one flat list) rather than objects per claim;
+``Evaluation.results`` builds the ``ClaimResult`` objects the first time it is read.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 from . import ENGINE_VERSION
 from .batch import no_gc
-from .explain import Reason, Why, reasons, reasons_json
+from .explain import Reason, Record, Why, reasons, reasons_json
 from .guide import BudgetMode, Guide
 from .measures import Catalogue, Policy, catalogue
 from .money import (
@@ -35,7 +35,7 @@ from .money import (
     unit_cents,
 )
 from .records import Beneficiary, Claim, Scenario
-from .rules import Context, Ledger, compile_rules
+from .rules import PAID, PAID_IN_YEAR, Context, Ledger, compile_rules
 
 
 class Status(StrEnum):
@@ -125,18 +125,91 @@ class ClaimResult:
 
 
 class Outcomes:
-    """The outcomes of a run as columns indexed like the scenario's claims (amounts in fen)."""
+    """The outcomes of a run as columns indexed like the scenario's claims (amounts in fen).
 
-    __slots__ = ("computed", "due", "granted", "paid", "status", "superseded_by", "why")
+    Reasons: ``records`` holds the records of rules 1–5 of every claim, one flat list for the
+    run in processing order (``sequence``, the groups of rule 6): claim ``i``'s start at
+    ``start[i]`` and end where the next claim's start (no list per claim); ``later`` holds
+    the few records added afterwards (rule 6, money already paid for the matter). Reasons
+    that are a decision of rule 6 or 8 are kept as that decision: the winner of a superseded
+    claim (``winner``), and the budget's effect (``status``, ``granted`` and the run's
+    ``partial``/``unfunded`` records). ``why(i)`` writes a claim's reasons out in full, in the
+    order the rules apply.
+    """
 
-    def __init__(self, n: int) -> None:
+    __slots__ = (
+        "claims",
+        "computed",
+        "due",
+        "duplication_article",
+        "ends",
+        "granted",
+        "later",
+        "paid",
+        "partial",
+        "records",
+        "sequence",
+        "start",
+        "status",
+        "unfunded",
+        "winner",
+    )
+
+    def __init__(self, claims: tuple[Claim, ...], records: Why, policy: Policy) -> None:
+        n = len(claims)
+        self.claims = claims
         self.computed = [0] * n  # after conditions and caps (rules 1–5)
         self.due = [0] * n  # after 就高不重复, before the budget (rule 6)
         self.granted = [0] * n  # what is paid (rule 8)
         self.status = [INELIGIBLE] * n
-        self.why: list[Why] = [[]] * n  # every entry is replaced by the run
-        self.superseded_by: dict[int, str] = {}
+        self.records = records  # rules 1–5, every claim's records one after the other
+        self.start = [0] * n  # where claim i's records start in `records`
+        self.sequence: list[int | list[int]] = []  # the claims in processing order (groups)
+        self.ends: list[int] | None = None  # where they end: built when first read
+        self.later: dict[int, Why] = {}  # rule 6: money already paid for the matter
+        self.winner: dict[int, int] = {}  # rule 6: superseded claim → the group's winner
+        self.duplication_article = policy.duplication_article
+        # rule 8: the record of a partially granted claim, less its amount; of an unfunded one
+        self.partial: Record = ()
+        self.unfunded: Record = ()
         self.paid: list[int] = []  # the claims with something due, in processing order
+
+    def why(self, i: int) -> Why:
+        """Claim ``i``'s reasons as flat records: rules 1–5, then rule 6, then rule 8."""
+        if self.ends is None:
+            self.ends = self.record_ends()
+        why = self.records[self.start[i] : self.ends[i]]
+        winner = self.winner.get(i)
+        if winner is not None:  # rule_6_supersede
+            best = self.claims[winner]
+            matter = self.claims[i].matter
+            why += ("superseded", self.duplication_article, matter, best.id, best.measure)
+        later = self.later.get(i)
+        if later is not None:  # rule_6_deduct_matter
+            why += later
+        status = self.status[i]
+        if status is PARTIALLY_GRANTED:  # rule_8_pro_rata, rule_8_first_come
+            why += (*self.partial, self.granted[i])
+        elif status is UNFUNDED:  # rule_8_first_come
+            why += self.unfunded
+        return why
+
+    def record_ends(self) -> list[int]:
+        """Where each claim's records end: where the next claim processed starts."""
+        ends, start, previous = [0] * len(self.start), self.start, -1
+        for group in self.sequence:
+            for i in (group,) if isinstance(group, int) else group:
+                if previous >= 0:
+                    ends[previous] = start[i]
+                previous = i
+        if previous >= 0:
+            ends[previous] = len(self.records)
+        return ends
+
+    def superseded_by(self, i: int) -> str | None:
+        """The id of the claim that superseded claim ``i`` (rule 6), if any."""
+        winner = self.winner.get(i)
+        return None if winner is None else self.claims[winner].id
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +259,10 @@ class Evaluation:
         if self._results is None:
             o = self.outcomes
             status, computed, due, granted, why = o.status, o.computed, o.due, o.granted, o.why
-            superseded_by = o.superseded_by.get
+            superseded_by = o.superseded_by
             self._results = [
                 ClaimResult(
-                    claim, status[i], computed[i], due[i], granted[i], why[i], superseded_by(i)
+                    claim, status[i], computed[i], due[i], granted[i], why(i), superseded_by(i)
                 )
                 for i, claim in enumerate(self.claims)
             ]
@@ -209,10 +282,10 @@ class Evaluation:
                     "status": status.value,
                     "computed": fmt_cents(computed),
                     "granted": fmt_cents(granted),
-                    "reasons": reasons_json(why, lang),
+                    "reasons": reasons_json(o.why(i), lang),
                 }
-                for claim, status, computed, granted, why in zip(
-                    self.claims, o.status, o.computed, o.granted, o.why, strict=True
+                for i, (claim, status, computed, granted) in enumerate(
+                    zip(self.claims, o.status, o.computed, o.granted, strict=True)
                 )
             ],
             "totals": self.totals.as_json(),
@@ -235,30 +308,37 @@ class _Run:
         self.budget = to_cents(scenario.guide.budget_total)
         self.remaining = self.budget  # first come: what is left of the budget
         self.first_come = scenario.guide.budget_mode is BudgetMode.FIRST_COME
-        self.out = Outcomes(len(scenario.claims))
+        self.out = Outcomes(scenario.claims, ctx.records, self.policy)
+        if self.first_come:
+            art = self.policy.budget_article
+            self.out.partial = ("budget_crossing", art, self.budget)
+            self.out.unfunded = ("budget_exhausted", art, self.budget)
 
     def run(self) -> Evaluation:
         claims, out = self.scenario.claims, self.out
         rules, bens, pay = self.rules, self.scenario.beneficiaries, self.payer()
-        computed, why = out.computed, out.why
-        for group in rule_6_groups(claims, rule_7_processing_order(claims)):
+        computed, records, start = out.computed, out.records, out.start
+        out.sequence = groups = rule_6_groups(claims, rule_7_processing_order(claims))
+        for group in groups:
             if isinstance(group, int):  # a group of one claim (the common case)
                 claim = claims[group]
+                start[group] = len(records)
                 # claim[2], claim[1]: claim.measure, claim.beneficiary (indexing is faster)
-                amount, why[group] = rules[claim[2]](claim, bens[claim[1]])
+                amount = rules[claim[2]](claim, bens[claim[1]])
                 if amount > 0:
                     computed[group] = amount
                     pay(group, claim, amount)
                 continue
             for i in group:  # rules 1–5 for every member, against the same ledger
                 claim = claims[i]
-                computed[i], why[i] = rules[claim[2]](claim, bens[claim[1]])
+                start[i] = len(records)
+                computed[i] = rules[claim[2]](claim, bens[claim[1]])
             best = rule_6_highest(group, computed)
             if best is None:
                 continue  # all ineligible
             for i in group:
                 if i != best and computed[i] > 0:
-                    rule_6_supersede(i, best, claims, out, self.policy)
+                    rule_6_supersede(i, best, out)
             pay(best, claims[best], computed[best])
         scale = Decimal(1)
         if not self.first_come:
@@ -282,22 +362,18 @@ class _Run:
             self.policy,
             self.top_up,
         )
-        status, due, granted, why, add = out.status, out.due, out.granted, out.why, ledger.add
-        first_come, budget, by_matter, paid = (
-            self.first_come,
-            self.budget,
-            ledger.by_matter,
-            out.paid,
-        )
+        status, due, granted, later, paid = out.status, out.due, out.granted, out.later, out.paid
+        first_come, by_matter, accounts = self.first_come, ledger.by_matter, ledger.accounts
+        matters = {matter for _, matter in by_matter}  # a first check without a tuple key
 
         def pay(i: int, claim: Claim, computed: int) -> None:
             payable = computed
             # claim[1], claim[2], claim[3]: claim.beneficiary, claim.measure, claim.matter
-            if claim[3] is not None and (claim[1], claim[3]) in by_matter:
+            if claim[3] in matters and (claim[1], claim[3]) in by_matter:
                 top_up = claim[2] in top_ups
-                payable = rule_6_deduct_matter(
-                    claim, computed, why[i], top_up, ledger, unit, policy
-                )
+                why: Why = []
+                payable = rule_6_deduct_matter(claim, computed, why, top_up, ledger, unit, policy)
+                later[i] = why
                 if payable <= 0:
                     status[i] = SUPERSEDED  # the matter is already paid in full
                     return
@@ -305,10 +381,16 @@ class _Run:
             status[i] = GRANTED
             paid.append(i)
             if first_come:
-                self.remaining = rule_8_first_come(i, out, self.remaining, budget, unit, policy)
+                self.remaining = rule_8_first_come(i, out, self.remaining, unit)
                 payable = granted[i]
-            if payable > 0:  # claim[5], claim[0]: claim.date, claim.id
-                add(claim[1], claim[2], claim[5].year, payable, claim[0])
+            if payable > 0:  # Ledger.add written out; the claim passed rule 1: its year is `year`
+                book = accounts[claim[2]]
+                account = book.get(claim[1])
+                if account is None:
+                    book[claim[1]] = [payable, payable, claim[0]]  # claim[0]: claim.id
+                else:
+                    account[PAID] += payable
+                    account[PAID_IN_YEAR] += payable
 
         return pay
 
@@ -359,13 +441,14 @@ def rule_6_highest(group: list[int], computed: list[int]) -> int | None:
     return winner
 
 
-def rule_6_supersede(
-    i: int, winner: int, claims: tuple[Claim, ...], out: Outcomes, policy: Policy
-) -> None:
-    claim, best = claims[i], claims[winner]
+def rule_6_supersede(i: int, winner: int, out: Outcomes) -> None:
+    """Rule 6: a claim of the group other than the winner is superseded by it.
+
+    The reason, ``("superseded", article, matter, winner id, winner measure)``, is the
+    decision itself: ``Outcomes.why`` writes it out from ``winner``.
+    """
     out.status[i] = SUPERSEDED
-    out.superseded_by[i] = best.id
-    out.why[i] += ("superseded", policy.duplication_article, claim.matter, best.id, best.measure)
+    out.winner[i] = winner
 
 
 def rule_6_deduct_matter(
@@ -415,41 +498,44 @@ def rule_7_processing_order(claims: tuple[Claim, ...]) -> list[int]:
 _ID, _SUBMITTED_AT = itemgetter(0), itemgetter(6)  # Claim.id, Claim.submitted_at
 
 
-def rule_8_first_come(
-    i: int, out: Outcomes, remaining: int, budget: int, unit: int, policy: Policy
-) -> int:
-    """Rule 8 (末段, 总量控制), first come: pay in order until the budget runs out."""
+def rule_8_first_come(i: int, out: Outcomes, remaining: int, unit: int) -> int:
+    """Rule 8 (末段, 总量控制), first come: pay in order until the budget runs out.
+
+    The claim that crosses the budget gets what is left (``partially_granted``, reason
+    ``budget_crossing``), later ones nothing (``unfunded``, ``budget_exhausted``); the
+    reasons are written out by ``Outcomes.why`` from the status.
+    """
     due = out.due[i]
     if due <= remaining:
         return remaining - due
     left = floor_cents(remaining, unit)
-    art = policy.budget_article
     if left <= 0:
         out.status[i], out.granted[i] = UNFUNDED, 0
-        out.why[i] += ("budget_exhausted", art, budget)
         return remaining
     out.status[i], out.granted[i] = PARTIALLY_GRANTED, left
-    out.why[i] += ("budget_crossing", art, budget, left)
     return remaining - left
 
 
 def rule_8_pro_rata(out: Outcomes, budget: int, unit: int, policy: Policy) -> Decimal:
     """Rule 8 (末段, 总量控制), pro rata: scale every grant by budget/total, rounded down.
 
-    Only the claims with something due (``out.paid``) are scaled: every other grant is 0.
+    Only the claims with something due (``out.paid``) are scaled: every other grant is 0. A
+    reduced claim is ``partially_granted``, reason ``("budget_pro_rata", article, total,
+    budget, scale, amount)``: the run's part is kept once (``out.partial``) and
+    ``Outcomes.why`` adds the claim's amount.
     """
-    total = sum(out.due)
+    due, granted, status = out.due, out.granted, out.status
+    total = sum(due)
     if total <= budget:
         return Decimal(1)
     scale = ratio(from_cents(budget), from_cents(total))
-    art = policy.budget_article
-    paid, due, granted, status, why = out.paid, out.due, out.granted, out.status, out.why
+    out.partial = ("budget_pro_rata", policy.budget_article, total, budget, scale)
+    paid = out.paid
     scaled = scale_all_cents([due[i] for i in paid], budget, total, unit)
     for i, amount in zip(paid, scaled, strict=True):
         granted[i] = amount
         if amount < due[i]:
             status[i] = PARTIALLY_GRANTED
-            why[i] += ("budget_pro_rata", art, total, budget, scale, amount)
     return scale
 
 

@@ -228,7 +228,7 @@ def read_claims(
             elif mid in cost_share:
                 raise ValueError
             raw_date = c["date"]
-            day = dates.get(raw_date) if type(raw_date) is str else None
+            day = dates.get(raw_date)  # only text is cached; unhashable: TypeError
             if day is None:
                 if type(raw_date) is not str or len(raw_date) != 10:
                     raise ValueError
@@ -236,7 +236,7 @@ def read_claims(
             stamp = c["submitted_at"]
             if type(stamp) is not str:
                 raise ValueError
-            if len(stamp) == 25 and stamp.endswith(suffix):  # the last stamp's offset
+            if stamp[19:] == suffix:  # 25 characters ending with the last stamp's offset
                 submitted = stamp_parse(stamp[:19] + "+00:00") - offset
             elif len(stamp) == 25 and stamp[19] in "+-":  # "YYYY-MM-DDTHH:MM:SS+08:00"
                 found = offsets.get(stamp[19:], _UNSEEN)

@@ -107,7 +107,8 @@ def scale_all_cents(amounts: list[int], numerator: int, denominator: int, unit: 
     """``scale_cents`` of every amount (the pro-rata budget for a whole run at once)."""
     if denominator <= 0:
         return [0] * len(amounts)
-    return [a * numerator // denominator // unit * unit for a in amounts]
+    per = denominator * unit  # a // d // u == a // (d * u) for positive d and u
+    return [a * numerator // per * unit for a in amounts]
 
 
 def fmt_cents(cents: int) -> str:

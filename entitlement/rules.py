@@ -4,9 +4,9 @@
 the measure's kind and the guide's terms: the conditions it checks (rule 2), how the amount is
 shaped (rule 3), whether it is a one-off or a top-up (rule 5) and its annual cap (rule 4) are
 chosen once, not looked up again for every claim. A rule function takes a claim and its
-beneficiary (it reads the ledger it was compiled with) and returns the amount due in fen and
-the reasons as compact records (``explain.Record``); the ``Reason`` objects and messages are
-only built for output.
+beneficiary (it reads the ledger it was compiled with), returns the amount due in fen and
+appends the reasons, compact records (``explain.Record``), to the run's one flat list of
+records (``Context.records``); the ``Reason`` objects and messages are only built for output.
 
 ``compile_rule`` composes the named rule functions (``rule_1_date`` … ``rule_5_top_up``): it is
 the reference. Cost shares, most claims of a year, get ``compile_cost_share`` instead: the same
@@ -36,8 +36,7 @@ COST_SHARE, DISCRETIONARY, AWARD_TIERS, AWARD_LEVEL = (
     Kind.AWARD_LEVEL,
 )
 
-Due = tuple[int, Why]  # (amount in fen, reasons as flat records)
-RuleFn = Callable[[Claim, Beneficiary], Due]
+RuleFn = Callable[[Claim, Beneficiary], int]  # amount in fen; records go to Context.records
 Check = Callable[[Claim, Beneficiary, Why], bool]
 Base = Callable[[Claim, Beneficiary, Why], "int | None"]
 
@@ -98,9 +97,11 @@ class Ledger:
 
 
 class Context:
-    """What every rule of one evaluation shares: year, guide, policy, unit and small caches."""
+    """What every rule of one evaluation shares: year, guide, policy, unit, the records of
+    the reasons (one flat list for the run: a claim's records follow one another) and small
+    caches."""
 
-    __slots__ = ("dates", "export", "guide", "levels", "policy", "trade", "unit", "year")
+    __slots__ = ("dates", "export", "guide", "levels", "policy", "records", "trade", "unit", "year")
 
     def __init__(self, year: int, guide: Guide, policy: Policy, unit: int) -> None:
         self.year = year
@@ -108,6 +109,7 @@ class Context:
         self.policy = policy
         self.unit = unit  # the rounding unit in fen
         self.levels = policy.recognition_levels
+        self.records: Why = []  # every claim's records (rules 1–5), in processing order
         self.dates: dict[dt.date, Record | None] = {}  # rule 1 by claim date
         self.trade: dict[str, int] = {}  # beneficiary → cbec_trade of the year in fen
         self.export: dict[str, int] = {}  # beneficiary → independent_site_export in fen
@@ -345,22 +347,25 @@ def rule_1_cached(ctx: Context) -> Callable[[dt.date], Record | None]:
 
 
 def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Ledger) -> RuleFn:
-    """Rules 1–5 for one measure: a function (claim, beneficiary) → (fen, reasons)."""
-    mid, art, year, policy, dates, unit = (
+    """Rules 1–5 for one measure: a function (claim, beneficiary) → fen, the reasons appended
+    to ``ctx.records``."""
+    mid, art, year, policy, dates, unit, records = (
         measure.id,
         measure.article,
         ctx.year,
         ctx.policy,
         ctx.dates,
         ctx.unit,
+        ctx.records,
     )
     by_date = rule_1_cached(ctx)
 
     if terms is None:  # rule 1: the measure is not open in this year's guide
         closed = ("measure_not_open", policy.budget_article, mid, ctx.guide.year)
 
-        def not_open(claim: Claim, ben: Beneficiary) -> Due:
-            return 0, [*(by_date(claim.date) or closed)]
+        def not_open(claim: Claim, ben: Beneficiary) -> int:
+            records.extend(by_date(claim.date) or closed)
+            return 0
 
         return not_open
 
@@ -371,7 +376,7 @@ def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Le
     paid = one_off or top_up or annual_cap is not None  # rules 4–5 read the ledger
     book = ledger.accounts[mid]
 
-    def due(claim: Claim, ben: Beneficiary) -> Due:
+    def due(claim: Claim, ben: Beneficiary) -> int:
         first = dates.get(claim.date, _UNSEEN)
         if first is _UNSEEN:
             first = by_date(claim.date)
@@ -384,19 +389,21 @@ def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Le
             elif one_off:
                 first = rule_5_one_off(account, art)
             if first is None:
-                why: Why = []
                 for check in checks:  # rule 2
-                    if not check(claim, ben, why):
-                        return 0, why
-                amount = amount_of(claim, ben, why)  # rules 2–3
+                    if not check(claim, ben, records):
+                        return 0
+                amount = amount_of(claim, ben, records)  # rules 2–3
                 if amount is None:
-                    return 0, why
+                    return 0
                 if top_up:
-                    amount = rule_5_top_up(amount, account, art, unit, why)
+                    amount = rule_5_top_up(amount, account, art, unit, records)
                 if annual_cap is not None:
-                    amount = rule_4_annual_cap(amount, account, annual_cap, art, year, unit, why)
-                return amount, why
-        return 0, [*first]
+                    amount = rule_4_annual_cap(
+                        amount, account, annual_cap, art, year, unit, records
+                    )
+                return amount
+        records.extend(first)
+        return 0
 
     return due
 
@@ -423,7 +430,7 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
     both agree on random scenarios.
     """
     mid, art, year, unit, dates = measure.id, measure.article, ctx.year, ctx.unit, ctx.dates
-    by_date = rule_1_cached(ctx)
+    records, by_date = ctx.records, rule_1_cached(ctx)
     kind, one_off = measure.beneficiary.value, measure.one_off
     conditions = rule_2_condition_names(measure)
     planned, traded = "in_plan" in conditions, "trade" in conditions
@@ -436,46 +443,48 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
     annual = to_cents(terms.annual_cap) if terms.annual_cap is not None else None
     book = ledger.accounts[mid] if one_off or annual is not None else {}
 
-    def due(claim: Claim, ben: Beneficiary) -> Due:
+    def due(claim: Claim, ben: Beneficiary) -> int:
         first = dates.get(claim[5], _UNSEEN)  # claim.date
         if first is _UNSEEN:
             first = by_date(claim[5])
         if first is not None:
-            return 0, [*first]
+            records.extend(first)
+            return 0
         if ben.disqualified:
-            return 0, ["disqualified", art, ben.id]
+            records.extend(("disqualified", art, ben.id))
+            return 0
         if ben.kind != kind:
-            return 0, ["wrong_beneficiary_kind", art, kind, ben.kind]
+            records.extend(("wrong_beneficiary_kind", art, kind, ben.kind))
+            return 0
         account = book.get(claim[1])  # claim.beneficiary
         if one_off and account is not None:
-            return 0, [*(rule_5_one_off(account, art) or ())]
+            records.extend(rule_5_one_off(account, art) or ())
+            return 0
         if planned and not claim[7]:  # claim.in_plan
-            return 0, ["not_in_plan", art]
+            records.extend(("not_in_plan", art))
+            return 0
         cost: int = claim[4]  # type: ignore[assignment]  # claim.cost_cents, set for cost shares
         amount = cost * units // per * unit if cost > 0 else 0  # share_cents(cost, units, unit)
         if traded:
             value = _fact(trade_cache, ben, ben.cbec_trade, year)
             if value < threshold:
-                return 0, ["threshold_not_met", art, year, value, threshold]
-            why = [
-                *("threshold_met", art, year, value, threshold),
-                *("rate_applied", art, cost, rate, amount),
-            ]
-        else:
-            why = ["rate_applied", art, cost, rate, amount]
+                records.extend(("threshold_not_met", art, year, value, threshold))
+                return 0
+            records.extend(("threshold_met", art, year, value, threshold))
+        records.extend(("rate_applied", art, cost, rate, amount))
         if cap is not None and amount > cap:
             amount = capped
-            why += ("cap_applied", art, cap, capped)
+            records.extend(("cap_applied", art, cap, capped))
         if annual is not None:  # rule_4_annual_cap
             used = 0 if account is None else account[PAID_IN_YEAR]
             left = (annual - used) // unit * unit if annual > used else 0
             if left <= 0:
-                why += ("annual_cap_reached", art, year, annual, used)
-                return 0, why
+                records.extend(("annual_cap_reached", art, year, annual, used))
+                return 0
             if amount > left:
-                why += ("annual_cap_applied", art, year, annual, used, left)
-                return left, why
-        return amount, why
+                records.extend(("annual_cap_applied", art, year, annual, used, left))
+                return left
+        return amount
 
     return due
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from entitlement.explain import Reason
 from entitlement.tests.helpers import ben, claim, codes, guide, outcome, paid, run, scenario
 
 
@@ -539,3 +541,58 @@ def test_english_messages_cite_the_article() -> None:
         == "cost 1,000.00 yuan × 50% = 500.00 yuan (article (七))"
     )
     assert "第（七）条" in ev.results[0].reasons[0].message("zh")
+
+
+# --- reasons kept as decisions (rule 6 winner, rule 8 budget) -----------------------------
+
+
+def test_rule_6_and_8_reasons_carry_their_values() -> None:
+    """The records written out from a decision (superseded, pro rata, first come) have the
+    same values as if they had been appended when the decision was taken."""
+    pro_rata = run(
+        scenario(
+            [
+                claim("a7.brand_promotion", "LOW", cost="10000", matter="expo"),
+                claim("a5.exhibition", "HIGH", cost="10000", matter="expo", in_plan=True),
+                claim("a7.ip_certification", "IP", cost="3000.50", matter="tm"),
+            ],
+            guide_obj=guide(budget={"total": "4000", "mode": "pro_rata"}),
+        )
+    )
+    by_id = {r.claim.id: r for r in pro_rata.results}
+    low, high, ip = by_id["LOW"], by_id["HIGH"], by_id["IP"]
+    assert low.reasons[-1] == Reason(
+        "superseded",
+        "末段",
+        {"matter": "expo", "winner": "HIGH", "winner_measure": "a5.exhibition"},
+    )
+    assert low.superseded_by == "HIGH" and low.status == "superseded"
+    total = Decimal("7000.00") + Decimal("1500.00")
+    for result in (high, ip):
+        assert result.status == "partially_granted"
+        assert result.reasons[-1] == Reason(
+            "budget_pro_rata",
+            "末段",
+            {
+                "total": total,
+                "budget": Decimal("4000.00"),
+                "scale": Decimal("0.470588"),
+                "amount": result.granted,
+            },
+        )
+    first_come = run(
+        scenario(
+            [
+                claim("a7.brand_promotion", "A", cost="6000", matter="a"),
+                claim("a7.brand_promotion", "B", cost="6000", matter="b"),
+                claim("a7.brand_promotion", "C", cost="6000", matter="c"),
+            ],
+            guide_obj=guide(budget={"total": "5000", "mode": "first_come"}),
+        )
+    )
+    a, b, c = first_come.results
+    assert a.reasons[-1].code == "rate_applied"
+    assert b.reasons[-1] == Reason(
+        "budget_crossing", "末段", {"budget": Decimal("5000.00"), "amount": Decimal("2000.00")}
+    )
+    assert c.reasons[-1] == Reason("budget_exhausted", "末段", {"budget": Decimal("5000.00")})
