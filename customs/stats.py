@@ -31,11 +31,6 @@ def _base(year: int, county: str | None) -> QuerySet[LedgerAggregate]:
     return qs
 
 
-def _by(qs: QuerySet[LedgerAggregate], field: str) -> dict[str, int]:
-    rows = qs.values_list(field).annotate(fen=Sum("amount_cny_fen")).order_by()
-    return {str(key): int(fen or 0) for key, fen in rows if key is not None}
-
-
 # (key of the JSON, aggregate column, column of the related code) — the breakdowns of ``stats``.
 _BREAKDOWNS = (
     ("by_mode", "mode", None),
@@ -48,18 +43,63 @@ _BREAKDOWNS = (
 
 
 def _sums_portable(year: int, county: str | None) -> tuple[int, dict[str, dict[str, int]]]:
-    """The total and every breakdown, one grouped query each (any database)."""
+    """The total and every breakdown from two grouped queries (any database): one by month,
+    mode, direction and country (a few hundred rows), one by enterprise and county (one row per
+    enterprise); the breakdowns are summed from those in Python."""
     qs = _base(year, county)
-    total = int(qs.aggregate(fen=Sum("amount_cny_fen"))["fen"] or 0)
-    sums = {key: _by(qs, related or column) for key, column, related in _BREAKDOWNS}
+    trade = qs.values_list("month", "mode", "direction", "country").annotate(
+        fen=Sum("amount_cny_fen")
+    )
+    owners = qs.values_list("enterprise_id", "county_id").annotate(fen=Sum("amount_cny_fen"))
+    sums: dict[str, dict[str, int]] = {key: {} for key, _c, _r in _BREAKDOWNS}
+    total = 0
+    for month, mode, direction, country, fen in trade.order_by():
+        fen = int(fen or 0)
+        total += fen
+        for key, value in (
+            ("by_month", month),
+            ("by_mode", mode),
+            ("by_direction", direction),
+            ("by_country", country),
+        ):
+            if value is not None:
+                bucket = sums[key]
+                bucket[str(value)] = bucket.get(str(value), 0) + fen
+    by_owner = list(owners.order_by())
+    _name_owners(sums, [(e, c, int(fen or 0)) for e, c, fen in by_owner])
     return total, sums
+
+
+def _name_owners(sums: dict[str, dict[str, int]], rows: list[tuple[Any, Any, int]]) -> None:
+    """Add (enterprise id, county id, fen) rows to ``by_enterprise`` (USCC) and ``by_county``
+    (county code): the ids are named with two small look-ups instead of joins over every row."""
+    from codes.models import County
+    from enterprises.models import Enterprise
+
+    usccs = dict(
+        Enterprise.objects.filter(pk__in={e for e, _c, _f in rows if e is not None}).values_list(
+            "pk", "uscc"
+        )
+    )
+    codes = dict(
+        County.objects.filter(pk__in={c for _e, c, _f in rows if c is not None}).values_list(
+            "pk", "code"
+        )
+    )
+    for enterprise, county, fen in rows:
+        for key, name in (
+            ("by_enterprise", usccs.get(enterprise)),
+            ("by_county", codes.get(county)),
+        ):
+            if name is not None:
+                bucket = sums[key]
+                bucket[name] = bucket.get(name, 0) + fen
 
 
 def _sums_grouping_sets(year: int, county: str | None) -> tuple[int, dict[str, dict[str, int]]]:
     """The same from one scan of the year's aggregate rows (PostgreSQL ``GROUPING SETS``);
     enterprise and county ids become USCC and county codes afterwards (small look-ups)."""
     from codes.models import County
-    from enterprises.models import Enterprise
 
     qn = connection.ops.quote_name
     table = qn(LedgerAggregate._meta.db_table)
@@ -91,18 +131,17 @@ def _sums_grouping_sets(year: int, county: str | None) -> tuple[int, dict[str, d
         (i,) = grouped
         if row[i] is not None:
             raw[_BREAKDOWNS[i][0]][row[i]] = fen
-    codes = dict(County.objects.filter(pk__in=raw["by_county"]).values_list("pk", "code"))
-    usccs = dict(Enterprise.objects.filter(pk__in=raw["by_enterprise"]).values_list("pk", "uscc"))
-    names = {"by_county": codes, "by_enterprise": usccs}
-    sums: dict[str, dict[str, int]] = {}
-    for key, values in raw.items():
-        name = names.get(key)
-        out: dict[str, int] = {}
-        for value, fen in values.items():
-            label = str(value) if name is None else name.get(value)
-            if label is not None:
-                out[label] = out.get(label, 0) + fen
-        sums[key] = out
+    sums = {
+        key: {str(value): fen for value, fen in values.items()}
+        for key, values in raw.items()
+        if key not in ("by_county", "by_enterprise")
+    }
+    sums["by_county"], sums["by_enterprise"] = {}, {}
+    _name_owners(
+        sums,
+        [(e, None, fen) for e, fen in raw["by_enterprise"].items()]
+        + [(None, c, fen) for c, fen in raw["by_county"].items()],
+    )
     return total, sums
 
 
