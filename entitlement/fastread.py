@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any
 
-from .money import _AMOUNT_RE, cents_of
+from .money import _AMOUNT_RE, fen_of
 from .records import Beneficiary, Claim, Payment, Recognition
 
 _amount = _AMOUNT_RE.fullmatch
@@ -62,20 +62,22 @@ def _year(value: object) -> bool:
     return type(value) is int and 1900 <= value <= 2100
 
 
+_YEARS = {str(year): year for year in range(1900, 2101)}  # the usual keys of a by-year fact
+
+
 def _by_year(raw: object) -> dict[int, Decimal] | None:
     if type(raw) is not dict:
         return None
     out: dict[int, Decimal] = {}
     for key, value in raw.items():
-        if not (
-            type(key) is str
-            and len(key) == 4
-            and key.isdigit()
-            and type(value) is str
-            and _amount(value) is not None
-        ):
+        year = _YEARS.get(key)
+        if year is None:  # any other four digits are a year too
+            if not (type(key) is str and len(key) == 4 and key.isdigit()):
+                return None
+            year = int(key)
+        if type(value) is not str or _amount(value) is None:
             return None
-        out[int(key)] = Decimal(value)
+        out[year] = Decimal(value)
     return out
 
 
@@ -130,6 +132,9 @@ def read_beneficiary(
     )
 
 
+new_payment = tuple.__new__  # Payment(...) without the NamedTuple __new__ wrapper
+
+
 def read_payment(h: Any, known: Collection[str]) -> Payment | None:
     """A well-formed history entry, or ``None`` (the detailed reader then explains why)."""
     if type(h) is not dict or not _HISTORY.issuperset(h):
@@ -149,7 +154,7 @@ def read_payment(h: Any, known: Collection[str]) -> Payment | None:
         or (note is not None and not isinstance(note, str))
     ):
         return None
-    return Payment(ben, measure, year, Decimal(amount), matter)  # type: ignore[arg-type]
+    return new_payment(Payment, (ben, measure, year, Decimal(amount), matter))
 
 
 _UNSEEN = object()
@@ -221,10 +226,9 @@ def read_claims(
             ):
                 raise ValueError
             if cost is not None:
-                if type(cost) is not str or _amount(cost) is None:
+                cost = fen_of(cost)  # None: not an amount
+                if cost is None:
                     raise ValueError
-                # cents_of(cost), written out for the common form with two decimals
-                cost = int(cost.replace(".", "")) if cost[-3:-2] == "." else cents_of(cost)
             elif mid in cost_share:
                 raise ValueError
             raw_date = c["date"]
@@ -259,12 +263,12 @@ def read_claims(
                     raise ValueError
                 in_plan = attrs.get("in_plan", False)
                 amount = attrs.get("amount")
-                if type(in_plan) is not bool or (
-                    amount is not None and (type(amount) is not str or _amount(amount) is None)
-                ):
+                if type(in_plan) is not bool:
                     raise ValueError
                 if amount is not None:
-                    amount = cents_of(amount)
+                    amount = fen_of(amount)  # None: not an amount
+                    if amount is None:
+                        raise ValueError
             elif attrs is not None and attrs != {}:
                 raise ValueError
         except (ValueError, TypeError, KeyError):

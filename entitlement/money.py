@@ -42,6 +42,24 @@ def cents_of(text: str) -> int:
     return digits if len(text) - dot == 3 else digits * 10
 
 
+def fen_of(text: object) -> int | None:
+    """Fen of an amount text (what ``_AMOUNT_RE`` matches), ``None`` if it is not one.
+
+    The common form, two decimals ("12000.50"), is checked with str methods, which accept the
+    same texts as the regex there (a test fuzzes both) at half the cost; other forms take the
+    regex.
+    """
+    if type(text) is not str:
+        return None
+    if 3 < len(text) < 19 and text[-3] == "." and (text[0] != "0" or len(text) == 4):
+        digits = text.replace(".", "", 1)  # a second "." stays and fails isdecimal()
+        if digits.isdecimal() and digits.isascii():  # ASCII 0-9 only
+            return int(digits)
+    if _AMOUNT_RE.fullmatch(text) is None:
+        return None
+    return cents_of(text)
+
+
 def parse_cents(text: object) -> int:
     """Fen of a non-negative amount string with at most two decimals; else ``AmountError``."""
     if type(text) is not str or _AMOUNT_RE.fullmatch(text) is None:

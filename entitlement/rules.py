@@ -65,15 +65,16 @@ class Ledger:
         self.accounts: dict[str, dict[str, Account]] = {mid: {} for mid in cat.measures}
         self.by_matter: dict[tuple[str, str], int] = {}
         self.by_matter_measure: dict[tuple[str, str, str], int] = {}
-        for p in history:
-            amount = to_cents(p.amount)
-            if p.measure in self.accounts:
-                self.add(p.beneficiary, p.measure, p.year, amount, p.year)
-            if p.matter is not None:
-                key = (p.beneficiary, p.matter)
-                self.by_matter[key] = self.by_matter.get(key, 0) + amount
-                mkey = (p.beneficiary, p.matter, p.measure)
-                self.by_matter_measure[mkey] = self.by_matter_measure.get(mkey, 0) + amount
+        by_matter, by_matter_measure = self.by_matter, self.by_matter_measure
+        for beneficiary, measure, paid_in, amount, matter in history:  # Payment fields
+            cents = to_cents(amount)
+            if measure in self.accounts:
+                self.add(beneficiary, measure, paid_in, cents, paid_in)
+            if matter is not None:
+                key = (beneficiary, matter)
+                by_matter[key] = by_matter.get(key, 0) + cents
+                mkey = (beneficiary, matter, measure)
+                by_matter_measure[mkey] = by_matter_measure.get(mkey, 0) + cents
 
     def account(self, beneficiary: str, measure: str) -> Account | None:
         """The account of (beneficiary, measure); ``None`` when nothing was paid."""
@@ -477,6 +478,8 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
             records.extend(("cap_applied", art, cap, capped))
         if annual is not None:  # rule_4_annual_cap
             used = 0 if account is None else account[PAID_IN_YEAR]
+            if 0 < amount <= annual - used:  # whole units: floor(annual - used) >= amount
+                return amount
             left = (annual - used) // unit * unit if annual > used else 0
             if left <= 0:
                 records.extend(("annual_cap_reached", art, year, annual, used))

@@ -25,7 +25,9 @@ from entitlement.fastread import (
 )
 from entitlement.measures import BeneficiaryKind, Kind, catalogue
 from entitlement.money import (
+    _AMOUNT_RE,
     cents_of,
+    fen_of,
     floor_cents,
     fmt,
     fmt_cents,
@@ -266,6 +268,52 @@ def test_fen_helpers_equal_their_decimal_twins(text: str, unit_text: str) -> Non
         units = int(Decimal(rate) * 10_000)
         expected = round_down(amount * Decimal(rate), unit)
         assert from_cents(share_cents(cents, units, unit_c)) == expected
+
+
+AMOUNT_CHARS = "0123456789.-+ _,e\n٣０"
+
+
+@st.composite
+def fuzzed_amounts(draw: Any) -> object:
+    """A valid amount text with a few characters changed, dropped or added (or not a str)."""
+    if draw(st.integers(0, 19)) == 0:
+        return draw(st.sampled_from([None, 12, 12.5, b"12.50", ["1"]]))
+    chars = list(draw(amount_texts))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(chars)))
+        action = draw(st.integers(0, 2))
+        if action == 0 and at < len(chars):
+            chars[at] = draw(st.sampled_from(AMOUNT_CHARS))
+        elif action == 1 and at < len(chars):
+            del chars[at]
+        else:
+            chars.insert(at, draw(st.sampled_from(AMOUNT_CHARS)))
+    return "".join(chars)
+
+
+@given(fuzzed_amounts())
+@settings(max_examples=2000, deadline=None)
+def test_fen_of_accepts_and_converts_like_the_amount_regex(text: object) -> None:
+    """``fen_of`` (str methods for the two-decimal form) = ``_AMOUNT_RE`` + ``cents_of``."""
+    valid = type(text) is str and _AMOUNT_RE.fullmatch(text) is not None
+    assert fen_of(text) == (cents_of(text) if valid else None)  # type: ignore[arg-type]
+
+
+def test_fen_of_edges() -> None:
+    accepted = {"0.05": 5, "0.50": 50, "1.00": 100, "999999999999999.99": 99999999999999999}
+    for text, fen in accepted.items():
+        assert fen_of(text) == fen, text
+    for text in [
+        "00.50",
+        ".50",
+        "1.2.50",
+        "+1.50",
+        "1_0.50",
+        "١٢.٥٠",
+        "1.50 ",
+        "1" + "0" * 15 + ".00",
+    ]:
+        assert fen_of(text) is None, text
 
 
 def test_sub_fen_amounts_are_refused_by_to_cents() -> None:
