@@ -128,8 +128,8 @@ class Outcomes:
     """The outcomes of a run as columns indexed like the scenario's claims (amounts in fen).
 
     Reasons: ``records`` holds the records of rules 1–5 of every claim, one flat list for the
-    run in processing order (``sequence``, the groups of rule 6): claim ``i``'s start at
-    ``start[i]`` and end where the next claim's start (no list per claim); ``later`` holds
+    run in processing order (``sequence``, the groups of rule 6): claim ``i``'s records start
+    at ``start[i]`` and end where the next claim's begin (no list per claim); ``later`` holds
     the few records added afterwards (rule 6, money already paid for the matter). Reasons
     that are a decision of rule 6 or 8 are kept as that decision: the winner of a superseded
     claim (``winner``), and the budget's effect (``status``, ``granted`` and the run's
@@ -383,7 +383,8 @@ class _Run:
             if first_come:
                 self.remaining = rule_8_first_come(i, out, self.remaining, unit)
                 payable = granted[i]
-            if payable > 0:  # Ledger.add written out; the claim passed rule 1: its year is `year`
+            if payable > 0:  # Ledger.add written out: a claim with something due passed rule 1,
+                # its date is in the evaluation's year, so the payment counts for that year
                 book = accounts[claim[2]]
                 account = book.get(claim[1])
                 if account is None:

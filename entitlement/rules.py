@@ -10,8 +10,8 @@ records (``Context.records``); the ``Reason`` objects and messages are only buil
 
 ``compile_rule`` composes the named rule functions (``rule_1_date`` … ``rule_5_top_up``): it is
 the reference. Cost shares, most claims of a year, get ``compile_cost_share`` instead: the same
-rules written out in one function (no call per rule, one list of reasons built at once); a
-test checks both give the same amounts and records on random scenarios.
+rules written out in one function (no call per rule); a test checks both give the same
+amounts and records on random scenarios (``evaluate(..., fast=False)`` runs the reference).
 
 The ledger indexes money already paid (history and this run) the ways the rules ask for it.
 """
@@ -75,10 +75,6 @@ class Ledger:
                 by_matter[key] = by_matter.get(key, 0) + cents
                 mkey = (beneficiary, matter, measure)
                 by_matter_measure[mkey] = by_matter_measure.get(mkey, 0) + cents
-
-    def account(self, beneficiary: str, measure: str) -> Account | None:
-        """The account of (beneficiary, measure); ``None`` when nothing was paid."""
-        return self.accounts[measure].get(beneficiary)
 
     def add(self, beneficiary: str, measure: str, year: int, amount: int, when: int | str) -> None:
         """Record a payment for (beneficiary, measure); ``when`` is a history year or claim id."""
