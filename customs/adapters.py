@@ -48,7 +48,7 @@ from ceb.messages.import_inventory import (
 from ceb.safety import check_prolog, safe_parser, translate_syntax_error
 from ceb.schema import Kind
 from customs import reference
-from customs.leafread import leaf_reader
+from customs.leafread import leaf_fields, leaf_reader
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 _ENVELOPE_FIELDS = {"guid", "version", "base_transfer", "base_subscribe", "signature"}
@@ -296,9 +296,8 @@ def _checks(node: Any) -> tuple[tuple[str, bool, int, int], ...]:
     found = _CHECKS.get(id(node))
     if found is None:
         found = _CHECKS[id(node)] = tuple(
-            (f.xml, f.min_occurs > 0, _KINDS.get(f.kind, _TEXT), f.max_length or 0)
-            for f in node.fields
-            if f.node is None and not f.attribute and f.kind in _KINDS
+            (f.xml, f.min_occurs > 0, _KINDS[f.kind], f.max_length or 0)
+            for f in leaf_fields(node)  # the same fields the generated readers check
         )
     return found
 
