@@ -388,19 +388,18 @@ class Ingestor:
                 qs = ledger.where_in(Declaration.objects.filter(message_type=mtype), "cop_no", part)
                 for cop, pk in qs.values_list("cop_no", "pk"):
                     ids[(mtype, cop)] = pk
-        lines = [
-            head + line
-            for key, (record, _name) in fresh.items()
-            for head in ((ids[key], *record.line_head),)
-            for line in record.lines
-        ]
+        # A ledger line is (declaration id, the inventory's shared head, the line's own values);
+        # on PostgreSQL the worker sent the lines as COPY text with a placeholder for the id.
+        lines: list[tuple[Any, ...]] = []
+        copied: list[str] = []
+        for key, (record, _name) in fresh.items():
+            if record.copy_lines:
+                copied.append(record.copy_lines.replace(ID_PLACEHOLDER, str(ids[key])))
+            else:
+                head = (ids[key], *record.line_head)
+                lines.extend(head + line for line in record.lines)
         ledger.insert_rows(LedgerLine, _LINE_FIELDS, lines)
-        copied = [
-            record.copy_lines.replace(ID_PLACEHOLDER, str(ids[key]))
-            for key, (record, _name) in fresh.items()
-            if record.copy_lines
-        ]
-        if copied:  # PostgreSQL: the lines arrive as COPY text from the worker
+        if copied:
             ledger.copy_text(LedgerLine, _LINE_FIELDS, copied)
         run.lines += sum(row[_LINES_COUNT] for row in declarations)
         self._retail_checks([(ids[key], fresh[key][0], buyer) for key, buyer in buyers.items()])
