@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import subprocess
 import sys
 from decimal import Decimal
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from entitlement.batch import no_gc
 from entitlement.compare import compare
 from entitlement.guide import shipped_guide
 from entitlement.measures import Kind, catalogue
@@ -115,3 +117,40 @@ def test_no_module_of_the_package_imports_django() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             assert not any(n == "django" or n.startswith("django.") for n in names), path
+
+
+def test_no_gc_restores_the_collector_and_leaves_the_young_generation_empty() -> None:
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        gc.collect()  # every count at 0: the next automatic collection is a young one
+        with no_gc():
+            assert not gc.isenabled()
+            made = [[i] for i in range(1000)]  # young, tracked objects
+        assert gc.isenabled()
+        [[i] for i in range(1000)]  # enough allocations for a young collection
+        oldest = gc.get_objects(generation=2)  # promoted at once, not walked as young
+        assert any(x is made[-1] for x in oldest)
+        assert gc.get_freeze_count() == 0  # nothing left frozen
+        gc.disable()
+        with no_gc():
+            pass
+        assert not gc.isenabled()  # a disabled collector stays disabled
+    finally:
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_no_gc_does_not_thaw_what_the_caller_froze() -> None:
+    frozen = [[0]]
+    gc.freeze()
+    try:
+        count = gc.get_freeze_count()
+        with no_gc():
+            pass
+        assert gc.get_freeze_count() == count
+    finally:
+        gc.unfreeze()
+    assert frozen
