@@ -48,7 +48,7 @@ from ceb.messages.import_inventory import (
 from ceb.safety import check_prolog, safe_parser, translate_syntax_error
 from ceb.schema import Kind
 from customs import reference
-from customs.leafread import leaf_fields, leaf_reader
+from customs.leafread import leaf_fields, leaf_reader, values_of
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 _ENVELOPE_FIELDS = {"guid", "version", "base_transfer", "base_subscribe", "signature"}
@@ -330,9 +330,19 @@ def _values(element: Any, node: Any, path: str) -> dict[str, str]:
         elif kind == _DECIMAL:
             if not _is_decimal(value):
                 raise MessageError(f"{path}.{name}: “{value}”不是数字 / not a number")
-        elif not value.lstrip("-").isdigit():
+        elif not _is_integer(value):
             raise MessageError(f"{path}.{name}: “{value}”不是整数 / not an integer")
     return values
+
+
+def _is_integer(value: str) -> bool:
+    # As ``int`` reads it (the ledger converts with ``int``): "--5" or "²" are refused here with
+    # the field path instead of failing later.
+    try:
+        int(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_decimal(value: str) -> bool:
@@ -342,20 +352,57 @@ def _is_decimal(value: str) -> bool:
         return False
 
 
+# The fields the ledger reads from each node (the generated readers check all of them).
+_HEAD_WANTED = (
+    "copNo",
+    "preNo",
+    "invtNo",
+    "orderNo",
+    "logisticsNo",
+    "ebcCode",
+    "ebcName",
+    "ebpCode",
+    "agentCode",
+    "tradeMode",
+    "customsCode",
+    "country",
+    "ieDate",
+    "declTime",
+    "freight",
+    "insuredFee",
+    "buyerIdType",
+    "buyerIdNumber",
+    "currency",
+)
+_LINE_WANTED = (
+    "gnum",
+    "gcode",
+    "gname",
+    "unit",
+    "qty",
+    "price",
+    "totalPrice",
+    "currency",
+    "country",
+)
+_RECEIPT_WANTED = ("copNo", "preNo", "invtNo", "returnStatus", "returnTime", "returnInfo")
+
+
 def _fast_records(root: Any, message_type: str) -> list[Record]:
     record_field, nodes = _plan(message_type)
     records: list[Record] = []
     index = 0
+    receipts = message_type in reference.RECEIPT_FOR
     for element in root:
         tag = element.tag
         if not isinstance(tag, str) or tag[tag.rfind("}") + 1 :] != record_field.xml:
             continue
         path = f"{record_field.xml}[{index}]"
-        if message_type in reference.RECEIPT_FOR:
+        if receipts:
             node = nodes[record_field.xml]
-            values = leaf_reader(node)(element)
+            values = leaf_reader(node, _RECEIPT_WANTED)(element)
             if values is None:
-                values = _values(element, node, path)
+                values = values_of(_values(element, node, path), _RECEIPT_WANTED)
             records.append(_receipt_values(values, message_type, path))
         else:
             records.append(_inventory_values(element, nodes, message_type, path))
@@ -368,92 +415,115 @@ def _fast_records(root: Any, message_type: str) -> list[Record]:
 def _inventory_values(
     element: Any, nodes: dict[str, Any], message_type: str, path: str
 ) -> InventoryRecord:
-    head: dict[str, str] | None = None
+    head: tuple[str, ...] | None = None
     line_elements = []
     for child in element:
         tag = child.tag
         name = tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
         if name == "InventoryHead":
-            head = leaf_reader(nodes["InventoryHead"])(child)
+            head = leaf_reader(nodes["InventoryHead"], _HEAD_WANTED)(child)
             if head is None:
-                head = _values(child, nodes["InventoryHead"], f"{path}.InventoryHead")
+                detailed = _values(child, nodes["InventoryHead"], f"{path}.InventoryHead")
+                head = values_of(detailed, _HEAD_WANTED)
         elif name == "InventoryList":
             line_elements.append(child)
     if head is None:
         raise MessageError(f"{path}.InventoryHead: 必填 / required")
     if not line_elements:
         raise MessageError(f"{path}.InventoryList: 必填 / required")
+    (
+        cop_no,
+        pre_no,
+        invt_no,
+        order_no,
+        logistics_no,
+        ebc_code,
+        ebc_name,
+        ebp_code,
+        agent_code,
+        trade_mode,
+        customs_code,
+        country,
+        ie_date,
+        decl_time,
+        freight,
+        insured_fee,
+        buyer_id_type,
+        buyer_id_number,
+        head_currency,
+    ) = head
     hpath = f"{path}.InventoryHead"
     direction = reference.INVENTORY_TYPES[message_type]
     if direction == "export":
-        declared_on = _date8(head["ieDate"], f"{hpath}.ieDate")
+        declared_on = _date8(ie_date, f"{hpath}.ieDate")
     else:
-        declared_on = _date8(head.get("ieDate") or head["declTime"], f"{hpath}.declTime")
-    cop_no = head.get("copNo", "")
+        declared_on = _date8(ie_date or decl_time, f"{hpath}.declTime")
     if not cop_no:
         raise MessageError(f"{hpath}.copNo: 必填 / required (企业内部编号用于匹配回执)")
     record = InventoryRecord(
-        message_type=message_type,
-        direction=direction,
-        cop_no=cop_no,
-        pre_no=head.get("preNo", ""),
-        invt_no=head.get("invtNo", ""),
-        order_no=head.get("orderNo", ""),
-        logistics_no=head.get("logisticsNo", ""),
-        ebc_code=head["ebcCode"],
-        ebc_name=head.get("ebcName", ""),
-        ebp_code=head.get("ebpCode", ""),
-        agent_code=head.get("agentCode", ""),
-        trade_mode=head["tradeMode"],
-        customs_code=head.get("customsCode", ""),
-        country=head.get("country", ""),
-        declared_on=declared_on,
-        freight=Decimal(head.get("freight") or 0),
-        insured_fee=Decimal(head.get("insuredFee") or 0),
-        buyer_id_type=head.get("buyerIdType", ""),
-        buyer_id_number=head.get("buyerIdNumber", ""),
+        message_type,
+        direction,
+        cop_no,
+        pre_no,
+        invt_no,
+        order_no,
+        logistics_no,
+        ebc_code,
+        ebc_name,
+        ebp_code,
+        agent_code,
+        trade_mode,
+        customs_code,
+        country,
+        declared_on,
+        Decimal(freight or 0),
+        Decimal(insured_fee or 0),
+        buyer_id_type,
+        buyer_id_number,
     )
-    head_currency, country = head.get("currency", ""), record.country
     list_node = nodes["InventoryList"]
-    read_line = leaf_reader(list_node)
+    read_line = leaf_reader(list_node, _LINE_WANTED)
     seen: set[int] = set()
+    lines = record.lines
     for number, line_element in enumerate(line_elements):
         values = read_line(line_element)
         if values is None:
-            values = _values(line_element, list_node, f"{path}.InventoryList[{number}]")
-        gnum = int(values["gnum"])
+            lpath = f"{path}.InventoryList[{number}]"
+            values = values_of(_values(line_element, list_node, lpath), _LINE_WANTED)
+        gnum_text, gcode, gname, unit, qty, price, total, currency, line_country = values
+        gnum = int(gnum_text)
         if gnum in seen:
             lpath = f"{path}.InventoryList[{number}]"
             raise MessageError(f"{lpath}.gnum: 序号 {gnum} 重复 / duplicate")
         seen.add(gnum)
-        record.lines.append(
+        lines.append(
             LineRecord(
                 gnum,
-                values["gcode"],
-                values["gname"],
-                values["unit"],
-                values["qty"],
-                values["price"],
-                Decimal(values["totalPrice"]),
-                values.get("currency") or head_currency,
-                values.get("country") or country,
+                gcode,
+                gname,
+                unit,
+                qty,
+                price,
+                Decimal(total),
+                currency or head_currency,
+                line_country or country,
             )
         )
     return record
 
 
-def _receipt_values(values: dict[str, str], message_type: str, path: str) -> ReceiptRecord:
-    raw = values["returnTime"]
+def _receipt_values(values: tuple[str, ...], message_type: str, path: str) -> ReceiptRecord:
+    cop_no, pre_no, invt_no, return_status, raw, return_info = values
     return ReceiptRecord(
-        message_type=message_type,
-        declaration_type=reference.RECEIPT_FOR[message_type],
-        cop_no=values["copNo"],
-        pre_no=values.get("preNo", ""),
-        invt_no=values.get("invtNo", ""),
-        return_status=values["returnStatus"],
-        return_time=_time17(raw, f"{path}.returnTime"),
-        return_time_raw=raw,
-        return_info=values.get("returnInfo", ""),
+        message_type,
+        reference.RECEIPT_FOR[message_type],
+        cop_no,
+        pre_no,
+        invt_no,
+        return_status,
+        _time17(raw, f"{path}.returnTime"),
+        raw,
+        return_info,
     )
 
 
