@@ -19,6 +19,7 @@ The ledger indexes money already paid (history and this run) the ways the rules 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -435,6 +436,10 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
     trade_cache = ctx.trade
     assert terms.rate is not None  # the guide schema requires it for cost shares
     rate, units, per = terms.rate, rate_units(terms.rate), RATE_SCALE * unit
+    # cost × units // per with the fraction reduced (7000/1,000,000 → 7/1,000): the same
+    # quotient, and the product stays a one-digit int (CPython divides those fast)
+    reduced = math.gcd(units, per)
+    units, per = units // reduced, per // reduced
     cap = to_cents(terms.cap) if terms.cap is not None else None
     capped = 0 if cap is None else floor_cents(cap, unit)
     annual = to_cents(terms.annual_cap) if terms.annual_cap is not None else None
@@ -461,7 +466,7 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
             records.extend(("not_in_plan", art))
             return 0
         cost: int = claim[4]  # type: ignore[assignment]  # claim.cost_cents, set for cost shares
-        amount = cost * units // per * unit if cost > 0 else 0  # share_cents(cost, units, unit)
+        amount = cost * units // per * unit if cost > 0 else 0  # share_cents(cost, rate, unit)
         if traded:
             value = _fact(trade_cache, ben, ben.cbec_trade, year)
             if value < threshold:
