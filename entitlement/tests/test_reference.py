@@ -344,3 +344,29 @@ def test_short_iso_stamps_are_read_like_the_detailed_reader() -> None:
     parsed = parse_scenario(json.loads(json.dumps(scenario)))
     (claim,) = parsed.claims
     assert claim.submitted_at == dt.datetime(2025, 5, 8, 1, 51, tzinfo=dt.UTC)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["C1", "C2", "C10", "D", "c1"]), st.integers(0, 3)),
+        max_size=12,
+        unique_by=lambda t: t[0],
+    ),
+    st.booleans(),
+)
+def test_processing_order_is_by_time_then_id(
+    pairs: list[tuple[str, int]], in_id_order: bool
+) -> None:
+    """Rule 7 (with its shortcut for claims already in id order) sorts by (time, id)."""
+    from entitlement.engine import rule_7_processing_order
+    from entitlement.records import make_claim
+
+    if in_id_order:
+        pairs = sorted(pairs)
+    start = dt.datetime(2025, 5, 8, tzinfo=dt.UTC)
+    claims = tuple(
+        make_claim(cid, "E1", "a3.benchmark", dt.date(2025, 5, 8), start + dt.timedelta(hours=h))
+        for cid, h in pairs
+    )
+    expected = sorted(range(len(claims)), key=lambda i: (claims[i].submitted_at, claims[i].id))
+    assert rule_7_processing_order(claims) == expected
