@@ -197,7 +197,10 @@ def read_claims(
     stamp_parse = dt.datetime.fromisoformat
     dates: dict[str, dt.date] = {}
     offsets: dict[str, Any] = {}  # "+08:00" → its timedelta (None: not an offset)
-    suffix, offset = "\x00", dt.timedelta(0)  # the offset of the last stamp on the fast path
+    # the zone of the last stamp on the offset path and its offset (None: no stamp yet; a
+    # string here would match a 20-character stamp ending with it)
+    suffix: str | None = None
+    offset = dt.timedelta(0)
     utc = dt.UTC
     new_claim = tuple.__new__  # Claim(...) without the NamedTuple __new__ wrapper
     for i, c in enumerate(items):

@@ -121,3 +121,11 @@ def test_too_many_problems_stop_early() -> None:
     raw = scenario([claim("a7.brand_promotion", f"X{i}", cost="x") for i in range(80)])
     problems = _problems(raw)
     assert len(problems) == 51 and problems[-1].startswith("… stopped after 50 problems")
+
+
+def test_a_stamp_ending_with_a_nul_character_has_no_time_zone() -> None:
+    """fromisoformat stops at NUL ("…:27\x00" reads as a naive time): refused, not UTC."""
+    c = claim("a7.brand_promotion", cost="1")
+    c["submitted_at"] = "2025-05-08T01:51:27\x00"
+    (p,) = _problems(scenario([c]))
+    assert p.startswith("claims[0].submitted_at:") and "time zone" in p
