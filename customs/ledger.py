@@ -37,7 +37,8 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _columns(model: Any, names: Sequence[str]) -> list[str]:
+def columns(model: Any, names: Sequence[str]) -> list[str]:
+    """The database columns of ``model``'s fields ``names``."""
     return [model._meta.get_field(name).column for name in names]
 
 
@@ -57,7 +58,7 @@ def insert_rows(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]])
     if not rows:
         return
     qn = connection.ops.quote_name
-    cols = ", ".join(qn(c) for c in _columns(model, names))
+    cols = ", ".join(qn(c) for c in columns(model, names))
     table = qn(model._meta.db_table)
     if connection.vendor == "postgresql":
         with connection.cursor() as wrapper:
@@ -91,7 +92,7 @@ def insert_rows(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]])
 def copy_text(model: Any, names: Sequence[str], blocks: Sequence[str]) -> None:
     """PostgreSQL: COPY rows already in COPY text format (``prepare.copy_row`` lines)."""
     qn = connection.ops.quote_name
-    cols = ", ".join(qn(c) for c in _columns(model, names))
+    cols = ", ".join(qn(c) for c in columns(model, names))
     table = qn(model._meta.db_table)
     with (
         connection.cursor() as wrapper,
@@ -121,10 +122,10 @@ def upsert_aggregate(rows: Sequence[tuple[Any, ...]]) -> None:
         return
     qn = connection.ops.quote_name
     names = [*_KEY, "year", "enterprise", "county", "lines", "amount_cny_fen"]
-    cols = _columns(LedgerAggregate, names)
+    cols = columns(LedgerAggregate, names)
     table = qn(LedgerAggregate._meta.db_table)
     per_row = "(" + ", ".join(["%s"] * len(cols)) + ")"
-    key_cols = ", ".join(qn(c) for c in _columns(LedgerAggregate, _KEY))
+    key_cols = ", ".join(qn(c) for c in columns(LedgerAggregate, _KEY))
     ent, cty, lines, amount = (qn(c) for c in cols[-4:])
     with connection.cursor() as cursor:
         for part in chunks(rows, 500):
@@ -212,16 +213,16 @@ def release_lines(declaration_ids: Sequence[int]) -> int:
     line = qn(LedgerLine._meta.db_table)
     decl = qn(Declaration._meta.db_table)
     agg = qn(LedgerAggregate._meta.db_table)
-    lcol = {n: f"{line}.{qn(c)}" for n, c in zip(_KEY, _columns(LedgerLine, _KEY), strict=True)}
+    lcol = {n: f"{line}.{qn(c)}" for n, c in zip(_KEY, columns(LedgerLine, _KEY), strict=True)}
     l_ent, l_cty, l_fen, l_decl, l_rel, l_invt = (
         f"{line}.{qn(c)}"
-        for c in _columns(
+        for c in columns(
             LedgerLine,
             ["enterprise", "county", "amount_cny_fen", "declaration", "released", "invt_no"],
         )
     )
     names = [*_KEY, "year", "enterprise", "county", "lines", "amount_cny_fen"]
-    acols = [qn(c) for c in _columns(LedgerAggregate, names)]
+    acols = [qn(c) for c in columns(LedgerAggregate, names)]
     key_cols = ", ".join(acols[:5])
     ent, cty, lines, amount = acols[-4:]
     keys = ", ".join(lcol[k] for k in _KEY)

@@ -19,6 +19,7 @@ from typing import Any
 from customs import adapters, reference
 from customs.adapters import InventoryRecord, MessageError, OtherRecord, ReceiptRecord
 from customs.rates import ONE, RateMissing, month_of, to_fen
+from customs.sources import SourceError, read_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,3 +262,15 @@ def prepare_checked(data: bytes) -> tuple[list[Prepared] | None, str | None]:
         return prepare_file(data, _WORKER_LOOKUPS), None
     except (MessageError, RateMissing) as exc:
         return None, str(exc)
+
+
+def prepare_path_checked(
+    path: str, name: str, limit: int
+) -> tuple[list[Prepared] | None, str | None]:
+    """As ``prepare_checked`` for a plain file the worker reads itself (``sources.read_path``,
+    same size limit): the ingesting process then does not copy its bytes to the worker."""
+    try:
+        data = read_path(path, name, limit)
+    except SourceError as exc:
+        return None, str(exc)
+    return prepare_checked(data)

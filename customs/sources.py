@@ -54,6 +54,18 @@ class Item:
 
     name: str
     read: Callable[[], bytes]
+    # A plain file on this machine: a parse worker may read it itself (``read_path``) instead of
+    # being sent its bytes.
+    path: str | None = None
+
+
+def read_path(path: str, name: str, limit: int) -> bytes:
+    """A plain file's bytes, refused above ``limit`` (counted while reading)."""
+    try:
+        with open(path, "rb") as stream:
+            return _read_limited(stream, name, limit)
+    except OSError as exc:
+        raise SourceError(f"{name}：无法读取文件 (cannot read: {exc.strerror})。") from exc
 
 
 def _read_limited(stream: IO[bytes], name: str, limit: int) -> bytes:
@@ -164,10 +176,9 @@ def _open_binary(path: Path) -> IO[bytes]:
 
 def _file_item(path: Path) -> Item:
     def read() -> bytes:
-        with path.open("rb") as stream:
-            return _read_limited(stream, path.name, max_file_bytes())
+        return read_path(str(path), path.name, max_file_bytes())
 
-    return Item(str(path), read)
+    return Item(str(path), read, str(path))
 
 
 def plan_paths(paths: list[Path]) -> Plan:

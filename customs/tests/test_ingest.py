@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from customs.models import (
     Declaration,
@@ -15,6 +18,7 @@ from customs.models import (
     RunStatus,
 )
 from customs.services import ingest_paths
+from customs.sources import SourceError, read_path
 from customs.stats import cbec_trade, direct_total_fen
 
 from .conftest import CODE_A, UTC, inventory, line, receipt
@@ -75,6 +79,33 @@ def test_receipt_before_declaration_is_kept_and_matched_later(world: Any, write:
     assert declaration.released and declaration.status == "800"
     assert declaration.invt_no  # taken from the receipt
     assert LedgerLine.objects.get(declaration=declaration).released
+
+
+def test_receipts_before_several_declarations_all_match_later(world: Any, write: Any) -> None:
+    """Receipts for three declarations arrive first; the declarations of a later batch all
+    take their statuses and are released (none is left behind by the matching)."""
+    t0 = dt.datetime(2025, 3, 15, 1, tzinfo=UTC)
+    ingest_paths(
+        actor=None,
+        paths=[
+            write(
+                "e/r.xml",
+                receipts=[
+                    receipt("C1", "800", t0),
+                    receipt("C2", "120", t0),
+                    receipt("C3", "800", t0 + dt.timedelta(hours=1)),
+                ],
+            )
+        ],
+    )
+    later = ingest_paths(
+        actor=None,
+        paths=[write("e/d.xml", inventories=[inventory(c) for c in ("C1", "C2", "C3")])],
+    )
+    assert (later.receipts_matched, later.released) == (3, 2)
+    states = dict(Declaration.objects.values_list("cop_no", "status"))
+    assert states == {"C1": "800", "C2": "120", "C3": "800"}
+    assert Declaration.objects.get(cop_no="C3").released_at == t0 + dt.timedelta(hours=1)
 
 
 def test_status_history_and_latest_status(world: Any, write: Any) -> None:
@@ -252,6 +283,27 @@ def test_parse_worker_refuses_a_file_without_a_rate_and_keeps_the_others(
     assert run.errors[0]["file"].endswith("2-future.xml")
     assert "没有汇率" in run.errors[0]["error"]
     assert list(Declaration.objects.values_list("cop_no", flat=True)) == ["C1"]
+
+
+def test_parse_worker_reads_files_itself_with_the_same_size_limit(
+    world: Any, write: Any, settings: Any
+) -> None:
+    """Plain files are read by the worker (not sent to it); the size limit still holds."""
+    write("s/1-small.xml", inventories=[inventory("C1")])
+    big = [inventory(f"B{i}", lines=[line() for _ in range(20)]) for i in range(20)]
+    folder = write("s/2-big.xml", inventories=big).parent
+    settings.DDT_CUSTOMS_PARSE_MIN_FILES = 1
+    settings.DDT_CUSTOMS_PARSE_WORKERS = 1
+    settings.DDT_CUSTOMS_MAX_FILE_BYTES = (folder / "1-small.xml").stat().st_size + 10
+    run = ingest_paths(actor=None, paths=[folder])
+    assert (run.files_rejected, run.new, run.lines) == (1, 1, 1)
+    assert run.errors[0]["file"].endswith("2-big.xml")
+    assert "超过大小上限" in run.errors[0]["error"]
+
+
+def test_a_file_that_cannot_be_read_is_a_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="无法读取文件"):
+        read_path(str(tmp_path / "gone.xml"), "gone.xml", 1000)
 
 
 def test_release_labels_lines_with_the_receipt_invt_no(world: Any, write: Any) -> None:
