@@ -201,74 +201,24 @@ def release_lines(declaration_ids: Sequence[int]) -> int:
     """Release the lines of newly released declarations and add them to the aggregate; the
     invtNo a receipt brought to the declaration labels its lines that have none.
 
-    The aggregate deltas come from each declaration's ``ledger_parts`` (its lines' count and CNY
-    fen by country, written with the lines), summed per key in Python and upserted: no pass
-    over the lines. Declarations stored before ``ledger_parts`` existed are summed from their
-    lines with one ``GROUP BY`` (``_aggregate_from_lines``). Then one ``UPDATE`` releases the
-    lines, found through the unique (declaration, line_no) index with the ids as one parameter.
-    No index covers ``released`` or ``invt_no``, so on PostgreSQL the update rewrites each line
-    within its page (HOT, see migration 0002). All in the caller's transaction, so the
-    aggregate stays the direct sum (tested against it)."""
+    Set-based: the deltas are one ``GROUP BY`` over the lines being released, added with
+    ``INSERT … SELECT … ON CONFLICT DO UPDATE`` in the same transaction as the one ``UPDATE``
+    that releases them, so the aggregate stays the direct sum. Both find the lines through the
+    unique (declaration, line_no) index, with the ids as one parameter (no join for the planner
+    to misjudge on stale statistics). No index covers ``released`` or ``invt_no``, so on
+    PostgreSQL the update rewrites each line within its page (HOT, see migration 0002)."""
     if not declaration_ids:
         return 0
-    ids = sorted(set(declaration_ids))
     qn = connection.ops.quote_name
     line = qn(LedgerLine._meta.db_table)
     decl = qn(Declaration._meta.db_table)
-    rows: list[tuple[Any, ...]] = []
-    from_lines: list[int] = []
-    wanted = columns(
-        Declaration,
-        ["id", "declared_on", "ebc_code", "trade_mode", "direction", "enterprise", "county"],
-    )
-    with connection.cursor() as cursor:
-        for part in chunks(ids, 5000):
-            where, param = in_values(f"{decl}.{qn('id')}", part)
-            cursor.execute(
-                f"SELECT {', '.join(f'{decl}.{qn(c)}' for c in wanted)}, "  # noqa: S608 - names from model metadata, values bound
-                f"{decl}.{qn('ledger_parts')} FROM {decl} WHERE {where}",
-                [param],
-            )
-            for pk, day, code, mode, direction, enterprise, county, parts in cursor.fetchall():
-                if not parts:
-                    from_lines.append(pk)
-                    continue
-                if isinstance(day, str):  # SQLite returns the ISO text
-                    month = int(day[:4]) * 100 + int(day[5:7])
-                else:
-                    month = day.year * 100 + day.month
-                for country, n, fen in json.loads(parts):
-                    rows.append((month, code, mode, direction, country, enterprise, county, n, fen))
-    upsert_aggregate(rows)
-    _aggregate_from_lines(from_lines)
-    l_decl, l_rel, l_invt = (
-        f"{line}.{qn(c)}" for c in columns(LedgerLine, ["declaration", "released", "invt_no"])
-    )
-    pending, param = in_values(l_decl, ids)
-    labelled = f"(SELECT {decl}.{qn('invt_no')} FROM {decl} WHERE {decl}.{qn('id')} = {l_decl})"  # noqa: S608 - names from model metadata
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {line} SET {qn('released')} = %s, "  # noqa: S608 - names from model metadata
-            f"{qn('invt_no')} = CASE WHEN {l_invt} = %s THEN {labelled} ELSE {l_invt} END "
-            f"WHERE {pending} AND {l_rel} = %s",
-            [True, "", param, False],
-        )
-        return int(cursor.rowcount)
-
-
-def _aggregate_from_lines(declaration_ids: Sequence[int]) -> None:
-    """Add the not yet released lines of these declarations to the aggregate, summed by the
-    database (``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE``)."""
-    if not declaration_ids:
-        return
-    qn = connection.ops.quote_name
-    line = qn(LedgerLine._meta.db_table)
     agg = qn(LedgerAggregate._meta.db_table)
     lcol = {n: f"{line}.{qn(c)}" for n, c in zip(_KEY, columns(LedgerLine, _KEY), strict=True)}
-    l_ent, l_cty, l_fen, l_decl, l_rel = (
+    l_ent, l_cty, l_fen, l_decl, l_rel, l_invt = (
         f"{line}.{qn(c)}"
         for c in columns(
-            LedgerLine, ["enterprise", "county", "amount_cny_fen", "declaration", "released"]
+            LedgerLine,
+            ["enterprise", "county", "amount_cny_fen", "declaration", "released", "invt_no"],
         )
     )
     names = [*_KEY, "year", "enterprise", "county", "lines", "amount_cny_fen"]
@@ -277,6 +227,7 @@ def _aggregate_from_lines(declaration_ids: Sequence[int]) -> None:
     ent, cty, lines, amount = acols[-4:]
     keys = ", ".join(lcol[k] for k in _KEY)
     pending, param = in_values(l_decl, sorted(set(declaration_ids)))
+    labelled = f"(SELECT {decl}.{qn('invt_no')} FROM {decl} WHERE {decl}.{qn('id')} = {l_decl})"  # noqa: S608 - names from model metadata
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {agg} ({', '.join(acols)}) "  # noqa: S608 - names from model metadata
@@ -288,6 +239,13 @@ def _aggregate_from_lines(declaration_ids: Sequence[int]) -> None:
             f"{ent} = excluded.{ent}, {cty} = excluded.{cty}",
             [param, False],
         )
+        cursor.execute(
+            f"UPDATE {line} SET {qn('released')} = %s, "  # noqa: S608 - names from model metadata
+            f"{qn('invt_no')} = CASE WHEN {l_invt} = %s THEN {labelled} ELSE {l_invt} END "
+            f"WHERE {pending} AND {l_rel} = %s",
+            [True, "", param, False],
+        )
+        return int(cursor.rowcount)
 
 
 def rebuild_months(months: Iterable[int]) -> None:

@@ -153,10 +153,6 @@ class Declaration(models.Model):
     declared_on = models.DateField(_("进出口日期"))
     lines_count = models.PositiveIntegerField(_("商品行数"), default=0)
     total_cny_fen = models.BigIntegerField(_("金额（分）"), default=0)
-    # What the lines add to the ledger aggregate when released, by line country: JSON
-    # ``[[country, lines, CNY fen], …]`` written with the lines (``prepare``); "" for
-    # declarations stored before it existed, whose release reads the lines instead.
-    ledger_parts = models.TextField(_("台账分项（内部）"), blank=True, default="", editable=False)
     buyer_hash = models.CharField(_("订购人标识（密钥哈希）"), max_length=64, blank=True)
     status = models.CharField(_("回执状态"), max_length=10, blank=True)
     status_at = models.DateTimeField(_("状态时间"), null=True, blank=True)

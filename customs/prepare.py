@@ -12,7 +12,6 @@ writer only stores them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -108,7 +107,6 @@ DECLARATION_COLUMNS = (
     "declared_on",
     "lines_count",
     "total_cny_fen",
-    "ledger_parts",
 )
 LINE_HEAD_COLUMNS = (
     "enterprise",
@@ -147,24 +145,16 @@ def prepare_inventory(record: InventoryRecord, lookups: Lookups) -> PreparedInve
     rates: dict[str, Decimal] = {}
     total = 0
     lines = []
-    parts: dict[str, list[int]] = {}  # line country → [lines, fen]
     for line in record.lines:
         rate = rates.get(line.currency)
         if rate is None:
             rate = rates[line.currency] = rate_of(line.currency, month)
         fen = to_fen(line.total_price, rate)
         total += fen
-        country = line.country[:3]
-        part = parts.get(country)
-        if part is None:
-            parts[country] = [1, fen]
-        else:
-            part[0] += 1
-            part[1] += fen
         lines.append(
             (
                 line.gnum,
-                country,
+                line.country[:3],
                 line.gcode,
                 line.gname,
                 line.unit[:3],
@@ -202,7 +192,6 @@ def prepare_inventory(record: InventoryRecord, lookups: Lookups) -> PreparedInve
         day,
         len(record.lines),
         total,
-        json.dumps([[country, n, fen] for country, (n, fen) in parts.items()]),
     )
     head = (enterprise, county, code, mode, direction, day, month, invt_no, False)
     copy_lines = ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -107,51 +106,6 @@ def test_receipts_before_several_declarations_all_match_later(world: Any, write:
     states = dict(Declaration.objects.values_list("cop_no", "status"))
     assert states == {"C1": "800", "C2": "120", "C3": "800"}
     assert Declaration.objects.get(cop_no="C3").released_at == t0 + dt.timedelta(hours=1)
-
-
-def test_ledger_parts_sum_the_lines_by_country(world: Any, write: Any) -> None:
-    lines = [line(country="502"), line("3", country="303"), line("5", "1.10", country="502")]
-    ingest_paths(actor=None, paths=[write("p/d.xml", inventories=[inventory("C1", lines=lines)])])
-    declaration = Declaration.objects.get()
-    parts = json.loads(declaration.ledger_parts)
-    by_country: dict[str, tuple[int, int]] = {}
-    rows = LedgerLine.objects.filter(declaration=declaration).values_list(
-        "country", "amount_cny_fen"
-    )
-    for country, amount in rows:
-        n, fen = by_country.get(country, (0, 0))
-        by_country[country] = (n + 1, fen + amount)
-    assert (
-        {c: (n, fen) for c, n, fen in parts}
-        == by_country
-        == {
-            "502": (2, by_country["502"][1]),
-            "303": (1, by_country["303"][1]),
-        }
-    )
-    assert sum(fen for _c, _n, fen in parts) == declaration.total_cny_fen
-
-
-def test_release_of_declarations_stored_without_parts_reads_their_lines(
-    world: Any, write: Any
-) -> None:
-    """Declarations stored before ``ledger_parts`` existed are released from their lines; mixed
-    with new ones in one chunk, the aggregate is still the direct sum."""
-    lines = [line(country="502"), line("3", country="303")]
-    ingest_paths(
-        actor=None,
-        paths=[write("o/d.xml", inventories=[inventory(c, lines=lines) for c in ("C1", "C2")])],
-    )
-    Declaration.objects.filter(cop_no="C1").update(ledger_parts="")
-    run = ingest_paths(
-        actor=None, paths=[write("o/r.xml", receipts=[receipt("C1"), receipt("C2")])]
-    )
-    assert run.released == 2
-    assert LedgerLine.objects.filter(released=True).count() == 4
-    assert sum(LedgerAggregate.objects.values_list("amount_cny_fen", flat=True)) == (
-        direct_total_fen(year=2025)
-    )
-    assert sum(LedgerAggregate.objects.values_list("lines", flat=True)) == 4
 
 
 def test_status_history_and_latest_status(world: Any, write: Any) -> None:
