@@ -357,7 +357,7 @@ def test_short_iso_stamps_are_read_like_the_detailed_reader() -> None:
 def test_processing_order_is_by_time_then_id(
     pairs: list[tuple[str, int]], in_id_order: bool
 ) -> None:
-    """Rule 7 (with its shortcut for claims already in id order) sorts by (time, id)."""
+    """Rule 7 sorts by (time, id), whether the claims come in id order or not."""
     from entitlement.engine import rule_7_processing_order
     from entitlement.records import make_claim
 
