@@ -99,7 +99,12 @@ def compare(scenario: Scenario, other_guide: Guide) -> Comparison:
     base = evaluate(scenario)
     other = evaluate(
         Scenario(
-            scenario.year, other_guide, scenario.beneficiaries, scenario.history, scenario.claims
+            scenario.year,
+            other_guide,
+            scenario.beneficiaries,
+            scenario.history,
+            scenario.claims,
+            scenario.rows,
         )
     )
     bm_a, bc_a = summarise(base)

@@ -12,7 +12,7 @@ each; the reason records of all claims in one flat list) rather than objects per
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -34,7 +34,7 @@ from .money import (
     to_cents,
     unit_cents,
 )
-from .records import Beneficiary, Claim, Scenario
+from .records import Beneficiary, Claim, Row, Scenario, claim_rows
 from .rules import PAID, PAID_IN_YEAR, Context, Ledger, compile_rules
 
 
@@ -316,30 +316,31 @@ class _Run:
 
     def run(self) -> Evaluation:
         claims, out = self.scenario.claims, self.out
+        rows = claim_rows(self.scenario)  # the claims as plain tuples: fast indexing
         rules, bens, pay = self.rules, self.scenario.beneficiaries, self.payer()
         computed, records, start = out.computed, out.records, out.start
-        out.sequence = groups = rule_6_groups(claims, rule_7_processing_order(claims))
+        out.sequence = groups = rule_6_groups(rows, rule_7_processing_order(rows))
         for group in groups:
             if isinstance(group, int):  # a group of one claim (the common case)
-                claim = claims[group]
+                row = rows[group]
                 start[group] = len(records)
-                # claim[2], claim[1]: claim.measure, claim.beneficiary (indexing is faster)
-                amount = rules[claim[2]](claim, bens[claim[1]])
+                # row[2], row[1]: the claim's measure and beneficiary
+                amount = rules[row[2]](row, bens[row[1]])
                 if amount > 0:
                     computed[group] = amount
-                    pay(group, claim, amount)
+                    pay(group, row, amount)
                 continue
             for i in group:  # rules 1–5 for every member, against the same ledger
-                claim = claims[i]
+                row = rows[i]
                 start[i] = len(records)
-                computed[i] = rules[claim[2]](claim, bens[claim[1]])
+                computed[i] = rules[row[2]](row, bens[row[1]])
             best = rule_6_highest(group, computed)
             if best is None:
                 continue  # all ineligible
             for i in group:
                 if i != best and computed[i] > 0:
                     rule_6_supersede(i, best, out)
-            pay(best, claims[best], computed[best])
+            pay(best, rows[best], computed[best])
         scale = Decimal(1)
         if not self.first_come:
             scale = rule_8_pro_rata(out, self.budget, self.unit, self.policy)
@@ -353,7 +354,7 @@ class _Run:
         sc = self.scenario
         return Evaluation(sc.year, self.guide, claims, out, totals, sc.beneficiaries)
 
-    def payer(self) -> Callable[[int, Claim, int], None]:
+    def payer(self) -> Callable[[int, Row, int], None]:
         """Pay a group's winner: rule 6 (money paid for the matter), rule 8 (first come)."""
         out, ledger, unit, policy, top_ups = (
             self.out,
@@ -365,14 +366,17 @@ class _Run:
         status, due, granted, later, paid = out.status, out.due, out.granted, out.later, out.paid
         first_come, by_matter, accounts = self.first_come, ledger.by_matter, ledger.accounts
         matters = {matter for _, matter in by_matter}  # a first check without a tuple key
+        claims = out.claims
 
-        def pay(i: int, claim: Claim, computed: int) -> None:
+        def pay(i: int, row: Row, computed: int) -> None:
             payable = computed
-            # claim[1], claim[2], claim[3]: claim.beneficiary, claim.measure, claim.matter
-            if claim[3] in matters and (claim[1], claim[3]) in by_matter:
-                top_up = claim[2] in top_ups
+            # row[1], row[2], row[3]: the claim's beneficiary, measure and matter
+            if row[3] in matters and (row[1], row[3]) in by_matter:
+                top_up = row[2] in top_ups
                 why: Why = []
-                payable = rule_6_deduct_matter(claim, computed, why, top_up, ledger, unit, policy)
+                payable = rule_6_deduct_matter(
+                    claims[i], computed, why, top_up, ledger, unit, policy
+                )
                 later[i] = why
                 if payable <= 0:
                     status[i] = SUPERSEDED  # the matter is already paid in full
@@ -385,10 +389,10 @@ class _Run:
                 payable = granted[i]
             if payable > 0:  # Ledger.add written out: a claim with something due passed rule 1,
                 # its date is in the evaluation's year, so the payment counts for that year
-                book = accounts[claim[2]]
-                account = book.get(claim[1])
+                book = accounts[row[2]]
+                account = book.get(row[1])
                 if account is None:
-                    book[claim[1]] = [payable, payable, claim[0]]  # claim[0]: claim.id
+                    book[row[1]] = [payable, payable, row[0]]  # row[0]: the claim's id
                 else:
                     account[PAID] += payable
                     account[PAID_IN_YEAR] += payable
@@ -403,13 +407,13 @@ def group_key(claim: Claim) -> tuple[str, str]:
     return (claim.beneficiary, claim.matter)
 
 
-def rule_6_groups(claims: tuple[Claim, ...], order: list[int]) -> list[int | list[int]]:
+def rule_6_groups(claims: Sequence[Row], order: list[int]) -> list[int | list[int]]:
     """Rule 6/7: the groups (``group_key``) in the order their earliest claim comes up.
 
     A group is the index of its one claim, or the list of its claims' indices in processing
     order (most groups have one claim: no list is built for them). Group keys are read in
     the scenario's order (memory order, cache friendly); the processing order then only
-    handles small integers.
+    handles small integers. ``claims``: ``Claim`` records or their plain rows (faster).
     """
     index: dict[tuple[str, str], int] = {}
     setdefault = index.setdefault
@@ -484,8 +488,10 @@ def rule_6_deduct_matter(
     return left
 
 
-def rule_7_processing_order(claims: tuple[Claim, ...]) -> list[int]:
+def rule_7_processing_order(claims: Sequence[Row]) -> list[int]:
     """Rule 7: claims are processed in order of ``submitted_at``, then id (their indices).
+
+    ``claims``: ``Claim`` records or their plain rows (``itemgetter`` is faster on those).
 
     Two stable sorts (by id, then by time) give the order of (time, id) and are cheaper than
     one sort on (time, id) tuples.

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .money import _AMOUNT_RE, fen_of
-from .records import Beneficiary, Claim, Payment, Recognition
+from .records import Beneficiary, Claim, Payment, Recognition, Row
 
 _amount = _AMOUNT_RE.fullmatch
 
@@ -183,8 +183,12 @@ def read_claims(
     measures: Collection[str],
     cost_share: Collection[str],
     on_problem: Callable[[object, str, set[str]], None],
+    rows: list[Row] | None = None,
 ) -> list[Claim]:
     """Well-formed claims; ``on_problem(item, path, seen_ids)`` describes any other item.
+
+    ``rows``, when given, receives each claim's fields as the plain tuple it was made from
+    (``records.Row``, for the engine).
 
     A claim's beneficiary and measure are the strings of ``known`` and ``measures`` (equal
     text, one object each: the engine's look-ups then compare pointers, not characters).
@@ -203,6 +207,7 @@ def read_claims(
     offset = dt.timedelta(0)
     utc = dt.UTC
     new_claim = tuple.__new__  # Claim(...) without the NamedTuple __new__ wrapper
+    keep: Callable[[Row], None] = ([] if rows is None else rows).append
     for i, c in enumerate(items):
         try:
             if type(c) is not dict:
@@ -278,5 +283,7 @@ def read_claims(
             on_problem(c, f"claims[{i}]", seen)
             continue
         seen.add(cid)
-        out.append(new_claim(Claim, (cid, ben, mid, matter, cost, day, submitted, in_plan, amount)))
+        row = (cid, ben, mid, matter, cost, day, submitted, in_plan, amount)
+        out.append(new_claim(Claim, row))
+        keep(row)
     return out

@@ -28,7 +28,7 @@ from .explain import Record, Why
 from .guide import Guide, Terms
 from .measures import Catalogue, Kind, Measure, Policy
 from .money import RATE_SCALE, floor_cents, rate_units, share_cents, to_cents
-from .records import Beneficiary, Claim, Payment
+from .records import Beneficiary, Claim, Payment, Row
 
 COST_SHARE, DISCRETIONARY, AWARD_TIERS, AWARD_LEVEL = (
     Kind.COST_SHARE,
@@ -37,7 +37,9 @@ COST_SHARE, DISCRETIONARY, AWARD_TIERS, AWARD_LEVEL = (
     Kind.AWARD_LEVEL,
 )
 
-RuleFn = Callable[[Claim, Beneficiary], int]  # amount in fen; records go to Context.records
+# a claim's row (its fields as a plain tuple) and beneficiary → the amount in fen; the
+# records go to Context.records
+RuleFn = Callable[[Row, Beneficiary], int]
 Check = Callable[[Claim, Beneficiary, Why], bool]
 Base = Callable[[Claim, Beneficiary, Why], "int | None"]
 
@@ -345,8 +347,8 @@ def rule_1_cached(ctx: Context) -> Callable[[dt.date], Record | None]:
 
 
 def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Ledger) -> RuleFn:
-    """Rules 1–5 for one measure: a function (claim, beneficiary) → fen, the reasons appended
-    to ``ctx.records``."""
+    """Rules 1–5 for one measure: a function (claim's row, beneficiary) → fen, the reasons
+    appended to ``ctx.records``. The named rule functions read the ``Claim`` record."""
     mid, art, year, policy, dates, unit, records = (
         measure.id,
         measure.article,
@@ -357,12 +359,13 @@ def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Le
         ctx.records,
     )
     by_date = rule_1_cached(ctx)
+    new_claim = tuple.__new__  # Claim(*row) without the NamedTuple __new__ wrapper
 
     if terms is None:  # rule 1: the measure is not open in this year's guide
         closed = ("measure_not_open", policy.budget_article, mid, ctx.guide.year)
 
-        def not_open(claim: Claim, ben: Beneficiary) -> int:
-            records.extend(by_date(claim.date) or closed)
+        def not_open(row: Row, ben: Beneficiary) -> int:
+            records.extend(by_date(row[5]) or closed)  # row[5]: the claim's date
             return 0
 
         return not_open
@@ -374,7 +377,8 @@ def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Le
     paid = one_off or top_up or annual_cap is not None  # rules 4–5 read the ledger
     book = ledger.accounts[mid]
 
-    def due(claim: Claim, ben: Beneficiary) -> int:
+    def due(row: Row, ben: Beneficiary) -> int:
+        claim: Claim = new_claim(Claim, row)  # the record the named rules read
         first = dates.get(claim.date, _UNSEEN)
         if first is _UNSEEN:
             first = by_date(claim.date)
@@ -445,10 +449,10 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
     annual = to_cents(terms.annual_cap) if terms.annual_cap is not None else None
     book = ledger.accounts[mid] if one_off or annual is not None else {}
 
-    def due(claim: Claim, ben: Beneficiary) -> int:
-        first = dates.get(claim[5], _UNSEEN)  # claim.date
+    def due(row: Row, ben: Beneficiary) -> int:  # the claim's row: fast tuple indexing
+        first = dates.get(row[5], _UNSEEN)  # the claim's date
         if first is _UNSEEN:
-            first = by_date(claim[5])
+            first = by_date(row[5])
         if first is not None:
             records.extend(first)
             return 0
@@ -458,14 +462,14 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
         if ben.kind != kind:
             records.extend(("wrong_beneficiary_kind", art, kind, ben.kind))
             return 0
-        account = book.get(claim[1])  # claim.beneficiary
+        account = book.get(row[1])  # the claim's beneficiary
         if one_off and account is not None:
             records.extend(rule_5_one_off(account, art) or ())
             return 0
-        if planned and not claim[7]:  # claim.in_plan
+        if planned and not row[7]:  # the claim's in_plan
             records.extend(("not_in_plan", art))
             return 0
-        cost: int = claim[4]  # type: ignore[assignment]  # claim.cost_cents, set for cost shares
+        cost: int = row[4]  # the claim's cost_cents, set for cost shares
         amount = cost * units // per * unit if cost > 0 else 0  # share_cents(cost, rate, unit)
         if traded:
             value = _fact(trade_cache, ben, ben.cbec_trade, year)

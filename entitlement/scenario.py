@@ -32,7 +32,7 @@ from .fastread import (
 from .guide import Guide, GuideError, parse_guide, shipped_guide
 from .measures import BeneficiaryKind, Catalogue, Kind, catalogue
 from .money import _AMOUNT_RE
-from .records import Beneficiary, Claim, Payment, Recognition, Scenario
+from .records import Beneficiary, Claim, Payment, Recognition, Row, Scenario
 
 MAX_PROBLEMS = 50
 _MANY_DECIMALS_RE = re.compile(r"[0-9]+\.[0-9]{3,}")
@@ -237,14 +237,15 @@ class _Reader:
         assert ben is not None and measure is not None and year is not None and amount is not None
         return Payment(beneficiary=ben, measure=measure, year=year, amount=amount, matter=matter)
 
-    def claims(self, raw: object, known: Collection[str]) -> list[Claim]:
+    def claims(self, raw: object, known: Collection[str], rows: list[Row]) -> list[Claim]:
         measures = self.cat.measures
         cost_share = {m.id for m in measures.values() if m.kind is Kind.COST_SHARE}
 
         def on_problem(item: object, path: str, seen: set[str]) -> None:
             self.claim_problems(item, path, known, seen, cost_share)
 
-        return read_claims(self.items(raw, "claims"), known, measures, cost_share, on_problem)
+        items = self.items(raw, "claims")
+        return read_claims(items, known, measures, cost_share, on_problem, rows)
 
     def claim_problems(
         self,
@@ -371,10 +372,11 @@ def _parse(reader: _Reader, raw: object, override: Guide | None) -> Scenario:
         p = read_payment(item, ids) or reader.payment(item, f"history[{i}]", ids)
         if p is not None:
             history.append(p)
-    claims = reader.claims(top.get("claims", []), ids)
+    rows: list[Row] = []
+    claims = tuple(reader.claims(top.get("claims", []), ids, rows))
     if reader.problems or year is None or guide is None:
         raise ScenarioError(reader.problems or ["guide: required / 缺少指南"])
-    return Scenario(year, guide, known, tuple(history), tuple(claims))
+    return Scenario(year, guide, known, tuple(history), claims, (claims, rows))
 
 
 def _guide(reader: _Reader, raw: object, year: int | None) -> Guide | None:

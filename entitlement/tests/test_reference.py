@@ -7,6 +7,7 @@ helpers of ``money`` agree with their ``Decimal`` twins.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -38,6 +39,7 @@ from entitlement.money import (
     share_cents,
     to_cents,
 )
+from entitlement.records import Scenario, claim_rows
 from entitlement.rules import Context, Ledger, compile_rules
 from entitlement.scenario import ScenarioError, _Reader, parse_scenario
 from entitlement.tests import strategies
@@ -93,6 +95,29 @@ def test_written_out_cost_shares_equal_the_composed_rules(raw: dict[str, Any]) -
         assert list(got.why) == list(want.why), got.claim.id
         assert got.superseded_by == want.superseded_by
     assert fast.totals == composed.totals
+
+
+@SETTINGS
+@given(strategies.scenarios())
+def test_engine_reads_the_kept_rows_only_for_their_claims(raw: dict[str, Any]) -> None:
+    """The reader keeps each claim's plain tuple for the engine (``Scenario.rows``); a
+    scenario built without them, or whose claims were replaced after reading, is evaluated
+    from copies of its claims: the same outcome either way, never from stale rows."""
+    sc = parse_scenario(raw)
+    assert sc.rows is not None and sc.rows[0] is sc.claims
+    assert [type(row) for row in sc.rows[1]] == [tuple] * len(sc.claims)
+    assert sc.rows[1] == list(sc.claims)
+    assert claim_rows(sc) is sc.rows[1]
+    expected = evaluate(sc).as_json()
+    assert evaluate(dataclasses.replace(sc, rows=None)).as_json() == expected
+    reordered = tuple(reversed(sc.claims))
+    stale = dataclasses.replace(sc, claims=reordered)  # rows still those of sc.claims
+    assert evaluate(stale).as_json() == evaluate(Scenario(*stale_fields(stale))).as_json()
+    assert claim_rows(stale) == list(reordered)
+
+
+def stale_fields(sc: Scenario) -> tuple[Any, ...]:
+    return (sc.year, sc.guide, sc.beneficiaries, sc.history, sc.claims)
 
 
 def test_cost_shares_take_the_written_out_rule() -> None:
