@@ -471,7 +471,13 @@ class Ingestor:
         targets: dict[tuple[str, str], _State] = {}
         qn = connection.ops.quote_name
         table = qn(Declaration._meta.db_table)
-        columns = ", ".join(f"{table}.{qn(c)}" for c in ledger.columns(Declaration, _STATE_FIELDS))
+        columns = ", ".join(
+            # SQLite's driver would turn a datetime column into a naive datetime: read the text.
+            f"CAST({table}.{qn(c)} AS TEXT)"
+            if connection.vendor == "sqlite" and c.endswith("_at")
+            else f"{table}.{qn(c)}"
+            for c in ledger.columns(Declaration, _STATE_FIELDS)
+        )
         with connection.cursor() as cursor:
             for dtype, cops in wanted.items():
                 for part in ledger.chunks(sorted(cops), 5000):

@@ -108,6 +108,35 @@ def test_receipts_before_several_declarations_all_match_later(world: Any, write:
     assert Declaration.objects.get(cop_no="C3").released_at == t0 + dt.timedelta(hours=1)
 
 
+def test_receipts_of_later_batches_compare_times_with_the_stored_status(
+    world: Any, write: Any
+) -> None:
+    """A receipt in a later batch is compared with the status time stored by an earlier one:
+    a later time takes over, an earlier one only joins the history; release happens once."""
+    t0 = dt.datetime(2025, 3, 15, 1, 30, 15, 250000, tzinfo=UTC)
+    ingest_paths(
+        actor=None,
+        paths=[write("b/d.xml", inventories=[inventory("C1")])],
+    )
+    ingest_paths(actor=None, paths=[write("b/r1.xml", receipts=[receipt("C1", "120", t0)])])
+    later = t0 + dt.timedelta(seconds=1)
+    run = ingest_paths(
+        actor=None, paths=[write("b/r2.xml", receipts=[receipt("C1", "800", later)])]
+    )
+    declaration = Declaration.objects.get()
+    assert (declaration.status, declaration.status_at) == ("800", later)
+    assert declaration.released_at == later and run.released == 1
+    earlier = t0 - dt.timedelta(hours=1)
+    ingest_paths(actor=None, paths=[write("b/r3.xml", receipts=[receipt("C1", "100", earlier)])])
+    declaration.refresh_from_db()
+    assert (declaration.status, declaration.status_at, declaration.released_at) == (
+        "800",
+        later,
+        later,
+    )
+    assert Receipt.objects.count() == 3
+
+
 def test_status_history_and_latest_status(world: Any, write: Any) -> None:
     from customs.selectors import status_history
 
