@@ -39,7 +39,7 @@ from entitlement.money import (
     share_cents,
     to_cents,
 )
-from entitlement.records import Scenario, claim_rows
+from entitlement.records import Beneficiary, Scenario, claim_rows
 from entitlement.rules import Context, Ledger, compile_rules
 from entitlement.scenario import ScenarioError, _Reader, parse_scenario
 from entitlement.tests import strategies
@@ -197,6 +197,13 @@ def test_fast_beneficiary_reader_agrees_with_the_detailed_reader(data: Any) -> N
     levels = catalogue().policy.recognition_levels
     fast = read_beneficiary(item, kinds, RECOGNITION_TYPES, LEVELLED_RECOGNITIONS, levels)
     assert fast == (None if reader.problems else slow)
+    if fast is not None:  # built as records.BeneficiaryFields, then given the frozen class
+        assert type(fast) is Beneficiary and repr(fast) == repr(slow)
+        assert [getattr(fast, f.name) for f in dataclasses.fields(Beneficiary)] == [
+            getattr(slow, f.name) for f in dataclasses.fields(Beneficiary)
+        ]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fast.kind = "park_operator"  # type: ignore[misc]
 
 
 @SETTINGS
