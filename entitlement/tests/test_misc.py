@@ -147,10 +147,12 @@ def test_no_gc_does_not_thaw_what_the_caller_froze() -> None:
     frozen = [[0]]
     gc.freeze()
     try:
-        count = gc.get_freeze_count()
         with no_gc():
             pass
-        assert gc.get_freeze_count() == count
+        # Still in the permanent generation, which ``gc.get_objects()`` does not list. (The
+        # freeze count itself may drop meanwhile: frozen objects that die leave it.)
+        assert gc.get_freeze_count() > 0
+        assert not any(x is frozen for x in gc.get_objects())
     finally:
         gc.unfreeze()
-    assert frozen
+    assert any(x is frozen for x in gc.get_objects())
