@@ -238,6 +238,21 @@ def test_fast_claim_reader_agrees_with_the_detailed_reader(data: Any) -> None:
     assert parsed.cost == (Decimal(item["cost"]) if item.get("cost") is not None else None)
 
 
+def _mutated(draw: Any, text: str, alphabet: str, most: int) -> str:
+    """``text`` with up to ``most`` characters changed, dropped or added (from ``alphabet``)."""
+    chars = list(text)
+    for _ in range(draw(st.integers(0, most))):
+        at = draw(st.integers(0, len(chars)))
+        action = draw(st.integers(0, 2))
+        if action == 0 and at < len(chars):
+            chars[at] = draw(st.sampled_from(alphabet))
+        elif action == 1 and at < len(chars):
+            del chars[at]
+        else:
+            chars.insert(at, draw(st.sampled_from(alphabet)))
+    return "".join(chars)
+
+
 STAMP = "2025-05-08T01:51:27+08:00"
 STAMP_CHARS = "0123456789:-+TZ. ,W"
 
@@ -245,17 +260,8 @@ STAMP_CHARS = "0123456789:-+TZ. ,W"
 @st.composite
 def fuzzed_stamps(draw: Any) -> str:
     """A stamp like ``STAMP`` with a few characters changed, dropped or added."""
-    chars = list(draw(st.sampled_from([STAMP, "2025-05-08T01:51:27-05:30", "2025-05-08 01:51"])))
-    for _ in range(draw(st.integers(0, 4))):
-        at = draw(st.integers(0, len(chars)))
-        action = draw(st.integers(0, 2))
-        if action == 0 and at < len(chars):
-            chars[at] = draw(st.sampled_from(STAMP_CHARS))
-        elif action == 1 and at < len(chars):
-            del chars[at]
-        else:
-            chars.insert(at, draw(st.sampled_from(STAMP_CHARS)))
-    return "".join(chars)
+    text = draw(st.sampled_from([STAMP, "2025-05-08T01:51:27-05:30", "2025-05-08 01:51"]))
+    return _mutated(draw, text, STAMP_CHARS, 4)
 
 
 @given(st.lists(fuzzed_stamps(), min_size=1, max_size=8))
@@ -310,17 +316,7 @@ def fuzzed_amounts(draw: Any) -> object:
     """A valid amount text with a few characters changed, dropped or added (or not a str)."""
     if draw(st.integers(0, 19)) == 0:
         return draw(st.sampled_from([None, 12, 12.5, b"12.50", ["1"]]))
-    chars = list(draw(amount_texts))
-    for _ in range(draw(st.integers(0, 3))):
-        at = draw(st.integers(0, len(chars)))
-        action = draw(st.integers(0, 2))
-        if action == 0 and at < len(chars):
-            chars[at] = draw(st.sampled_from(AMOUNT_CHARS))
-        elif action == 1 and at < len(chars):
-            del chars[at]
-        else:
-            chars.insert(at, draw(st.sampled_from(AMOUNT_CHARS)))
-    return "".join(chars)
+    return _mutated(draw, draw(amount_texts), AMOUNT_CHARS, 3)
 
 
 @given(fuzzed_amounts())
