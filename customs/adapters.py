@@ -20,7 +20,7 @@ import datetime as dt
 import typing
 import uuid
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -47,8 +47,8 @@ from ceb.messages.import_inventory import (
 )
 from ceb.safety import check_prolog, safe_parser, translate_syntax_error
 from ceb.schema import Kind
-from customs import reference
-from customs.leafread import leaf_fields, leaf_reader, values_of
+from customs import reference, textscan
+from customs.leafread import leaf_checker, leaf_fields, leaf_reader, values_of
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 _ENVELOPE_FIELDS = {"guid", "version", "base_transfer", "base_subscribe", "signature"}
@@ -231,6 +231,10 @@ def read_message(data: bytes) -> list[Record]:
         raise MessageError(f"报文超过 {ceb.DEFAULT_LIMITS.max_bytes} 字节 / message too large")
     try:
         check_prolog(data[:65536])
+        if _TEXT_SCAN:
+            scanned = _scanned_records(data)
+            if scanned is not None:
+                return scanned
         root = etree.fromstring(data, safe_parser())
     except ceb.CebError as exc:
         raise MessageError(str(exc)) from exc
@@ -431,6 +435,25 @@ def _inventory_values(
         raise MessageError(f"{path}.InventoryHead: 必填 / required")
     if not line_elements:
         raise MessageError(f"{path}.InventoryList: 必填 / required")
+    list_node = nodes["InventoryList"]
+    read_line = leaf_reader(list_node, _LINE_WANTED)
+
+    def lines() -> Iterator[tuple[str, ...]]:  # read as they are used: errors in line order
+        for number, line_element in enumerate(line_elements):
+            values = read_line(line_element)
+            if values is None:
+                lpath = f"{path}.InventoryList[{number}]"
+                values = values_of(_values(line_element, list_node, lpath), _LINE_WANTED)
+            yield values
+
+    return _inventory_record(head, lines(), message_type, path)
+
+
+def _inventory_record(
+    head: tuple[str, ...], lines: Iterable[tuple[str, ...]], message_type: str, path: str
+) -> InventoryRecord:
+    """The record of an inventory from the checked texts of its head and lines (the wanted
+    fields), read from a tree or from the text; the checks that need more than one field."""
     (
         cop_no,
         pre_no,
@@ -481,22 +504,16 @@ def _inventory_values(
         buyer_id_type,
         buyer_id_number,
     )
-    list_node = nodes["InventoryList"]
-    read_line = leaf_reader(list_node, _LINE_WANTED)
     seen: set[int] = set()
-    lines = record.lines
-    for number, line_element in enumerate(line_elements):
-        values = read_line(line_element)
-        if values is None:
-            lpath = f"{path}.InventoryList[{number}]"
-            values = values_of(_values(line_element, list_node, lpath), _LINE_WANTED)
+    record_lines = record.lines
+    for number, values in enumerate(lines):
         gnum_text, gcode, gname, unit, qty, price, total, currency, line_country = values
         gnum = int(gnum_text)
         if gnum in seen:
             lpath = f"{path}.InventoryList[{number}]"
             raise MessageError(f"{lpath}.gnum: 序号 {gnum} 重复 / duplicate")
         seen.add(gnum)
-        lines.append(
+        record_lines.append(
             LineRecord(
                 gnum,
                 gcode,
@@ -510,6 +527,52 @@ def _inventory_values(
             )
         )
     return record
+
+
+# -- fast path from the text (``customs.textscan``) -------------------------------------------
+
+_TEXT_SCAN = True  # tests compare both readers by switching this off
+_SCANNED_TYPES = frozenset(reference.INVENTORY_TYPES) | frozenset(reference.RECEIPT_FOR)
+
+
+def _scanned_records(data: bytes) -> list[Record] | None:
+    """The records of a plain file read from its text, or ``None``: then the tree reader reads
+    it. Any value the generated checks do not accept, and any error, also returns ``None``, so
+    every refusal and its message comes from the tree reader."""
+    scanned = textscan.scan(data, _SCANNED_TYPES, _plan)
+    if scanned is None:
+        return None
+    message_type = scanned.message_type
+    record_field, nodes = _plan(message_type)
+    records: list[Record] = []
+    try:
+        if record_field.xml == "Inventory":
+            check_head = leaf_checker(nodes["InventoryHead"], _HEAD_WANTED)
+            check_line = leaf_checker(nodes["InventoryList"], _LINE_WANTED)
+            for index, (head_texts, line_texts) in enumerate(scanned.inventories):
+                head = check_head(head_texts)
+                if head is None:
+                    return None
+                lines = []
+                for texts in line_texts:
+                    values = check_line(texts)
+                    if values is None:
+                        return None
+                    lines.append(values)
+                path = f"{record_field.xml}[{index}]"
+                records.append(_inventory_record(head, lines, message_type, path))
+        else:
+            check = leaf_checker(nodes[record_field.xml], _RECEIPT_WANTED)
+            for index, texts in enumerate(scanned.receipts):
+                values = check(texts)
+                if values is None:
+                    return None
+                records.append(
+                    _receipt_values(values, message_type, f"{record_field.xml}[{index}]")
+                )
+    except MessageError:
+        return None
+    return records or None
 
 
 def _receipt_values(values: tuple[str, ...], message_type: str, path: str) -> ReceiptRecord:

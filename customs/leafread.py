@@ -23,8 +23,9 @@ from typing import Any
 from ceb.schema import Kind
 
 LeafReader = Callable[[Any], "tuple[str, ...] | None"]
+LeafChecker = Callable[["tuple[str | None, ...]"], "tuple[str, ...] | None"]
 
-_CACHE: dict[tuple[int, tuple[str, ...]], LeafReader] = {}
+_CACHE: dict[tuple[int, tuple[str, ...]], tuple[LeafReader, LeafChecker]] = {}
 # A value with whitespace at either end (``str.strip``, ``str.split`` and ``\s`` agree on what
 # whitespace is); the pattern runs only when ``split`` finds whitespace at all (a cheaper scan).
 _EDGE = re.compile(r"\x00\s|\s\x00").search
@@ -42,11 +43,7 @@ def leaf_fields(node: Any) -> list[Any]:
 def leaf_reader(node: Any, wanted: tuple[str, ...]) -> LeafReader:
     """The compiled reader of ``node``'s leaf fields, returning the ``wanted`` ones (by XML name,
     in that order; a name the definition does not have reads as ""). Cached per node and list."""
-    key = (id(node), wanted)
-    fn = _CACHE.get(key)
-    if fn is None:
-        fn = _CACHE[key] = _compile(node, wanted)
-    return fn
+    return _compiled(node, wanted)[0]
 
 
 def values_of(values: dict[str, str], wanted: tuple[str, ...]) -> tuple[str, ...]:
@@ -62,13 +59,32 @@ def _joined(names: list[str]) -> str:
     return "SEP.join((" + ", ".join(names) + "))"
 
 
-def _compile(node: Any, wanted: tuple[str, ...]) -> LeafReader:
+def leaf_checker(node: Any, wanted: tuple[str, ...]) -> LeafChecker:
+    """The compiled checks of ``node``'s leaf fields over their texts given as one tuple in
+    definition order ("" when absent), returning the ``wanted`` ones like ``leaf_reader`` or
+    ``None`` (``customs.textscan`` reads the texts without lxml elements). Cached."""
+    return _compiled(node, wanted)[1]
+
+
+def _compiled(node: Any, wanted: tuple[str, ...]) -> tuple[LeafReader, LeafChecker]:
+    key = (id(node), wanted)
+    found = _CACHE.get(key)
+    if found is None:
+        found = _CACHE[key] = _compile(node, wanted)
+    return found
+
+
+def _compile(node: Any, wanted: tuple[str, ...]) -> tuple[LeafReader, LeafChecker]:
     fields = leaf_fields(node)
     env: dict[str, Any] = {
         "_EDGE": _EDGE,
         "SEP": "\x00",
         "TAGS": frozenset(f"{{{f.namespace}}}{f.xml}" for f in fields),
     }
+    every = [f"x{i}" for i in range(len(fields))]
+    unpack = ", ".join(every) + ("," if len(every) == 1 else "")
+    # ``read`` takes an lxml element: the texts of its children by tag, ``None`` when the
+    # children are not exactly distinct leaf fields; then the checks as ``check``.
     src = [
         "def read(element):",
         "    v = {c.tag: c.text for c in element}",
@@ -86,9 +102,12 @@ def _compile(node: Any, wanted: tuple[str, ...]) -> LeafReader:
         else:
             optional.append(f"    x{i} = v.get({tag}) or ''")
     src += ["    except KeyError:", "        return None", *optional]
+    src += ["    return check((" + unpack + "))", ""]
+    # ``check`` takes the texts in definition order (a required one may be None: empty).
+    src += ["def check(texts):", f"    {unpack} = texts"]
     checks = []
     required = [f"x{i}" for i, f in enumerate(fields) if f.min_occurs > 0]
-    if required:  # present but empty (None) or blank
+    if required:  # present but empty (None or "") or blank
         checks.append("not (" + " and ".join(required) + ")")
     checks += [
         f"len(x{i}) > {int(f.max_length)}"
@@ -106,7 +125,6 @@ def _compile(node: Any, wanted: tuple[str, ...]) -> LeafReader:
     src += ["    if (", *[f"        {c} or" for c in checks], "        False", "    ):"]
     src += ["        return None"]
     # Whitespace at either end of a value: the detailed reader strips it (rare: not decided here).
-    every = [f"x{i}" for i in range(len(fields))]
     # NUL before, between and after the values: ``split`` then sees any whitespace at all.
     every_joined = "SEP.join(('', " + ", ".join(every) + ", ''))"
     src += [f"    j = {every_joined}", "    if len(j.split()) != 1 and _EDGE(j) is not None:"]
@@ -114,5 +132,4 @@ def _compile(node: Any, wanted: tuple[str, ...]) -> LeafReader:
     src.append("    return (" + "".join(f"{names.get(n, repr(''))}, " for n in wanted) + ")")
     code = compile("\n".join(src), f"<customs leaf reader {node.xml}>", "exec")
     exec(code, env)  # noqa: S102 - generated from the message definition tables
-    fn: LeafReader = env["read"]
-    return fn
+    return env["read"], env["check"]
