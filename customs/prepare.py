@@ -11,7 +11,9 @@ writer only stores them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -249,10 +251,14 @@ def prepare_file(data: bytes, lookups: Lookups) -> list[Prepared]:
 _WORKER_LOOKUPS: Lookups | None = None
 
 
-def init_worker(lookups: Lookups) -> None:
-    """Pool initializer: the run's lookups, sent once to each worker process."""
+def init_worker(lookups: Lookups, nice: int = 0) -> None:
+    """Pool initializer: the run's lookups, sent once to each worker process, and the worker's
+    lower priority (``ingest.worker_nice``; ignored where the system has none)."""
     global _WORKER_LOOKUPS
     _WORKER_LOOKUPS = lookups
+    if nice > 0 and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(nice)
 
 
 def prepare_checked(data: bytes) -> tuple[list[Prepared] | None, str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -376,3 +377,24 @@ def test_goods_names_with_tabs_newlines_and_backslashes_are_stored_exactly(
     path = write("x/d.xml", inventories=[inventory("X1", lines=[line(gname=name)])])
     assert ingest_paths(actor=None, paths=[path]).files_rejected == 0
     assert LedgerLine.objects.get().goods_name == name
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities on this system")
+def test_parse_workers_run_below_the_writer() -> None:
+    """The writer is the one process every line goes through: workers yield the CPU to it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from customs.ingest import worker_nice
+    from customs.prepare import Lookups, init_worker
+
+    assert worker_nice() > 0
+    context = multiprocessing.get_context("spawn")
+    lookups = Lookups(rates={}, enterprises={})
+    niceness = []
+    for nice in (0, 3):
+        with ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=init_worker, initargs=(lookups, nice)
+        ) as pool:
+            niceness.append(pool.submit(os.nice, 0).result())
+    assert niceness[1] == min(niceness[0] + 3, 19)
