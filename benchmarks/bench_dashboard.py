@@ -160,13 +160,13 @@ def _seed_ledger() -> None:
             f"""
             INSERT INTO customs_ledgerline (declaration_id, line_no, enterprise_id, county_id,
                 ebc_code, mode, direction, date, month, country, hs_code, goods_name, unit,
-                quantity, unit_price, currency, amount, rate, amount_cny_fen, invt_no, released)
+                quantity, unit_price, currency, amount, rate, amount_cny_fen)
             SELECT c.id, l, c.enterprise_id, c.county_id, c.ebc_code, c.trade_mode, c.direction,
                    c.declared_on,
                    (extract(year FROM c.declared_on) * 100
                     + extract(month FROM c.declared_on))::int,
                    c.country, '7117190000', '水晶饰品', '007', 1, 100 + (c.id + l) % 900, '142',
-                   100 + (c.id + l) % 900, 1, (100 + (c.id + l) % 900) * 100, c.invt_no, true
+                   100 + (c.id + l) % 900, 1, (100 + (c.id + l) % 900) * 100
             FROM customs_declaration c, generate_series(1, {LINES_PER_DECLARATION}) AS l
             """,  # noqa: S608
         )
@@ -178,7 +178,8 @@ def _seed_ledger() -> None:
                 mode, direction, country, lines, amount_cny_fen)
             SELECT month, month / 100, ebc_code, max(enterprise_id), max(county_id), mode,
                    direction, country, count(*), sum(amount_cny_fen)
-            FROM customs_ledgerline WHERE released
+            FROM customs_ledgerline
+            WHERE declaration_id IN (SELECT id FROM customs_declaration WHERE released)
             GROUP BY month, ebc_code, mode, direction, country
             """
         )

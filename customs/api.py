@@ -155,7 +155,7 @@ def declaration(request: HttpRequest, declaration_id: int) -> Declaration:
             "amount": str(line.amount),
             "amount_cny": f"{line.amount_cny:.2f}",
             "country": line.country,
-            "released": line.released,
+            "released": obj.released,
         }
         for line in obj.ledger_lines.all()
     ]

@@ -23,6 +23,8 @@ def _safe(value: Any) -> Any:
 
 
 def ledger_workbook(lines: Iterable[LedgerLine], *, title: str) -> bytes:
+    """The lines as a workbook; each line carries its declaration's ``invt_no`` (annotated by
+    ``selectors.ledger_lines_for``)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("台账"))
     ws.append([title])
@@ -55,7 +57,7 @@ def ledger_workbook(lines: Iterable[LedgerLine], *, title: str) -> bytes:
                 Decimal(line.amount),
                 line.currency,
                 fen_to_yuan(line.amount_cny_fen),
-                _safe(line.invt_no),
+                _safe(getattr(line, "invt_no", "")),
                 line.line_no,
                 line.mode,
                 line.get_direction_display(),

@@ -207,6 +207,7 @@ class Ingestor:
         )
         self.buffer = Buffer()
         self._last_progress = 0.0
+        self.growth = ledger.TableGrowth(Declaration, Receipt)
 
     # -- the batch -------------------------------------------------------------------------
 
@@ -374,6 +375,7 @@ class Ingestor:
                 if attempt == 2:
                     raise
         self.buffer.clear()
+        self.growth.refresh()  # a retried chunk counted twice only brings an analysis forward
 
     def _write(self) -> None:
         run = self.run
@@ -426,6 +428,7 @@ class Ingestor:
             for key, (record, name) in fresh.items()
         ]
         ledger.insert_rows(Declaration, _DECLARATION_FIELDS, declarations)
+        self.growth.grew(Declaration, len(declarations))
         ids: dict[tuple[str, str], int] = {}
         by_type: dict[str, list[str]] = {}
         for mtype, cop in fresh:
@@ -525,6 +528,7 @@ class Ingestor:
                 )
             )
         ledger.insert_rows(Receipt, _RECEIPT_FIELDS, new_rows)
+        self.growth.grew(Receipt, len(new_rows))
 
         # Receipts that arrived before the declarations created in this chunk.
         new_by_type: dict[str, list[str]] = {}

@@ -282,8 +282,10 @@ class StoredMessage(models.Model):
 class LedgerLine(models.Model):
     """One inventory line of the customs-monitored CBEC trade ledger (跨境电商监管台账).
 
-    Written when the declaration is ingested; counts in the ledger only once ``released``. Keeps
-    the six fields 无票免税 / 核定征收 need: date, goods name, unit, quantity, unit price, amount.
+    Written when the declaration is ingested; counts in the ledger once its declaration is
+    ``released`` (the line holds no copy of that state or of the inventory number: a release
+    writes the declaration and the aggregate, never the lines). Keeps the six fields
+    无票免税 / 核定征收 need: date, goods name, unit, quantity, unit price, amount.
     """
 
     # The ledger tables are written in bulk by the ingestion engine only, which takes every id
@@ -335,8 +337,6 @@ class LedgerLine(models.Model):
     amount = models.DecimalField(_("金额（原币）"), max_digits=19, decimal_places=5)
     rate = models.DecimalField(_("折算汇率"), max_digits=14, decimal_places=6)
     amount_cny_fen = models.BigIntegerField(_("人民币金额（分）"))
-    invt_no = models.CharField(_("清单编号"), max_length=20, blank=True)
-    released = models.BooleanField(_("已放行"), default=False)
 
     class Meta:
         ordering = ["date", "declaration_id", "line_no"]
@@ -345,15 +345,14 @@ class LedgerLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["declaration", "line_no"], name="customs_line_once")
         ]
-        # Few indexes, none on ``released``: a release then updates the line in place (on
-        # PostgreSQL a HOT update, see migration 0002), without touching any index.
-        # Lines of one customs code are found through their declarations (code mapping).
+        # Few indexes: each is written for every one of millions of lines. Lines of one customs
+        # code are found through their declarations (code mapping).
         indexes = [
             models.Index(fields=["enterprise", "date"], name="customs_line_enterprise_date"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.invt_no}#{self.line_no}"
+        return f"{self.declaration_id}#{self.line_no}"
 
     @property
     def amount_cny(self) -> Decimal:

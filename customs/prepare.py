@@ -118,8 +118,6 @@ LINE_HEAD_COLUMNS = (
     "direction",
     "date",
     "month",
-    "invt_no",
-    "released",
 )
 LINE_COLUMNS = (
     "line_no",
@@ -195,7 +193,7 @@ def prepare_inventory(record: InventoryRecord, lookups: Lookups) -> PreparedInve
         len(record.lines),
         total,
     )
-    head = (enterprise, county, code, mode, direction, day, month, invt_no, False)
+    head = (enterprise, county, code, mode, direction, day, month)
     copy_lines = ""
     if lookups.copy_text:
         start = ID_PLACEHOLDER + "\t" + copy_row(head) + "\t"

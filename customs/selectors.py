@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
@@ -169,10 +169,13 @@ def status_history(declaration: Declaration) -> list[dict[str, Any]]:
 def ledger_lines_for(
     *, user: AnyUser | None, enterprise: Enterprise, year: int | None = None
 ) -> QuerySet[LedgerLine]:
-    """Released ledger lines of ``enterprise`` if ``user`` may see them (Http404 otherwise)."""
+    """Released ledger lines of ``enterprise`` if ``user`` may see them (Http404 otherwise), each
+    with its declaration's inventory number as ``invt_no``."""
     if not _can_see_enterprise(user, enterprise):
         raise Http404("not found")
-    qs = LedgerLine.objects.filter(enterprise=enterprise, released=True)
+    qs = LedgerLine.objects.filter(enterprise=enterprise, declaration__released=True).annotate(
+        invt_no=F("declaration__invt_no")
+    )
     if year:
         qs = qs.filter(date__year=year)
     return qs.order_by("date", "declaration_id", "line_no")

@@ -179,7 +179,7 @@ def test_aggregate_equals_direct_sum(world: Any, write: Any, amounts: list[Any])
     )
     assert aggregate == direct_total_fen(year=2025)
     assert customs_stats(year=2025)["total_cny"] == f"{Decimal(aggregate) / 100:.2f}"
-    released_lines = LedgerLine.objects.filter(released=True).count()
+    released_lines = LedgerLine.objects.filter(declaration__released=True).count()
     assert (LedgerAggregate.objects.aggregate(n=Sum("lines"))["n"] or 0) == released_lines
 
 
