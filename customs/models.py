@@ -369,11 +369,27 @@ class LedgerAggregate(models.Model):
     month = models.PositiveIntegerField(_("月份（YYYYMM）"))
     year = models.PositiveSmallIntegerField(_("年度"))
     ebc_code = models.CharField(_("电商企业代码"), max_length=18)
+    # Written by the ingestion engine's releases (hundreds of thousands of upserts in a large
+    # batch), like the ledger lines: no database constraint on these foreign keys, and no index
+    # of their own ((enterprise, year) below serves the enterprise; counties are a fixed code
+    # table). Deletes still set null through Django's on_delete.
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "enterprises.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     county = models.ForeignKey(
-        "codes.County", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "codes.County",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     mode = models.CharField(_("监管方式"), max_length=4)
     direction = models.CharField(_("进出口"), max_length=8, choices=Direction.choices)
