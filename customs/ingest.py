@@ -350,7 +350,7 @@ class Ingestor:
         for record in records:
             if isinstance(record, PreparedInventory):
                 self.buffer.inventories.append((record, name))
-                self.buffer.lines += len(record.lines)
+                self.buffer.lines += record.declaration[_LINES_COUNT]  # lines may travel as COPY text
             elif isinstance(record, ReceiptRecord):
                 self.buffer.receipts.append(record)
             else:

@@ -434,3 +434,26 @@ def test_table_statistics_follow_the_batch_on_postgresql(
             assert cursor.fetchone()[0] == 3
     else:
         assert tables == []
+
+
+def test_chunks_are_bounded_by_lines_on_every_database(
+    world: Any, write: Any, monkeypatch: Any
+) -> None:
+    """A chunk holds about ``chunk_lines`` lines whatever form the prepared lines take (on
+    PostgreSQL they travel as COPY text), so memory does not follow the inventories' size."""
+    from customs.ingest import Ingestor
+
+    flushes: list[int] = []
+    flush = Ingestor.flush
+
+    def counted(self: Ingestor) -> None:
+        if self.buffer.size():
+            flushes.append(self.buffer.lines)
+        flush(self)
+
+    monkeypatch.setattr(Ingestor, "flush", counted)
+    for n in range(4):
+        path = write(f"k/{n}.xml", inventories=[inventory(f"K{n}", lines=[line(), line(), line()])])
+    run = ingest_paths(actor=None, paths=[path.parent], chunk_lines=5)
+    assert run.lines == 12
+    assert flushes == [6, 6]
