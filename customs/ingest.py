@@ -350,7 +350,8 @@ class Ingestor:
         for record in records:
             if isinstance(record, PreparedInventory):
                 self.buffer.inventories.append((record, name))
-                self.buffer.lines += record.declaration[_LINES_COUNT]  # lines may travel as COPY text
+                # Counted from the declaration: on PostgreSQL the lines travel as COPY text.
+                self.buffer.lines += record.declaration[_LINES_COUNT]
             elif isinstance(record, ReceiptRecord):
                 self.buffer.receipts.append(record)
             else:
