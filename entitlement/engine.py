@@ -34,7 +34,7 @@ from .money import (
     to_cents,
     unit_cents,
 )
-from .records import Beneficiary, Claim, Row, Scenario, claim_rows, claim_stamps
+from .records import Beneficiary, Claim, Row, Scenario, claim_rows
 from .rules import PAID, PAID_IN_YEAR, Context, Ledger, compile_rules
 
 
@@ -319,8 +319,7 @@ class _Run:
         rows = claim_rows(self.scenario)  # the claims as plain tuples: fast indexing
         rules, bens, pay = self.rules, self.scenario.beneficiaries, self.payer()
         computed, records, start = out.computed, out.records, out.start
-        order = rule_7_processing_order(rows, claim_stamps(self.scenario))
-        out.sequence = groups = rule_6_groups(rows, order)
+        out.sequence = groups = rule_6_groups(rows, rule_7_processing_order(rows))
         for group in groups:
             if isinstance(group, int):  # a group of one claim (the common case)
                 row = rows[group]
@@ -489,50 +488,21 @@ def rule_6_deduct_matter(
     return left
 
 
-def rule_7_processing_order(
-    claims: Sequence[Row], stamps: Sequence[str] | None = None
-) -> list[int]:
+def rule_7_processing_order(claims: Sequence[Row]) -> list[int]:
     """Rule 7: claims are processed in order of ``submitted_at``, then id (their indices).
 
     ``claims``: ``Claim`` records or their plain rows (``itemgetter`` is faster on those).
-    ``stamps``: the claims' ``submitted_at`` as written, each 25 characters ending with the
-    same offset (what the reader keeps: ``records.claim_stamps``), or ``None``.
 
-    Two stable sorts, by id and then by time, give the order of (time, id); they are cheaper
-    than one sort on (time, id) tuples. The time is the stamp's text when those stamps are
-    all written ``YYYY-MM-DDTHH:MM:SS`` (``stamps_sort_as_text``: the texts then sort like the
-    instants, and comparing short strings costs less than comparing ``datetime`` objects:
-    ≈78 against ≈120 million instructions to sort 50,000 claims), else ``submitted_at``.
+    Two stable sorts (by id, then by time) give the order of (time, id) and are cheaper than
+    one sort on (time, id) tuples.
     """
     ids = list(map(_ID, claims))
     order = sorted(range(len(ids)), key=ids.__getitem__)
-    if stamps is not None and len(stamps) == len(ids) and stamps_sort_as_text(stamps):
-        order.sort(key=stamps.__getitem__)
-    else:
-        order.sort(key=list(map(_SUBMITTED_AT, claims)).__getitem__)
+    order.sort(key=list(map(_SUBMITTED_AT, claims)).__getitem__)
     return order
 
 
 _ID, _SUBMITTED_AT = itemgetter(0), itemgetter(6)  # Claim.id, Claim.submitted_at
-_STAMP_FORM = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"))  # YYYY-MM-DDTHH:MM:SS
-
-
-def stamps_sort_as_text(stamps: Sequence[str]) -> bool:
-    """Whether stamps of 25 characters with one offset (``records.claim_stamps``) sort as
-    text like the instants they name: true when every one is ``YYYY-MM-DDTHH:MM:SS±hh:mm``.
-
-    The reader accepted each stamp, so with this layout the other characters are the ASCII
-    digits of a valid date and time; with one layout and one offset, the order of the texts
-    is the order of the local times, which is the order of the instants, and two texts are
-    equal exactly when their instants are. The other 25-character forms the reader accepts
-    (another separator than ``T``, week dates "2025-W19-2T…", basic times "…T080000.1…") are
-    refused here, and rule 7 compares the ``datetime`` objects.
-
-    Checked a column at a time over the joined texts: ``text[k::25]`` is the k-th character
-    of every stamp (a C-level pass each, not a Python step per stamp).
-    """
-    n, text = len(stamps), "".join(stamps)
-    return len(text) == 25 * n and all(text[k::25] == char * n for k, char in _STAMP_FORM)
 
 
 def rule_8_first_come(i: int, out: Outcomes, remaining: int, unit: int) -> int:

@@ -186,14 +186,11 @@ def read_claims(
     cost_share: Collection[str],
     on_problem: Callable[[object, str, set[str]], None],
     rows: list[Row] | None = None,
-    stamps: list[str] | None = None,
 ) -> list[Claim]:
     """Well-formed claims; ``on_problem(item, path, seen_ids)`` describes any other item.
 
     ``rows``, when given, receives each claim's fields as the plain tuple it was made from
-    (``records.Row``, for the engine); ``stamps`` each claim's ``submitted_at`` text, when
-    every stamp is written with one offset on the offset path below (25 characters, the
-    same last six), else nothing (rule 7 can then sort the texts: ``engine.stamps_sort_as_text``).
+    (``records.Row``, for the engine).
 
     A claim's beneficiary and measure are the strings of ``known`` and ``measures`` (equal
     text, one object each: the engine's look-ups then compare pointers, not characters).
@@ -210,11 +207,9 @@ def read_claims(
     # string here would match a 20-character stamp ending with it)
     suffix: str | None = None
     offset = dt.timedelta(0)
-    one_zone = True  # every stamp so far on the offset path with the first one's offset
     utc = dt.UTC
     new_claim = tuple.__new__  # Claim(...) without the NamedTuple __new__ wrapper
     keep: Callable[[Row], None] = ([] if rows is None else rows).append
-    keep_stamp: Callable[[str], None] = ([] if stamps is None else stamps).append
     for i, c in enumerate(items):
         try:
             if type(c) is not dict:
@@ -264,11 +259,8 @@ def read_claims(
                 if found is None:
                     raise ValueError
                 submitted = stamp_parse(stamp[:19] + "+00:00") - found  # tzinfo is dt.UTC
-                if suffix is not None:
-                    one_zone = False
                 suffix, offset = stamp[19:], found
             else:
-                one_zone = False
                 submitted = stamp_parse(stamp)
                 if submitted.tzinfo is None:
                     raise ValueError
@@ -296,7 +288,4 @@ def read_claims(
         row = (cid, ben, mid, matter, cost, day, submitted, in_plan, amount)
         out.append(new_claim(Claim, row))
         keep(row)
-        keep_stamp(stamp)
-    if stamps is not None and not one_zone:
-        stamps.clear()
     return out

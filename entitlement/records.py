@@ -101,15 +101,6 @@ def claim_rows(scenario: Scenario) -> list[Row]:
     return [claim[:] for claim in scenario.claims]  # a tuple subclass slices to a tuple
 
 
-def claim_stamps(scenario: Scenario) -> list[str] | None:
-    """The claims' ``submitted_at`` as written, when the reader kept them for these claims:
-    every one 25 characters ending with the same offset ("+08:00"; ``fastread.read_claims``)."""
-    kept = scenario.rows
-    if kept is not None and kept[0] is scenario.claims and len(kept[2]) == len(kept[1]):
-        return kept[2]
-    return None
-
-
 def make_claim(
     id: str,
     beneficiary: str,
@@ -157,9 +148,8 @@ class Scenario:
     beneficiaries: dict[str, Beneficiary]
     history: tuple[Payment, ...]
     claims: tuple[Claim, ...]
-    # kept by the reader for the engine, with the claims they were made for (used only while
-    # ``claims`` is that very tuple): the claims as plain tuples (``Row``) and their
-    # ``submitted_at`` as written when all have one offset, else none (``claim_stamps``)
-    rows: tuple[tuple[Claim, ...], list[Row], list[str]] | None = field(
+    # the claims as plain tuples (``Row``), kept by the reader for the engine, with the
+    # claims they were made for (used only while ``claims`` is that very tuple)
+    rows: tuple[tuple[Claim, ...], list[Row]] | None = field(
         default=None, repr=False, compare=False
     )

@@ -237,9 +237,7 @@ class _Reader:
         assert ben is not None and measure is not None and year is not None and amount is not None
         return Payment(beneficiary=ben, measure=measure, year=year, amount=amount, matter=matter)
 
-    def claims(
-        self, raw: object, known: Collection[str], rows: list[Row], stamps: list[str]
-    ) -> list[Claim]:
+    def claims(self, raw: object, known: Collection[str], rows: list[Row]) -> list[Claim]:
         measures = self.cat.measures
         cost_share = {m.id for m in measures.values() if m.kind is Kind.COST_SHARE}
 
@@ -247,7 +245,7 @@ class _Reader:
             self.claim_problems(item, path, known, seen, cost_share)
 
         items = self.items(raw, "claims")
-        return read_claims(items, known, measures, cost_share, on_problem, rows, stamps)
+        return read_claims(items, known, measures, cost_share, on_problem, rows)
 
     def claim_problems(
         self,
@@ -375,11 +373,10 @@ def _parse(reader: _Reader, raw: object, override: Guide | None) -> Scenario:
         if p is not None:
             history.append(p)
     rows: list[Row] = []
-    stamps: list[str] = []
-    claims = tuple(reader.claims(top.get("claims", []), ids, rows, stamps))
+    claims = tuple(reader.claims(top.get("claims", []), ids, rows))
     if reader.problems or year is None or guide is None:
         raise ScenarioError(reader.problems or ["guide: required / 缺少指南"])
-    return Scenario(year, guide, known, tuple(history), claims, (claims, rows, stamps))
+    return Scenario(year, guide, known, tuple(history), claims, (claims, rows))
 
 
 def _guide(reader: _Reader, raw: object, year: int | None) -> Guide | None:

@@ -42,7 +42,7 @@ from entitlement.money import (
 from entitlement.records import Beneficiary, Scenario, claim_rows
 from entitlement.rules import Context, Ledger, compile_rules
 from entitlement.scenario import ScenarioError, _Reader, parse_scenario
-from entitlement.tests import helpers, strategies
+from entitlement.tests import strategies
 from entitlement.tests.helpers import GUIDE
 from entitlement.tests.reference import reference
 
@@ -398,58 +398,3 @@ def test_processing_order_is_by_time_then_id(
     )
     expected = sorted(range(len(claims)), key=lambda i: (claims[i].submitted_at, claims[i].id))
     assert rule_7_processing_order(claims) == expected
-
-
-MINUTE = dt.timedelta(minutes=1)
-# The 25-character stamps the reader accepts, for a local time: the form rule 7 sorts as
-# text, and forms it must not (another separator, a week date, basic date or time).
-STAMP_FORMS = {
-    "text": lambda t: t.strftime("%Y-%m-%dT%H:%M:%S"),
-    "space": lambda t: t.strftime("%Y-%m-%d %H:%M:%S"),
-    "week": lambda t: "{}-W{:02d}-{}".format(*t.isocalendar()) + t.strftime("T%H:%M:%S"),
-    "basic time": lambda t: t.strftime("%Y-%m-%dT%H%M%S.0"),
-    "basic date": lambda t: t.strftime("%Y%m%dT%H:%M:%S.0"),
-}
-
-
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["C1", "C2", "C10", "D", "c1", "C3", "A9", "B"]),
-            st.integers(0, 3),  # minutes: equal stamps are common
-            st.sampled_from(["text"] * 6 + list(STAMP_FORMS)),
-            st.sampled_from(["+08:00"] * 4 + ["-05:00"]),
-        ),
-        min_size=1,
-        max_size=8,
-        unique_by=lambda t: t[0],
-    ),
-)
-@settings(max_examples=300, deadline=None)
-def test_processing_order_sorts_stamp_texts_only_when_they_sort_like_instants(
-    claims: list[tuple[str, int, str, str]],
-) -> None:
-    """Rule 7 sorts the stamps' texts (``stamps_sort_as_text``) when the reader kept them
-    (one offset) and they are all ``YYYY-MM-DDTHH:MM:SS``: the same order as (time, id)
-    whatever the forms and offsets mixed (the order of the texts of mixed forms differs)."""
-    from entitlement.engine import rule_7_processing_order, stamps_sort_as_text
-    from entitlement.records import claim_stamps
-
-    local = dt.datetime(2025, 6, 1, 23, 59)  # a Sunday: minutes later are another ISO week
-    raw = helpers.scenario(
-        [
-            helpers.claim("a3.benchmark", cid, at=STAMP_FORMS[form](local + m * MINUTE) + zone)
-            for cid, m, form, zone in claims
-        ]
-    )
-    sc = parse_scenario(raw)
-    expected = sorted(
-        range(len(sc.claims)), key=lambda i: (sc.claims[i].submitted_at, sc.claims[i].id)
-    )
-    stamps = claim_stamps(sc)
-    one_zone = len({zone for *_, zone in claims}) == 1
-    assert (stamps is not None) is one_zone  # the reader keeps the stamps of one offset only
-    texts = one_zone and all(form == "text" for _, _, form, _ in claims)
-    assert stamps is None or stamps_sort_as_text(stamps) is texts
-    assert rule_7_processing_order(claim_rows(sc), stamps) == expected
-    assert rule_7_processing_order(sc.claims) == expected
