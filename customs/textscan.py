@@ -139,42 +139,48 @@ def scan(data: bytes, supported: frozenset[str], plan: Plan) -> Scanned | None:
     if not well_formed(data):
         return None
     found = patterns(root[5], prefix, plan)
+    inventory = found.record == "Inventory"
+    read_record = _inventory_at if inventory else _receipt_at
+    records: list[Any] = []
     pos = root.end()
-    inventories: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = []
-    receipts: list[tuple[str, ...]] = []
-    if found.record == "Inventory":
-        match_head, match_line = found.head.match, found.line.match
-        while True:
-            m = match_head(text, pos)
-            if m is not None:
-                head = m.groups("")
-                pos = m.end()
-                lines = []
-                while (m := match_line(text, pos)) is not None:
-                    lines.append(m.groups(""))
-                    pos = m.end()
-                m = found.inventory_end.match(text, pos)
-                if m is None or not lines:
-                    return None
-                inventories.append((head, lines))
-                pos = m.end()
-                continue
+    while True:  # records and skipped flat elements, until neither is next
+        after = read_record(found, text, pos, records)
+        if after < 0:
+            return None
+        if after == pos:
             m = found.other.match(text, pos)
             if m is None:
                 break
-            pos = m.end()
-    else:
-        match_flat = found.flat.match
-        while True:
-            m = match_flat(text, pos)
-            if m is not None:
-                receipts.append(m.groups(""))
-                pos = m.end()
-                continue
-            m = found.other.match(text, pos)
-            if m is None:
-                break
-            pos = m.end()
+            after = m.end()
+        pos = after
     if found.end.match(text, pos) is None:
         return None
-    return Scanned(root[5], inventories, receipts)
+    return Scanned(root[5], records if inventory else [], [] if inventory else records)
+
+
+def _inventory_at(found: Patterns, text: str, pos: int, out: list[Any]) -> int:
+    """Read the inventory at ``pos`` into ``out``: the position after it, ``pos`` when none
+    starts there, -1 when one starts but is not plain."""
+    m = found.head.match(text, pos)
+    if m is None:
+        return pos
+    head = m.groups("")
+    pos = m.end()
+    lines = []
+    while (m := found.line.match(text, pos)) is not None:
+        lines.append(m.groups(""))
+        pos = m.end()
+    m = found.inventory_end.match(text, pos)
+    if m is None or not lines:
+        return -1
+    out.append((head, lines))
+    return m.end()
+
+
+def _receipt_at(found: Patterns, text: str, pos: int, out: list[Any]) -> int:
+    """Read the receipt at ``pos`` into ``out``: the position after it, or ``pos``."""
+    m = found.flat.match(text, pos)
+    if m is None:
+        return pos
+    out.append(m.groups(""))
+    return m.end()
