@@ -3,12 +3,14 @@
 One message file at a time is read and checked completely (a bad file is reported with its error
 and changes nothing); accepted records are buffered and written in chunks, each chunk in one
 transaction: declarations and their ledger lines, receipts (matched by copNo, also to receipts
-that arrived earlier), releases into the ledger and its pre-aggregate, retail import checks and
-the run's counters. Memory holds one file plus one chunk, whatever the batch size.
+that arrived earlier), releases (marked for the ledger's pre-aggregate, which the run folds them
+into when it ends), retail import checks and the run's counters. Memory holds one file plus one
+chunk, whatever the batch size.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
@@ -125,6 +127,13 @@ def worker_nice() -> int:
     return _setting("DDT_CUSTOMS_WORKER_NICE", 10)
 
 
+def fold_every() -> int:
+    """Releases (declarations) after which a run folds its marked releases into the aggregate
+    before it ends (``ledger.fold_released``): bounds how far the statistics trail a long run.
+    Each fold writes each of its keys once, so fewer folds write less."""
+    return _setting("DDT_CUSTOMS_FOLD_EVERY", 250_000)
+
+
 def parse_min_files() -> int:
     """Batches with fewer files are parsed in-process (starting a worker costs ~0.5 s)."""
     return _setting("DDT_CUSTOMS_PARSE_MIN_FILES", 32)
@@ -208,6 +217,7 @@ class Ingestor:
         self.buffer = Buffer()
         self._last_progress = 0.0
         self.growth = ledger.TableGrowth(Declaration, Receipt)
+        self._folded_at = 0  # ``run.released`` at the last fold
 
     # -- the batch -------------------------------------------------------------------------
 
@@ -217,6 +227,7 @@ class Ingestor:
         run.started_at = timezone.now()
         run.files_total = plan.total
         run.save()
+        self.fold()  # releases an interrupted run left marked
         try:
             for item, records, error in self._parsed(plan):
                 if isinstance(item, SourceError):
@@ -232,7 +243,10 @@ class Ingestor:
                     self.flush()
                 self._progress()
             self.flush()
+            self.fold()
         except Exception as exc:
+            with contextlib.suppress(Exception):  # the committed chunks' releases still count
+                self.fold()
             run.status = RunStatus.FAILED
             run.errors = [*run.errors, {"file": "", "error": f"内部错误：{exc}"}][-MAX_ERRORS_KEPT:]
             run.finished_at = timezone.now()
@@ -375,15 +389,27 @@ class Ingestor:
                     setattr(self.run, name, value)
                 if attempt == 2:
                     raise
+            except Exception:
+                for name, value in saved.items():  # the run records what was committed
+                    setattr(self.run, name, value)
+                raise
         self.buffer.clear()
         self.growth.refresh()  # a retried chunk counted twice only brings an analysis forward
+        if self.run.released - self._folded_at >= fold_every():
+            self.fold()
+
+    def fold(self) -> None:
+        """Add the marked releases' lines to the aggregate (``ledger.fold_released``)."""
+        with transaction.atomic():
+            ledger.fold_released()
+        self._folded_at = self.run.released
 
     def _write(self) -> None:
         run = self.run
         new_declarations = self._write_inventories()
         newly_released = self._write_receipts(new_declarations)
         if newly_released:
-            ledger.release_lines(newly_released)
+            ledger.mark_released(newly_released)
             run.released += len(newly_released)
         self._write_others()
 
@@ -564,9 +590,9 @@ class Ingestor:
     def _apply_status(
         self, events: dict[int, list[tuple[Any, str, str, str]]], current: dict[int, _State]
     ) -> list[int]:
-        """Apply receipts to their declarations' status; returns the newly released ones (their
-        lines are then released by ``ledger.release_lines``). Times are in the database's form
-        (see ``_write_receipts``)."""
+        """Apply receipts to their declarations' status; returns the newly released ones (marked
+        for the aggregate by ``ledger.mark_released``). Times are in the database's form (see
+        ``_write_receipts``)."""
         released: list[int] = []
         updates: list[tuple[Any, ...]] = []
         for pk, items in events.items():

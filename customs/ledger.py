@@ -1,5 +1,5 @@
-"""Ledger writes that keep the pre-aggregate exact: releasing lines, upserting aggregate deltas,
-rebuilding a month. Always called inside the transaction that changes the lines."""
+"""Ledger writes that keep the pre-aggregate exact: marking releases and folding them into the
+aggregate, upserting aggregate deltas, rebuilding a month. Always called inside a transaction."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 
-from customs.models import LedgerAggregate, LedgerLine
+from customs.models import LedgerAggregate, LedgerLine, PendingRelease
 
 CHUNK = 2000
 
@@ -243,15 +243,38 @@ class TableGrowth:
         return done
 
 
-def release_lines(declaration_ids: Sequence[int]) -> None:
-    """Add the lines of newly released declarations to the aggregate.
+def mark_released(declaration_ids: Sequence[int]) -> None:
+    """Mark newly released declarations for the next ``fold_released``, in the transaction
+    that marks them ``released`` (a line counts in the ledger through its declaration, so
+    nothing is written to the lines)."""
+    insert_rows(PendingRelease, ["declaration"], [(pk,) for pk in declaration_ids])
 
-    Called once per declaration, in the transaction that marks it ``released`` (a line counts
-    in the ledger through its declaration, so nothing is written to the lines). The deltas are
-    one ``GROUP BY`` over those lines, added with ``INSERT … SELECT … ON CONFLICT DO UPDATE``,
-    so the aggregate stays the direct sum. The lines are found through the unique
-    (declaration, line_no) index, with the ids as one parameter (no join for the planner to
-    misjudge on statistics that are stale in the middle of a batch)."""
+
+def fold_released() -> int:
+    """Add the lines of every marked release to the aggregate and remove the marks; returns
+    how many declarations were folded.
+
+    The marks are deleted first (``DELETE … RETURNING``) and the lines added in the same
+    transaction, so a release is folded exactly once even when two runs fold at the same time:
+    a mark another transaction has deleted is not returned to this one."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {qn(PendingRelease._meta.db_table)} "  # noqa: S608 - names from model metadata
+            f"RETURNING {qn(columns(PendingRelease, ['declaration'])[0])}"
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    release_lines(ids)
+    return len(ids)
+
+
+def release_lines(declaration_ids: Sequence[int]) -> None:
+    """Add the lines of released declarations to the aggregate (``fold_released``).
+
+    The deltas are one ``GROUP BY`` over those lines, added with ``INSERT … SELECT … ON
+    CONFLICT DO UPDATE``, so the aggregate stays the direct sum. The lines are found through the
+    unique (declaration, line_no) index, with the ids as one parameter (no join for the planner
+    to misjudge on statistics that are stale in the middle of a batch)."""
     if not declaration_ids:
         return
     qn = connection.ops.quote_name
@@ -266,6 +289,9 @@ def release_lines(declaration_ids: Sequence[int]) -> None:
     a_ent, a_cty, a_lines, a_amount = acols[-4:]
     pending, param = in_values(f"{line}.{l_decl}", sorted(set(declaration_ids)))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A whole run's keys in one hash table: the default 4 MB would spill it to disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(
             f"INSERT INTO {agg} ({', '.join(acols)}) "  # noqa: S608 - names from model metadata
             f"SELECT {keys}, {key[0]} / 100, MAX({ent}), MAX({cty}), COUNT(*), SUM({fen}) "
@@ -279,7 +305,9 @@ def release_lines(declaration_ids: Sequence[int]) -> None:
 
 
 def rebuild_months(months: Iterable[int]) -> None:
-    """Recompute the aggregate rows of ``months`` from the released lines (rate changes)."""
+    """Recompute the aggregate rows of ``months`` from the released lines (rate changes).
+    Marked releases are folded first: the recomputed rows include their lines."""
+    fold_released()
     for month in sorted(set(months)):
         LedgerAggregate.objects.filter(month=month).delete()
         grouped = (

@@ -362,8 +362,9 @@ class LedgerLine(models.Model):
 class LedgerAggregate(models.Model):
     """Released ledger lines summed by month × enterprise code × mode × direction × country.
 
-    Maintained in the same transaction as the line writes (see ``customs.ledger``), so it always
-    equals a direct sum over released lines; enterprise and county follow the code's mapping.
+    Equals a direct sum over released lines whenever no ingestion is running: a run adds its
+    releases when it ends and every ``DDT_CUSTOMS_FOLD_EVERY`` releases (``PendingRelease``, see
+    ``customs.ledger``); enterprise and county follow the code's mapping.
     """
 
     month = models.PositiveIntegerField(_("月份（YYYYMM）"))
@@ -413,6 +414,31 @@ class LedgerAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.ebc_code} {self.mode} {self.direction} {self.country}"
+
+
+class PendingRelease(models.Model):
+    """A released declaration whose lines are not yet in the aggregate (待汇总放行).
+
+    Ingestion marks each release here, in the transaction that releases the declaration, and
+    adds the marked declarations' lines to ``LedgerAggregate`` in one statement when the run
+    ends (and every ``DDT_CUSTOMS_FOLD_EVERY`` releases), deleting the marks in the same
+    transaction (``ledger.fold_released``): a key released in many chunks of a batch is then
+    written once, not once per chunk. Empty whenever no ingestion is running."""
+
+    declaration = models.ForeignKey(
+        Declaration,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # read whole and emptied by the fold, never looked up
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("待汇总放行")
+        verbose_name_plural = _("待汇总放行")
+
+    def __str__(self) -> str:
+        return str(self.declaration_id)
 
 
 class CustomsCodeMapping(models.Model):
