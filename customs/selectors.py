@@ -173,11 +173,13 @@ def ledger_lines_for(
     with its declaration's inventory number as ``invt_no``."""
     if not _can_see_enterprise(user, enterprise):
         raise Http404("not found")
-    qs = LedgerLine.objects.filter(enterprise=enterprise, declaration__released=True).annotate(
-        invt_no=F("declaration__invt_no")
-    )
+    # Through the declarations' (enterprise, declared_on) index: a line's enterprise and date
+    # are its declaration's.
+    qs = LedgerLine.objects.filter(
+        declaration__enterprise=enterprise, declaration__released=True
+    ).annotate(invt_no=F("declaration__invt_no"))
     if year:
-        qs = qs.filter(date__year=year)
+        qs = qs.filter(declaration__declared_on__year=year)
     return qs.order_by("date", "declaration_id", "line_no")
 
 
