@@ -431,40 +431,23 @@ class Ingestor:
         run = self.run
         items = self.buffer.inventories
         run.messages += len(items)
-        existing = self._existing(
-            Declaration, "message_type", "cop_no", {(r.message_type, r.cop_no) for r, _ in items}
-        )
-        fresh: dict[tuple[str, str], tuple[PreparedInventory, str]] = {}
+        candidates: dict[tuple[str, str], tuple[PreparedInventory, str]] = {}
         for record, name in items:
-            key = (record.message_type, record.cop_no)
-            if key in existing or key in fresh:
-                run.duplicates += 1
-            else:
-                fresh[key] = (record, name)
-        run.new += len(fresh)
-        if not fresh:
-            return {}
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
+            candidates.setdefault((record.message_type, record.cop_no), (record, name))
         buyers = {
             key: retail.buyer_hash(*record.buyer)
-            for key, (record, _name) in fresh.items()
+            for key, (record, _name) in candidates.items()
             if record.buyer
         }
-        declarations = [
-            (*record.declaration, buyers.get(key, ""), "", False, run.pk, name[-300:], now)
-            for key, (record, name) in fresh.items()
-        ]
-        ledger.insert_rows(Declaration, _DECLARATION_FIELDS, declarations)
-        self.growth.grew(Declaration, len(declarations))
-        ids: dict[tuple[str, str], int] = {}
-        by_type: dict[str, list[str]] = {}
-        for mtype, cop in fresh:
-            by_type.setdefault(mtype, []).append(cop)
-        for mtype, cops in by_type.items():
-            for part in ledger.chunks(cops, 5000):
-                qs = ledger.where_in(Declaration.objects.filter(message_type=mtype), "cop_no", part)
-                for cop, pk in qs.values_list("cop_no", "pk"):
-                    ids[(mtype, cop)] = pk
+        if connection.vendor == "postgresql":
+            ids = self._insert_declarations_new(candidates, buyers)
+        else:
+            ids = self._insert_declarations_checked(candidates, buyers)
+        run.duplicates += len(items) - len(ids)
+        run.new += len(ids)
+        if not ids:
+            return {}
+        fresh = {key: candidates[key] for key in ids}
         # A ledger line is (declaration id, the inventory's shared head, the line's own values);
         # on PostgreSQL the worker sent the lines as COPY text with a placeholder for the id.
         lines: list[tuple[Any, ...]] = []
@@ -478,9 +461,65 @@ class Ingestor:
         ledger.insert_rows(LedgerLine, _LINE_FIELDS, lines)
         if copied:
             ledger.copy_text(LedgerLine, _LINE_FIELDS, copied)
-        run.lines += sum(row[_LINES_COUNT] for row in declarations)
-        self._retail_checks([(ids[key], fresh[key][0], buyer) for key, buyer in buyers.items()])
+        run.lines += sum(record.declaration[_LINES_COUNT] for record, _name in fresh.values())
+        self._retail_checks(
+            [(ids[key], fresh[key][0], buyer) for key, buyer in buyers.items() if key in ids]
+        )
         return ids
+
+    def _declaration_rows(
+        self,
+        candidates: dict[tuple[str, str], tuple[PreparedInventory, str]],
+        buyers: dict[tuple[str, str], str],
+    ) -> list[tuple[Any, ...]]:
+        """The ``_DECLARATION_FIELDS`` values of ``candidates``, in their order."""
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        pk = self.run.pk
+        return [
+            (*record.declaration, buyers.get(key, ""), "", False, pk, name[-300:], now)
+            for key, (record, name) in candidates.items()
+        ]
+
+    def _insert_declarations_new(
+        self,
+        candidates: dict[tuple[str, str], tuple[PreparedInventory, str]],
+        buyers: dict[tuple[str, str], str],
+    ) -> dict[tuple[str, str], int]:
+        """PostgreSQL: insert the candidates not stored yet and learn their ids from the insert
+        (``ledger.insert_new``: one statement, no look-up before nor after)."""
+        inserted = ledger.insert_new(
+            Declaration,
+            _DECLARATION_FIELDS,
+            self._declaration_rows(candidates, buyers),
+            ("message_type", "cop_no"),
+            ("message_type", "cop_no", "id"),
+        )
+        self.growth.grew(Declaration, len(inserted))
+        ids = {(mtype, cop): pk for mtype, cop, pk in inserted}
+        return {key: ids[key] for key in candidates if key in ids}
+
+    def _insert_declarations_checked(
+        self,
+        candidates: dict[tuple[str, str], tuple[PreparedInventory, str]],
+        buyers: dict[tuple[str, str], str],
+    ) -> dict[tuple[str, str], int]:
+        """Insert the candidates not stored yet (looked up first) and read back their ids."""
+        existing = self._existing(Declaration, "message_type", "cop_no", set(candidates))
+        fresh = {key: value for key, value in candidates.items() if key not in existing}
+        if not fresh:
+            return {}
+        ledger.insert_rows(Declaration, _DECLARATION_FIELDS, self._declaration_rows(fresh, buyers))
+        self.growth.grew(Declaration, len(fresh))
+        ids: dict[tuple[str, str], int] = {}
+        by_type: dict[str, list[str]] = {}
+        for mtype, cop in fresh:
+            by_type.setdefault(mtype, []).append(cop)
+        for mtype, cops in by_type.items():
+            for part in ledger.chunks(cops, 5000):
+                qs = ledger.where_in(Declaration.objects.filter(message_type=mtype), "cop_no", part)
+                for cop, pk in qs.values_list("cop_no", "pk"):
+                    ids[(mtype, cop)] = pk
+        return {key: ids[key] for key in fresh}
 
     def _write_receipts(self, new_declarations: dict[tuple[str, str], int]) -> list[int]:
         """Store new receipts, match them (and earlier unmatched ones) and apply statuses.
@@ -491,19 +530,19 @@ class Ingestor:
         run = self.run
         receipts = self.buffer.receipts
         run.messages += len(receipts)
-        keyed = [((r.message_type, r.business_key), r) for r in receipts]
-        existing = self._existing(Receipt, "message_type", "business_key", {k for k, _r in keyed})
-        fresh: dict[tuple[str, str], ReceiptRecord] = {}
-        for key, record in keyed:
-            if key in existing or key in fresh:
-                run.duplicates += 1
-            else:
-                fresh[key] = record
-        run.new += len(fresh)
+        candidates: dict[tuple[str, str], ReceiptRecord] = {}
+        for r in receipts:
+            candidates.setdefault((r.message_type, r.business_key), r)
+        # PostgreSQL inserts with ON CONFLICT and learns which receipts are new from the insert
+        # (``ledger.insert_new``); elsewhere stored keys are looked up first.
+        checked = connection.vendor != "postgresql"
+        if checked:
+            existing = self._existing(Receipt, "message_type", "business_key", set(candidates))
+            candidates = {k: r for k, r in candidates.items() if k not in existing}
 
         # Declarations the new receipts refer to (stored earlier or in this chunk).
         wanted: dict[str, set[str]] = {}
-        for record in fresh.values():
+        for record in candidates.values():
             wanted.setdefault(record.declaration_type, set()).add(record.cop_no)
         targets: dict[tuple[str, str], _State] = {}
         qn = connection.ops.quote_name
@@ -526,19 +565,13 @@ class Ingestor:
                     )
                     for pk, cop, *state in cursor.fetchall():
                         targets[(dtype, cop)] = _State(pk, *state)
-        events: dict[int, list[tuple[Any, str, str, str]]] = {}
-        new_rows: list[tuple[Any, ...]] = []
         adapt = ledger.datetime_adapter()
         now = adapt(timezone.now())
-        for (message_type, business_key), record in fresh.items():
-            at = adapt(record.return_time)
+        times = {key: adapt(record.return_time) for key, record in candidates.items()}
+        rows = []
+        for (message_type, business_key), record in candidates.items():
             target = targets.get((record.declaration_type, record.cop_no))
-            if target is not None:
-                events.setdefault(target.pk, []).append(
-                    (at, record.return_status, record.invt_no, record.pre_no)
-                )
-                run.receipts_matched += 1
-            new_rows.append(
+            rows.append(
                 (
                     message_type,
                     record.declaration_type,
@@ -547,15 +580,31 @@ class Ingestor:
                     record.pre_no[:18],
                     record.invt_no[:20],
                     record.return_status[:10],
-                    at,
+                    times[(message_type, business_key)],
                     record.return_info[:1000],
                     target.pk if target else None,
                     run.pk,
                     now,
                 )
             )
-        ledger.insert_rows(Receipt, _RECEIPT_FIELDS, new_rows)
-        self.growth.grew(Receipt, len(new_rows))
+        if checked:
+            ledger.insert_rows(Receipt, _RECEIPT_FIELDS, rows)
+            fresh = candidates
+        else:
+            key = ("message_type", "business_key")
+            inserted = set(ledger.insert_new(Receipt, _RECEIPT_FIELDS, rows, key, key))
+            fresh = {k: r for k, r in candidates.items() if (k[0], k[1][:80]) in inserted}
+        self.growth.grew(Receipt, len(fresh))
+        run.duplicates += len(receipts) - len(fresh)
+        run.new += len(fresh)
+        events: dict[int, list[tuple[Any, str, str, str]]] = {}
+        for key, record in fresh.items():
+            target = targets.get((record.declaration_type, record.cop_no))
+            if target is not None:
+                events.setdefault(target.pk, []).append(
+                    (times[key], record.return_status, record.invt_no, record.pre_no)
+                )
+                run.receipts_matched += 1
 
         # Receipts that arrived before the declarations created in this chunk.
         new_by_type: dict[str, list[str]] = {}

@@ -89,6 +89,43 @@ def insert_rows(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]])
             cursor.execute(sql, [value for row in part for value in row])
 
 
+def insert_new(
+    model: Any,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    key: Sequence[str],
+    returning: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL: insert the rows whose unique ``key`` is not stored yet and return the fields
+    ``returning`` of those inserted, in one statement: the rows are copied into a temporary
+    table of the same columns (no index) and inserted from it with ``ON CONFLICT DO NOTHING``.
+    The unique index is probed once per row, as any insert does; a separate look-up of the keys
+    beforehand would probe it twice. ``rows`` must not repeat a key."""
+    if not rows:
+        return []
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    stage = qn(f"stage_{model._meta.db_table}")
+    cols = ", ".join(qn(c) for c in columns(model, names))
+    with connection.cursor() as cursor:
+        # Created once per connection (a rollback drops it with the rows), emptied after use.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} AS "  # noqa: S608 - names from model metadata
+            f"SELECT {cols} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "  # noqa: S608 - names from model metadata
+            f"ON CONFLICT ({', '.join(qn(c) for c in columns(model, key))}) DO NOTHING "
+            f"RETURNING {', '.join(qn(c) for c in columns(model, returning))}"
+        )
+        inserted = [tuple(row) for row in cursor.fetchall()]
+        cursor.execute(f"TRUNCATE {stage}")
+    return inserted
+
+
 def copy_text(model: Any, names: Sequence[str], blocks: Sequence[str]) -> None:
     """PostgreSQL: COPY rows already in COPY text format (``prepare.copy_row`` lines)."""
     qn = connection.ops.quote_name
