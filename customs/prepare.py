@@ -196,8 +196,7 @@ def prepare_inventory(record: InventoryRecord, lookups: Lookups) -> PreparedInve
     head = (enterprise, county, code, mode, direction, day, month)
     copy_lines = ""
     if lookups.copy_text:
-        start = ID_PLACEHOLDER + "\t" + copy_row(head) + "\t"
-        copy_lines = "".join([start + copy_row(line) + "\n" for line in lines])
+        copy_lines = copy_block(head, lines)
         lines = []
     return PreparedInventory(
         record.message_type,
@@ -233,6 +232,26 @@ def copy_row(values: tuple[Any, ...]) -> str:
             for v in values
         ]
     )
+
+
+def copy_block(head: tuple[Any, ...], lines: list[tuple[Any, ...]]) -> str:
+    """An inventory's lines as COPY text rows: ``ID_PLACEHOLDER``, the shared ``head``, then the
+    line's own values (``LINE_COLUMNS``: no ``None`` or ``bool`` among them), one row per line.
+
+    The values are joined as they are and the result is checked for any character COPY would
+    need escaped (a backslash, CR, or a tab or newline inside a value, seen as one too many);
+    only then are they escaped one by one (``copy_row``): the same text either way."""
+    start = ID_PLACEHOLDER + "\t" + copy_row(head) + "\t"
+    rows = ["\t".join(map(str, line)) for line in lines]
+    body = "\n".join(rows)
+    if (
+        "\\" in body
+        or "\r" in body
+        or body.count("\t") != len(rows) * (len(LINE_COLUMNS) - 1)
+        or body.count("\n") != len(rows) - 1
+    ):
+        rows = [copy_row(line) for line in lines]
+    return "".join([start + row + "\n" for row in rows])
 
 
 def prepare_records(records: list[adapters.Record], lookups: Lookups) -> list[Prepared]:
