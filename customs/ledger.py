@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 
 from customs.models import LedgerAggregate, LedgerLine, PendingRelease
+from customs.prepare import copy_row
 
 CHUNK = 2000
 
@@ -62,10 +63,7 @@ def insert_rows(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]])
     table = qn(model._meta.db_table)
     if connection.vendor == "postgresql":
         with connection.cursor() as wrapper:
-            raw = wrapper.cursor
-            with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            copy_rows(wrapper.cursor, f"COPY {table} ({cols}) FROM STDIN", rows)
         return
     if connection.vendor == "sqlite":
         # Multi-row INSERTs (measured faster than executemany) on the driver's own cursor, in
@@ -113,9 +111,7 @@ def insert_new(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} AS "  # noqa: S608 - names from model metadata
             f"SELECT {cols} FROM {table} WITH NO DATA"
         )
-        with cursor.cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        copy_rows(cursor.cursor, f"COPY {stage} ({cols}) FROM STDIN", rows)
         cursor.execute(
             f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "  # noqa: S608 - names from model metadata
             f"ON CONFLICT ({', '.join(qn(c) for c in columns(model, key))}) DO NOTHING "
@@ -124,6 +120,14 @@ def insert_new(
         inserted = [tuple(row) for row in cursor.fetchall()]
         cursor.execute(f"TRUNCATE {stage}")
     return inserted
+
+
+def copy_rows(cursor: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL: COPY ``rows`` as text made by ``prepare.copy_row`` (psycopg's ``write_row``
+    adapts value by value: 5 us a row of twenty values, several times the text's cost)."""
+    with cursor.copy(sql) as copy:
+        for part in chunks(rows, 2000):
+            copy.write("".join([copy_row(row) + "\n" for row in part]))
 
 
 def copy_text(model: Any, names: Sequence[str], blocks: Sequence[str]) -> None:
@@ -199,9 +203,7 @@ def stage(name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence
             return table
         cols = ", ".join(qn(c) for c, _t in columns)
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            copy_rows(cursor.cursor, f"COPY {table} ({cols}) FROM STDIN", rows)
             cursor.execute(f"ANALYZE {table}")
             return table
         per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -218,8 +219,35 @@ _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 ID_PLACEHOLDER = "\x00"  # cannot occur in escaped text (PostgreSQL text has no NUL)
 
 
-def copy_row(values: tuple[Any, ...]) -> str:
-    """One row in COPY text format."""
+def copy_row(values: Sequence[Any]) -> str:
+    """One row in COPY text format (``str()`` of any other value: numbers, dates, aware
+    datetimes). The values are joined first; each string is escaped only when the row then
+    holds a character COPY reads specially (a backslash beyond those of its NULLs, CR, or a tab
+    or newline too many): the same text, without an escape call per value."""
+    row = "\t".join(
+        [
+            v
+            if type(v) is str
+            else "\\N"
+            if v is None
+            else ("t" if v else "f")
+            if type(v) is bool
+            else str(v)
+            for v in values
+        ]
+    )
+    if (
+        "\r" in row
+        or "\n" in row
+        or row.count("\t") != len(values) - 1
+        or row.count("\\") != values.count(None)
+    ):
+        return copy_row_escaped(values)
+    return row
+
+
+def copy_row_escaped(values: Sequence[Any]) -> str:
+    """``copy_row`` escaping every string."""
     return "\t".join(
         [
             v.translate(_COPY_ESCAPE)
@@ -250,7 +278,7 @@ def copy_block(head: tuple[Any, ...], lines: list[tuple[Any, ...]]) -> str:
         or body.count("\t") != len(rows) * (len(LINE_COLUMNS) - 1)
         or body.count("\n") != len(rows) - 1
     ):
-        rows = [copy_row(line) for line in lines]
+        rows = [copy_row_escaped(line) for line in lines]
     return "".join([start + row + "\n" for row in rows])
 
 

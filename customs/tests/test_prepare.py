@@ -3,6 +3,7 @@ way it is built, and a goods name with characters COPY must escape is stored as 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -10,7 +11,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from customs.models import LedgerLine
-from customs.prepare import ID_PLACEHOLDER, LINE_COLUMNS, copy_block, copy_row
+from customs.prepare import (
+    ID_PLACEHOLDER,
+    LINE_COLUMNS,
+    copy_block,
+    copy_row,
+    copy_row_escaped,
+)
 from customs.services import ingest_paths
 
 from .conftest import inventory, line, receipt
@@ -35,13 +42,36 @@ _CLEAN = ("1", "502", "7117190000", "水晶手链", "011", "2", "10.00", "502", 
 @given(head=_HEAD, lines=st.lists(_LINE, max_size=4))
 def test_copy_block_is_the_escaped_rows(head: tuple[Any, ...], lines: list[Any]) -> None:
     start = ID_PLACEHOLDER + "\t" + copy_row(head) + "\t"
-    assert copy_block(head, lines) == "".join(start + copy_row(row) + "\n" for row in lines)
+    assert copy_block(head, lines) == "".join(start + copy_row_escaped(row) + "\n" for row in lines)
+
+
+_ANY = st.one_of(
+    _PLAIN,
+    _ODD,
+    _NUMBER,
+    st.none(),
+    st.booleans(),
+    st.just("\\N"),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3),
+    st.dates(),
+    st.datetimes(timezones=st.just(dt.UTC)),
+)
+
+
+@example(values=(None, "a\\b"))  # as many backslashes as NULLs
+@example(values=(None, None, "\\N"))
+@example(values=(1, "a\rb", None))
+@example(values=("a\tb",))
+@example(values=("a\nb", False))
+@given(values=st.lists(_ANY, max_size=8).map(tuple))
+def test_copy_row_escapes_only_when_it_must(values: tuple[Any, ...]) -> None:
+    assert copy_row(values) == copy_row_escaped(values)
 
 
 def test_copy_row_escapes_what_copy_reads_specially() -> None:
-    assert copy_row(("a\tb", "c\\d", "e\nf", "g\rh", None, True, 7)) == (
-        "a\\tb\tc\\\\d\te\\nf\tg\\rh\t\\N\tt\t7"
-    )
+    values = ("a\tb", "c\\d", "e\nf", "g\rh", None, True, 7)
+    expected = "a\\tb\tc\\\\d\te\\nf\tg\\rh\t\\N\tt\t7"
+    assert copy_row(values) == copy_row_escaped(values) == expected
 
 
 def test_goods_names_with_tabs_and_backslashes_are_stored_as_declared(
@@ -60,3 +90,18 @@ def test_goods_names_with_tabs_and_backslashes_are_stored_as_declared(
         LedgerLine.objects.filter(line_no=1).values_list("declaration__cop_no", "goods_name")
     )
     assert stored == {f"P{n}": name for n, name in enumerate(names)}
+
+
+def test_declaration_texts_with_tabs_and_backslashes_are_stored_as_declared(
+    world: Any, write: Any
+) -> None:
+    from customs.models import Declaration
+
+    names = {"Q0": "企业\t名称", "Q1": "C:\\企业", "Q2": "\\N", "Q3": "普通企业"}
+    specs = [
+        dataclasses.replace(inventory(cop, day=dt.date(2025, 5, 2)), ebc_name=name)
+        for cop, name in names.items()
+    ]
+    run = ingest_paths(actor=None, paths=[write("q/d.xml", inventories=specs)])
+    assert run.files_rejected == 0 and run.new == 4
+    assert dict(Declaration.objects.values_list("cop_no", "ebc_name")) == names
