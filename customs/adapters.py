@@ -48,7 +48,7 @@ from ceb.messages.import_inventory import (
 from ceb.safety import check_prolog, safe_parser, translate_syntax_error
 from ceb.schema import Kind
 from customs import reference, textscan
-from customs.leafread import leaf_checker, leaf_fields, leaf_reader, values_of
+from customs.leafread import leaf_fields, leaf_picker, leaf_reader, values_of
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 _ENVELOPE_FIELDS = {"guid", "version", "base_transfer", "base_subscribe", "signature"}
@@ -537,7 +537,8 @@ _SCANNED_TYPES = frozenset(reference.INVENTORY_TYPES) | frozenset(reference.RECE
 
 def _scanned_records(data: bytes) -> list[Record] | None:
     """The records of a plain file read from its text, or ``None``: then the tree reader reads
-    it. Any value the generated checks do not accept, and any error, also returns ``None``, so
+    it. The scanner's patterns match only texts that pass the field checks (``textscan._value``),
+    so the fields are taken as they are; any other text, and any error, returns ``None``, so
     every refusal and its message comes from the tree reader."""
     scanned = textscan.scan(data, _SCANNED_TYPES, _plan)
     if scanned is None:
@@ -547,28 +548,19 @@ def _scanned_records(data: bytes) -> list[Record] | None:
     records: list[Record] = []
     try:
         if record_field.xml == "Inventory":
-            check_head = leaf_checker(nodes["InventoryHead"], _HEAD_WANTED)
-            check_line = leaf_checker(nodes["InventoryList"], _LINE_WANTED)
+            head_of = leaf_picker(nodes["InventoryHead"], _HEAD_WANTED)
+            line_of = leaf_picker(nodes["InventoryList"], _LINE_WANTED)
             for index, (head_texts, line_texts) in enumerate(scanned.inventories):
-                head = check_head(head_texts)
-                if head is None:
-                    return None
-                lines = []
-                for texts in line_texts:
-                    values = check_line(texts)
-                    if values is None:
-                        return None
-                    lines.append(values)
                 path = f"{record_field.xml}[{index}]"
-                records.append(_inventory_record(head, lines, message_type, path))
+                lines = [line_of(texts) for texts in line_texts]
+                records.append(_inventory_record(head_of(head_texts), lines, message_type, path))
         else:
-            check = leaf_checker(nodes[record_field.xml], _RECEIPT_WANTED)
+            values_of_receipt = leaf_picker(nodes[record_field.xml], _RECEIPT_WANTED)
             for index, texts in enumerate(scanned.receipts):
-                values = check(texts)
-                if values is None:
-                    return None
                 records.append(
-                    _receipt_values(values, message_type, f"{record_field.xml}[{index}]")
+                    _receipt_values(
+                        values_of_receipt(texts), message_type, f"{record_field.xml}[{index}]"
+                    )
                 )
     except MessageError:
         return None

@@ -16,6 +16,7 @@ than a check per field.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,7 @@ LeafReader = Callable[[Any], "tuple[str, ...] | None"]
 LeafChecker = Callable[["tuple[str | None, ...]"], "tuple[str, ...] | None"]
 
 _CACHE: dict[tuple[int, tuple[str, ...]], tuple[LeafReader, LeafChecker]] = {}
+_PICKERS: dict[tuple[int, tuple[str, ...]], Callable[[tuple[str, ...]], tuple[str, ...]]] = {}
 # A value with whitespace at either end (``str.strip``, ``str.split`` and ``\s`` agree on what
 # whitespace is); the pattern runs only when ``split`` finds whitespace at all (a cheaper scan).
 _EDGE = re.compile(r"\x00\s|\s\x00").search
@@ -59,11 +61,22 @@ def _joined(names: list[str]) -> str:
     return "SEP.join((" + ", ".join(names) + "))"
 
 
-def leaf_checker(node: Any, wanted: tuple[str, ...]) -> LeafChecker:
-    """The compiled checks of ``node``'s leaf fields over their texts given as one tuple in
-    definition order ("" when absent), returning the ``wanted`` ones like ``leaf_reader`` or
-    ``None`` (``customs.textscan`` reads the texts without lxml elements). Cached."""
-    return _compiled(node, wanted)[1]
+def leaf_picker(node: Any, wanted: tuple[str, ...]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """The ``wanted`` texts (by XML name; "" for a name the definition does not have) out of
+    all of ``node``'s leaf texts in definition order, without checks: for texts already checked
+    (``customs.textscan`` patterns match only texts that pass them). Needs two wanted names."""
+    key = (id(node), wanted)
+    found = _PICKERS.get(key)
+    if found is not None:
+        return found
+    names = [f.xml for f in leaf_fields(node)]
+    missing = len(names)  # the index of the "" appended below
+    get = operator.itemgetter(*[names.index(n) if n in names else missing for n in wanted])
+    if all(n in names for n in wanted):
+        found = _PICKERS[key] = get
+    else:
+        found = _PICKERS[key] = lambda texts: get((*texts, ""))
+    return found
 
 
 def _compiled(node: Any, wanted: tuple[str, ...]) -> tuple[LeafReader, LeafChecker]:

@@ -15,9 +15,11 @@ root's start tag, the record elements, any other flat element the tree reader ig
 tag. Anything else (another encoding, a DOCTYPE, a comment, an attribute or a namespace
 declaration below the root, a self-closing or out-of-order field, a nested unknown element...)
 returns ``None`` and the file goes through the tree reader, which accepts it or says what is
-wrong. So this path only accepts what the tree reader accepts; ``customs.adapters`` also hands
-the values to the same generated checks and falls back on any doubt, and a test compares the
-two readers on mutated documents.
+wrong. A leaf's pattern matches only a text that passes the field's checks (number format,
+length, no whitespace at either end, present when required: ``_value``, generated from the same
+definitions as the tree reader's checks), so a file with any doubtful value goes to the tree
+reader too. So this path only accepts what the tree reader accepts, and a test compares the two
+readers on every single change of every field and on mutated documents.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from ceb.safety import SAFE_PARSER_OPTIONS
+from ceb.schema import Kind
 from customs.leafread import leaf_fields
 
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
@@ -44,7 +47,8 @@ _ROOT = re.compile(
     r"((?:[ \t\r\n]+[^\s=<>/]+[ \t\r\n]*=[ \t\r\n]*(?:\"[^\"<]*\"|'[^'<]*'))*)[ \t\r\n]*>"
 )
 _ATTRIBUTE = re.compile(r"([^\s=<>/]+)[ \t\r\n]*=[ \t\r\n]*(?:\"([^\"<]*)\"|'([^'<]*)')")
-_PLAIN = "[^<&\r]*"  # a leaf's text as lxml reads it: no markup, references or CR
+_PLAIN_CHAR = "[^<&\r]"  # in a leaf's text as lxml reads it: no markup, references or CR
+_PLAIN = f"{_PLAIN_CHAR}*"
 
 
 class _WellFormed:
@@ -62,12 +66,27 @@ def well_formed(data: bytes) -> bool:
         return False
 
 
+def _value(f: Any) -> str:
+    """The texts of leaf field ``f`` that pass its field checks (those of the tree reader's
+    generated ``leafread`` checks): a number in plain ASCII digits, at most one point for a
+    decimal; a text within its maximum length, without whitespace at either end; not empty when
+    required. Any other text does not match, and the file goes to the tree reader."""
+    if f.kind is Kind.DECIMAL:
+        core = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
+    elif f.kind is Kind.INTEGER:
+        core = "[0-9]+"
+    else:
+        count = f"{{1,{int(f.max_length)}}}" if f.max_length else "+"
+        core = rf"(?!\s){_PLAIN_CHAR}{count}(?<!\s)"
+    return f"((?:{core}){'' if f.min_occurs > 0 else '?'})"
+
+
 def _leaves(node: Any, p: str) -> str:
     """The leaf fields of ``node`` in definition order, each optional unless required, each
-    text a group."""
+    text a group that only matches a text passing the field's checks (``_value``)."""
     parts = []
     for f in leaf_fields(node):
-        leaf = f"{_WS}<{p}{f.xml}>({_PLAIN})</{p}{f.xml}>"
+        leaf = f"{_WS}<{p}{f.xml}>{_value(f)}</{p}{f.xml}>"
         parts.append(leaf if f.min_occurs > 0 else f"(?:{leaf})?")
     return "".join(parts)
 
