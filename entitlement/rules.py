@@ -30,9 +30,10 @@ from .measures import Catalogue, Kind, Measure, Policy
 from .money import RATE_SCALE, floor_cents, rate_units, share_cents, to_cents
 from .records import Beneficiary, Claim, Payment, Row
 
-COST_SHARE, DISCRETIONARY, AWARD_TIERS, AWARD_LEVEL = (
+COST_SHARE, DISCRETIONARY, AWARD, AWARD_TIERS, AWARD_LEVEL = (
     Kind.COST_SHARE,
     Kind.DISCRETIONARY,
+    Kind.AWARD,
     Kind.AWARD_TIERS,
     Kind.AWARD_LEVEL,
 )
@@ -497,6 +498,149 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
     return due
 
 
+AWARDS = (AWARD, AWARD_TIERS, AWARD_LEVEL)
+FAST_AWARD_CONDITIONS = ((), ("first_year", "trade"), ("recognised",))  # compile_award's
+CHECKED_BY_AWARDS = ("first_year", "trade", "recognised")  # the conditions it writes out
+
+
+def fast_award(measure: Measure, terms: Terms | None, levels: tuple[str, ...]) -> bool:
+    """Whether ``compile_award`` handles the measure (else ``compile_rule`` does): an award
+    open in the guide, with no annual cap, and the terms its kind needs (an amount, tiers, an
+    amount for every level)."""
+    if terms is None or measure.kind not in AWARDS or terms.annual_cap is not None:
+        return False
+    if rule_2_condition_names(measure) not in FAST_AWARD_CONDITIONS:
+        return False
+    if measure.kind is AWARD_TIERS:
+        return bool(terms.tiers)
+    if measure.kind is AWARD_LEVEL:
+        return all(level in terms.amounts for level in levels)
+    return terms.amount is not None
+
+
+def compile_award(measure: Measure, terms: Terms, ctx: Context, ledger: Ledger) -> RuleFn:
+    """Rules 1–5 for an award (fixed, tier or level amount) in one function.
+
+    The decisions and records of ``compile_rule`` in the same order, written out: rule 1
+    (date, disqualified, kind), rule 5 (one-off), rule 2 (first CBEC year and trade
+    threshold, or a recognition in the year, first time for the benchmark list), the base
+    amount (the award, the highest tier reached, the highest level recognised), rule 3
+    (rounded down), rule 5 (top-up). What does not depend on the claim (an award's records,
+    a level's) is built once. A test checks both agree on random scenarios.
+    """
+    mid, art, year, unit, dates = measure.id, measure.article, ctx.year, ctx.unit, ctx.dates
+    records, by_date = ctx.records, rule_1_cached(ctx)
+    kind, one_off, top_up, rec = (
+        measure.beneficiary.value,
+        measure.one_off,
+        measure.top_up,
+        measure.recognition,
+    )
+    conditions = rule_2_condition_names(measure)
+    first_year, traded, recognised = (name in conditions for name in CHECKED_BY_AWARDS)
+    first_only = measure.one_off and mid == "a3.benchmark"  # as rule_2_conditions
+    threshold = to_cents(terms.min_cbec_trade) if terms.min_cbec_trade else 0
+    trade_cache, export_cache = ctx.trade, ctx.export
+    book = ledger.accounts[mid] if one_off or top_up else {}
+    shape = measure.kind
+
+    def rounded(amount: int) -> tuple[int, Record]:
+        """The amount after rule 3 (rounded down) and its record, if any (``whole``)."""
+        floored = floor_cents(amount, unit)
+        return floored, (("rounded_down", art, floored) if floored != amount else ())
+
+    preset_why: Record = ()  # AWARD: the award's records, and its amount rounded down
+    preset = 0
+    if shape is AWARD:
+        assert terms.amount is not None  # fast_award checks it
+        preset, rounding = rounded(to_cents(terms.amount))
+        preset_why = ("award_applied", art, to_cents(terms.amount), *rounding)
+    # AWARD_TIERS: (threshold, amount, amount rounded down, its record)
+    tiers = [(to_cents(low), to_cents(a), *rounded(to_cents(a))) for low, a in terms.tiers]
+    # AWARD_LEVEL: a level's rank (higher is better), then per rank the amount and records
+    levels = ctx.levels
+    rank = {level: k for k, level in enumerate(levels)}
+    by_rank: list[tuple[int, Record]] = []
+    if shape is AWARD_LEVEL:
+        for level in levels:
+            amount = to_cents(terms.amounts[level])
+            floored, rounding = rounded(amount)
+            by_rank.append((floored, ("level_applied", art, year, level, rec, amount, *rounding)))
+
+    def due(row: Row, ben: Beneficiary) -> int:  # the claim's row: fast tuple indexing
+        first = dates.get(row[5], _UNSEEN)  # the claim's date
+        if first is _UNSEEN:
+            first = by_date(row[5])
+        if first is not None:
+            records.extend(first)
+            return 0
+        if ben.disqualified:
+            records.extend(("disqualified", art, ben.id))
+            return 0
+        if ben.kind != kind:
+            records.extend(("wrong_beneficiary_kind", art, kind, ben.kind))
+            return 0
+        account = book.get(row[1])  # the claim's beneficiary
+        if one_off and account is not None:
+            records.extend(rule_5_one_off(account, art) or ())
+            return 0
+        if first_year and ben.first_cbec_year != year:
+            records.extend(("not_first_cbec_year", art, ben.first_cbec_year or "-", year))
+            return 0
+        if traded:
+            value = _fact(trade_cache, ben, ben.cbec_trade, year)
+            if value < threshold:
+                records.extend(("threshold_not_met", art, year, value, threshold))
+                return 0
+            records.extend(("threshold_met", art, year, value, threshold))
+        if recognised:  # a recognition of the type in the year (first time: benchmark)
+            found, earliest = False, year
+            for r in ben.recognitions:
+                if r.type == rec:
+                    if r.year == year:
+                        found = True
+                    elif r.year < earliest:
+                        earliest = r.year
+            if not found:
+                records.extend(("no_recognition", art, year, rec))
+                return 0
+            if first_only and earliest < year:
+                records.extend(("not_first_benchmark", art, earliest))
+                return 0
+        if shape is AWARD:
+            records.extend(preset_why)
+            amount = preset
+        elif shape is AWARD_TIERS:
+            value = _fact(export_cache, ben, ben.independent_site_export, year)
+            reached = None
+            for tier in tiers:
+                if tier[0] <= value:
+                    reached = tier
+            if reached is None:
+                records.extend(("tier_not_reached", art, year, value, tiers[0][0]))
+                return 0
+            low, base, amount, rounding = reached
+            records.extend(("tier_applied", art, year, value, low, base))
+            records.extend(rounding)
+        else:  # AWARD_LEVEL: the highest level recognised in the year
+            best = -1
+            for r in ben.recognitions:
+                if r.type == rec and r.year == year:
+                    k = rank.get(r.level, -1)  # type: ignore[arg-type]
+                    if k > best:
+                        best = k
+            if best < 0:
+                records.extend(("no_recognition", art, year, rec))
+                return 0
+            amount, why = by_rank[best]
+            records.extend(why)
+        if top_up:
+            amount = rule_5_top_up(amount, account, art, unit, records)
+        return amount
+
+    return due
+
+
 def compile_rules(
     cat: Catalogue, ctx: Context, ledger: Ledger, *, fast: bool = True
 ) -> dict[str, RuleFn]:
@@ -510,6 +654,8 @@ def compile_rules(
         t = terms.get(mid)
         if fast and t is not None and fast_cost_share(m, t):
             rules[mid] = compile_cost_share(m, t, ctx, ledger)
+        elif fast and t is not None and fast_award(m, t, ctx.levels):
+            rules[mid] = compile_award(m, t, ctx, ledger)
         else:
             rules[mid] = compile_rule(m, t, ctx, ledger)
     return rules

@@ -3,7 +3,7 @@
 Every measure of the catalogue (discretionary ones too), measures closed in the guide,
 beneficiaries of every kind, disqualified ones, recognitions of several years, history of
 other policies, claims without a matter, dates around the policy window and other years,
-time stamps in several time zones, amounts with and without decimals, caps with fen,
+time stamps in several time zones, amounts with and without decimals, caps and awards with fen,
 budgets that bind or not, both budget modes.
 """
 
@@ -55,6 +55,23 @@ amounts = st.one_of(
     st.integers(0, 99_999).map(lambda n: f"{n // 10}.{n % 10}"),
     st.sampled_from(["0", "1", "500000", "1000000", "5000000", "10000000", "20000000"]),
 )
+# Trade and export: often exactly at a threshold of the guides above (thresholds are inclusive).
+THRESHOLDS = ["500000", "1000000", "1000000.01", "5000000", "10000000", "10000000.50"]
+facts_amounts = st.one_of(amounts, st.sampled_from(THRESHOLDS))
+
+# Award terms with fen (within the ceilings, tiers ascending), some thresholds with fen too.
+FEN_AWARDS: dict[str, dict[str, Any]] = {
+    "a1.first_time": {"amount": "49999.50", "min_cbec_trade": "1000000.01"},
+    "a1.independent_site": {
+        "tiers": [
+            {"min_export": "5000000", "amount": "100000.99"},
+            {"min_export": "10000000.50", "amount": "200000.01"},
+        ]
+    },
+    "a3.benchmark": {"amount": "99999.99"},
+    "a7.brand_recognition": {"amounts": {"provincial": "200000.50", "national": "499999.99"}},
+    "a8.park_recognition": {"amounts": {"provincial": "500000.01", "national": "1000000"}},
+}
 
 
 @st.composite
@@ -66,6 +83,9 @@ def guides(draw: Any) -> dict[str, Any]:
             del measures[mid]  # not open this year
     if draw(st.booleans()):
         measures["a5.exhibition"] = {"rate": "0.70", "cap": "200000.50", "annual_cap": "250000"}
+    for mid, fen_terms in FEN_AWARDS.items():  # awards with fen: rule 3 rounds them down
+        if mid in measures and draw(st.booleans()):
+            measures[mid] = copy.deepcopy(fen_terms)
     for mid in draw(st.lists(st.sampled_from(DISCRETIONARY), max_size=3, unique=True)):
         terms: dict[str, str] = {}
         for key in ("amount", "cap", "annual_cap"):
@@ -87,9 +107,9 @@ def beneficiaries(draw: Any, bid: str) -> dict[str, Any]:
     if facts["first_cbec_year"] is None:
         del facts["first_cbec_year"]
     if draw(st.integers(0, 4)):
-        facts["cbec_trade"] = {"2025": draw(amounts), "2024": draw(amounts)}
+        facts["cbec_trade"] = {"2025": draw(facts_amounts), "2024": draw(amounts)}
     if draw(st.integers(0, 4)):
-        facts["independent_site_export"] = {"2025": draw(amounts)}
+        facts["independent_site_export"] = {"2025": draw(facts_amounts)}
     return {
         "id": bid,
         "kind": draw(st.sampled_from(KINDS)),

@@ -79,10 +79,10 @@ def test_engine_equals_the_reference_evaluator(raw: dict[str, Any]) -> None:
 
 @SETTINGS
 @given(strategies.scenarios())
-def test_written_out_cost_shares_equal_the_composed_rules(raw: dict[str, Any]) -> None:
-    """``rules.compile_cost_share`` (the hot path) decides and explains exactly like the
-    composition of the named rule functions (``rules.compile_rule``): same amounts, statuses
-    and reason records, values included."""
+def test_written_out_rules_equal_the_composed_rules(raw: dict[str, Any]) -> None:
+    """``rules.compile_cost_share`` and ``rules.compile_award`` (the hot paths) decide and
+    explain exactly like the composition of the named rule functions (``rules.compile_rule``):
+    same amounts, statuses and reason records, values included."""
     sc = parse_scenario(raw)
     fast, composed = evaluate(sc), evaluate(sc, fast=False)
     for got, want in zip(fast.results, composed.results, strict=True):
@@ -120,18 +120,25 @@ def stale_fields(sc: Scenario) -> tuple[Any, ...]:
     return (sc.year, sc.guide, sc.beneficiaries, sc.history, sc.claims)
 
 
-def test_cost_shares_take_the_written_out_rule() -> None:
-    """The equivalence above compares two different paths (not one path with itself)."""
+def test_cost_shares_and_awards_take_the_written_out_rules() -> None:
+    """The equivalence above compares two different paths (not one path with itself): cost
+    shares and awards open in the guide get their written-out rule, the rest the reference."""
     cat = catalogue()
     sc = parse_scenario({"year": 2025, "guide": GUIDE, "beneficiaries": [], "claims": []})
     ctx = Context(sc.year, sc.guide, cat.policy, 100)
     ledger = Ledger((), cat, sc.year)
     fast, composed = compile_rules(cat, ctx, ledger), compile_rules(cat, ctx, ledger, fast=False)
-    shares = [mid for mid, m in cat.measures.items() if m.kind is Kind.COST_SHARE]
-    assert shares and all(mid in sc.guide.measures for mid in shares)
-    for mid in shares:
-        assert fast[mid].__qualname__.startswith("compile_cost_share."), mid
+    written = {Kind.COST_SHARE: "compile_cost_share.", Kind.AWARD: "compile_award."}
+    written |= {Kind.AWARD_TIERS: "compile_award.", Kind.AWARD_LEVEL: "compile_award."}
+    for kind, name in written.items():
+        ids = [mid for mid, m in cat.measures.items() if m.kind is kind]
+        assert ids and all(mid in sc.guide.measures for mid in ids), kind
+        for mid in ids:
+            assert fast[mid].__qualname__.startswith(name), mid
+    for mid, m in cat.measures.items():
         assert composed[mid].__qualname__.startswith("compile_rule."), mid
+        if m.kind not in written or mid not in sc.guide.measures:
+            assert fast[mid].__qualname__.startswith("compile_rule."), mid
 
 
 # --- fast paths of the reader against the detailed reader ----------------------------------
@@ -327,20 +334,44 @@ def test_fen_of_accepts_and_converts_like_the_amount_regex(text: object) -> None
     assert fen_of(text) == (cents_of(text) if valid else None)  # type: ignore[arg-type]
 
 
+FEN_ACCEPTED = {"0.05": 5, "0.50": 50, "1.00": 100, "999999999999999.99": 99999999999999999}
+FEN_REFUSED = ["00.50", ".50", "1.2.50", "+1.50", "1_0.50", "١٢.٥٠", "1.50 "]
+FEN_REFUSED.append("1" + "0" * 15 + ".00")  # sixteen digits before the point
+
+
+@given(st.lists(fuzzed_amounts(), min_size=1, max_size=8))
+@settings(max_examples=500, deadline=None)
+def test_fast_cost_equals_fen_of(texts: list[object]) -> None:
+    """``read_claims`` reads a claim's cost like ``fen_of`` (its two-decimal path is written
+    out in the claim loop): the same texts accepted, the same fen."""
+    check_costs(texts)
+
+
+def test_fast_cost_edges() -> None:
+    check_costs([*FEN_ACCEPTED, *FEN_REFUSED])
+    for text in FEN_REFUSED:
+        check_costs([text])
+
+
+def check_costs(texts: list[object]) -> None:
+    items = [
+        {"id": f"C{i}", "beneficiary": "E1", "measure": "a7.brand_promotion", "cost": text}
+        | {"date": "2025-05-10", "submitted_at": STAMP}
+        for i, text in enumerate(texts)
+    ]
+    refused: list[str] = []
+    got = read_claims(items, {"E1"}, catalogue().measures, set(), lambda c, p, s: refused.append(p))
+    expected = {f"C{i}": fen_of(text) for i, text in enumerate(texts) if text is not None}
+    assert {c.id: c.cost_cents for c in got} == {
+        cid: fen for cid, fen in expected.items() if fen is not None
+    } | {f"C{i}": None for i, text in enumerate(texts) if text is None}
+    assert len(refused) == sum(fen is None for fen in expected.values())
+
+
 def test_fen_of_edges() -> None:
-    accepted = {"0.05": 5, "0.50": 50, "1.00": 100, "999999999999999.99": 99999999999999999}
-    for text, fen in accepted.items():
+    for text, fen in FEN_ACCEPTED.items():
         assert fen_of(text) == fen, text
-    for text in [
-        "00.50",
-        ".50",
-        "1.2.50",
-        "+1.50",
-        "1_0.50",
-        "١٢.٥٠",
-        "1.50 ",
-        "1" + "0" * 15 + ".00",
-    ]:
+    for text in FEN_REFUSED:
         assert fen_of(text) is None, text
 
 
