@@ -34,7 +34,7 @@ from .money import (
     to_cents,
     unit_cents,
 )
-from .records import Beneficiary, Claim, Row, Scenario, claim_rows
+from .records import Beneficiary, Claim, Row, Scenario, claim_rows, history_fen
 from .rules import PAID, PAID_IN_YEAR, Context, Ledger, compile_rules
 
 
@@ -301,7 +301,7 @@ class _Run:
         self.unit = unit_cents(cat.policy.rounding_unit)
         self.guide = scenario.guide
         self.year = scenario.year
-        self.ledger = Ledger(scenario.history, cat, scenario.year)
+        self.ledger = Ledger(scenario.history, cat, scenario.year, history_fen(scenario))
         ctx = Context(self.year, self.guide, self.policy, self.unit)
         self.rules = compile_rules(cat, ctx, self.ledger, fast=fast)
         self.top_up = frozenset(mid for mid, m in cat.measures.items() if m.top_up)

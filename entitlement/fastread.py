@@ -167,8 +167,11 @@ def read_beneficiary(
 new_payment = tuple.__new__  # Payment(...) without the NamedTuple __new__ wrapper
 
 
-def read_payment(h: Any, known: Collection[str]) -> Payment | None:
-    """A well-formed history entry, or ``None`` (the detailed reader then explains why)."""
+def read_payment(h: Any, known: Collection[str], fen: list[int] | None = None) -> Payment | None:
+    """A well-formed history entry, or ``None`` (the detailed reader then explains why).
+
+    ``fen``, when given, receives the amount in fen (for the engine's ledger), read from the
+    text like ``money.fen_of`` (the two-decimal form by str methods)."""
     if type(h) is not dict:
         return None
     ben, measure, year = h.get("beneficiary"), h.get("measure"), h.get("year")
@@ -181,11 +184,24 @@ def read_payment(h: Any, known: Collection[str]) -> Payment | None:
         or not measure
         or not _year(year)
         or type(amount) is not str
-        or _amount(amount) is None
         or (matter is not None and (type(matter) is not str or not matter))
         or (note is not None and not isinstance(note, str))
     ):
         return None
+    if (
+        3 < len(amount) < 19
+        and amount[-3] == "."
+        and (amount[0] != "0" or len(amount) == 4)
+        and (digits := amount.replace(".", "", 1)).isdecimal()
+        and digits.isascii()
+    ):
+        cents = int(digits)
+    else:
+        cents = fen_of(amount)  # type: ignore[assignment]
+        if cents is None:  # not an amount
+            return None
+    if fen is not None:
+        fen.append(cents)
     return new_payment(Payment, (ben, measure, year, Decimal(amount), matter))
 
 

@@ -101,6 +101,14 @@ def claim_rows(scenario: Scenario) -> list[Row]:
     return [claim[:] for claim in scenario.claims]  # a tuple subclass slices to a tuple
 
 
+def history_fen(scenario: Scenario) -> list[int] | None:
+    """The history's amounts in fen as the reader kept them (``None``: not kept for it)."""
+    kept = scenario.history_fen
+    if kept is not None and kept[0] is scenario.history:  # kept for this very history
+        return kept[1]
+    return None
+
+
 def make_claim(
     id: str,
     beneficiary: str,
@@ -151,5 +159,10 @@ class Scenario:
     # the claims as plain tuples (``Row``), kept by the reader for the engine, with the
     # claims they were made for (used only while ``claims`` is that very tuple)
     rows: tuple[tuple[Claim, ...], list[Row]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    # the history's amounts in fen, kept by the reader for the ledger, with the history they
+    # were read for (used only while ``history`` is that very tuple)
+    history_fen: tuple[tuple[Payment, ...], list[int]] | None = field(
         default=None, repr=False, compare=False
     )

@@ -64,14 +64,22 @@ class Ledger:
 
     __slots__ = ("accounts", "by_matter", "by_matter_measure", "year")
 
-    def __init__(self, history: tuple[Payment, ...], cat: Catalogue, year: int) -> None:
+    def __init__(
+        self,
+        history: tuple[Payment, ...],
+        cat: Catalogue,
+        year: int,
+        fen: list[int] | None = None,
+    ) -> None:
+        """``fen``: the history's amounts in fen, if the reader kept them (else computed)."""
         self.year = year
         self.accounts: dict[str, dict[str, Account]] = {mid: {} for mid in cat.measures}
         self.by_matter: dict[tuple[str, str], int] = {}
         self.by_matter_measure: dict[tuple[str, str, str], int] = {}
         by_matter, by_matter_measure = self.by_matter, self.by_matter_measure
-        for beneficiary, measure, paid_in, amount, matter in history:  # Payment fields
-            cents = to_cents(amount)
+        if fen is None:
+            fen = [to_cents(payment.amount) for payment in history]
+        for (beneficiary, measure, paid_in, _, matter), cents in zip(history, fen, strict=True):
             if measure in self.accounts:
                 self.add(beneficiary, measure, paid_in, cents, paid_in)
             if matter is not None:

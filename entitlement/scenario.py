@@ -31,7 +31,7 @@ from .fastread import (
 )
 from .guide import Guide, GuideError, parse_guide, shipped_guide
 from .measures import BeneficiaryKind, Catalogue, Kind, catalogue
-from .money import _AMOUNT_RE
+from .money import _AMOUNT_RE, to_cents
 from .records import Beneficiary, Claim, Payment, Recognition, Row, Scenario
 
 MAX_PROBLEMS = 50
@@ -368,15 +368,21 @@ def _parse(reader: _Reader, raw: object, override: Guide | None) -> Scenario:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             ids.add(item["id"])
     history = []
+    fen: list[int] = []  # each payment's amount in fen, for the engine's ledger
     for i, item in enumerate(reader.items(top.get("history", []), "history")):
-        p = read_payment(item, ids) or reader.payment(item, f"history[{i}]", ids)
+        p = read_payment(item, ids, fen)
+        if p is None:  # not well-formed: the detailed reader says why
+            p = reader.payment(item, f"history[{i}]", ids)
+            if p is not None:
+                fen.append(to_cents(p.amount))
         if p is not None:
             history.append(p)
     rows: list[Row] = []
     claims = tuple(reader.claims(top.get("claims", []), ids, rows))
     if reader.problems or year is None or guide is None:
         raise ScenarioError(reader.problems or ["guide: required / 缺少指南"])
-    return Scenario(year, guide, known, tuple(history), claims, (claims, rows))
+    paid = tuple(history)
+    return Scenario(year, guide, known, paid, claims, (claims, rows), (paid, fen))
 
 
 def _guide(reader: _Reader, raw: object, year: int | None) -> Guide | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +40,7 @@ from entitlement.money import (
     share_cents,
     to_cents,
 )
-from entitlement.records import Beneficiary, Scenario, claim_rows
+from entitlement.records import Beneficiary, Scenario, claim_rows, history_fen
 from entitlement.rules import Context, Ledger, compile_rules
 from entitlement.scenario import ScenarioError, _Reader, parse_scenario
 from entitlement.tests import strategies
@@ -114,6 +115,25 @@ def test_engine_reads_the_kept_rows_only_for_their_claims(raw: dict[str, Any]) -
     stale = dataclasses.replace(sc, claims=reordered)  # rows still those of sc.claims
     assert evaluate(stale).as_json() == evaluate(Scenario(*stale_fields(stale))).as_json()
     assert claim_rows(stale) == list(reordered)
+
+
+@SETTINGS
+@given(strategies.scenarios())
+def test_ledger_reads_the_kept_fen_only_for_their_history(raw: dict[str, Any]) -> None:
+    """The reader keeps the history's amounts in fen for the ledger (``Scenario.history_fen``,
+    read from the text); a scenario without them, or whose history was replaced after
+    reading, gets them from the ``Decimal`` amounts: the same outcome, never stale fen."""
+    sc = parse_scenario(raw)
+    assert sc.history_fen is not None and sc.history_fen[0] is sc.history
+    assert sc.history_fen[1] == [to_cents(p.amount) for p in sc.history]
+    assert history_fen(sc) is sc.history_fen[1]
+    expected = evaluate(sc).as_json()
+    assert evaluate(dataclasses.replace(sc, history_fen=None)).as_json() == expected
+    changed = tuple(p._replace(amount=p.amount * 2) for p in reversed(sc.history))
+    stale = dataclasses.replace(sc, history=changed)  # fen still those of sc.history
+    assert history_fen(stale) is None or changed == ()  # () is one object: no stale fen
+    fresh = dataclasses.replace(stale, history_fen=(changed, [to_cents(p.amount) for p in changed]))
+    assert evaluate(stale).as_json() == evaluate(fresh).as_json()
 
 
 def stale_fields(sc: Scenario) -> tuple[Any, ...]:
@@ -211,6 +231,52 @@ def test_fast_beneficiary_reader_agrees_with_the_detailed_reader(data: Any) -> N
         ]
         with pytest.raises(dataclasses.FrozenInstanceError):
             fast.kind = "park_operator"  # type: ignore[misc]
+
+
+def key_variants(required: dict[str, Any], optional: dict[str, Any]) -> list[dict[str, Any]]:
+    """Objects with the required keys (or one left out), any optional keys present, absent
+    or null, and an unknown key or not."""
+    out = []
+    for drop in [None, *required]:
+        for states in itertools.product(("absent", "set", "null"), repeat=len(optional)):
+            item = {k: v for k, v in required.items() if k != drop}
+            for (key, value), state in zip(optional.items(), states, strict=True):
+                if state != "absent":
+                    item[key] = value if state == "set" else None
+            out += [item, {**item, "unknown": 1}]
+    return out
+
+
+def test_fast_readers_count_keys_like_the_detailed_reader() -> None:
+    """The fast readers rule out unknown keys by counting the keys they read (no set built):
+    with any optional keys present, absent or null, a required one missing, or an unknown
+    one, they accept exactly what the detailed reader accepts."""
+    cat = catalogue()
+    kinds = frozenset(k.value for k in BeneficiaryKind)
+    levels = cat.policy.recognition_levels
+    rec = {"type": "brand", "level": "national", "year": 2025}
+    facts = {"first_cbec_year": 2025, "cbec_trade": {"2025": "1.50"}}
+    facts |= {"independent_site_export": {}, "recognitions": [rec], "disqualified": False}
+    items = key_variants({"id": "E1", "kind": "enterprise"}, {"county": "1", "name": "n"})
+    items += key_variants({"id": "E1", "kind": "enterprise"}, {"facts": {}})
+    items += [{"id": "E1", "kind": "enterprise", "facts": f} for f in key_variants({}, facts)]
+    recs = key_variants({"type": "brand", "year": 2025}, {"level": "national"})
+    recs += key_variants({"type": "benchmark", "year": 2025}, {"level": "national"})
+    items += [{"id": "E1", "kind": "enterprise", "facts": {"recognitions": [r]}} for r in recs]
+    accepted = 0
+    for item in items:
+        reader = _Reader(cat)
+        slow = reader.beneficiary(item, "beneficiaries[0]")
+        fast = read_beneficiary(item, kinds, RECOGNITION_TYPES, LEVELLED_RECOGNITIONS, levels)
+        assert fast == (None if reader.problems else slow), item
+        accepted += fast is not None
+    history = {"beneficiary": "E1", "measure": "a3.benchmark", "year": 2025, "amount": "1.50"}
+    for item in key_variants(history, {"matter": "m1", "note": "x"}):
+        reader = _Reader(cat)
+        slow_payment = reader.payment(item, "history[0]", {"E1"})
+        assert read_payment(item, {"E1"}) == (None if reader.problems else slow_payment), item
+        accepted += not reader.problems
+    assert 0 < accepted < len(items)
 
 
 @SETTINGS
