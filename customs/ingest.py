@@ -227,8 +227,8 @@ class Ingestor:
         run.started_at = timezone.now()
         run.files_total = plan.total
         run.save()
-        self.fold()  # releases an interrupted run left marked
         try:
+            self.fold()  # releases an interrupted run left marked
             for item, records, error in self._parsed(plan):
                 if isinstance(item, SourceError):
                     self._reject(str(item).split("：", 1)[0], str(item))
@@ -569,8 +569,11 @@ class Ingestor:
         now = adapt(timezone.now())
         times = {key: adapt(record.return_time) for key, record in candidates.items()}
         rows = []
+        matched: dict[tuple[str, str], int] = {}  # receipt key → its declaration's id
         for (message_type, business_key), record in candidates.items():
             target = targets.get((record.declaration_type, record.cop_no))
+            if target is not None:
+                matched[(message_type, business_key)] = target.pk
             rows.append(
                 (
                     message_type,
@@ -599,9 +602,9 @@ class Ingestor:
         run.new += len(fresh)
         events: dict[int, list[tuple[Any, str, str, str]]] = {}
         for key, record in fresh.items():
-            target = targets.get((record.declaration_type, record.cop_no))
-            if target is not None:
-                events.setdefault(target.pk, []).append(
+            pk = matched.get(key)
+            if pk is not None:
+                events.setdefault(pk, []).append(
                     (times[key], record.return_status, record.invt_no, record.pre_no)
                 )
                 run.receipts_matched += 1

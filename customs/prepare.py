@@ -219,12 +219,9 @@ _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 ID_PLACEHOLDER = "\x00"  # cannot occur in escaped text (PostgreSQL text has no NUL)
 
 
-def copy_row(values: Sequence[Any]) -> str:
-    """One row in COPY text format (``str()`` of any other value: numbers, dates, aware
-    datetimes). The values are joined first; each string is escaped only when the row then
-    holds a character COPY reads specially (a backslash beyond those of its NULLs, CR, or a tab
-    or newline too many): the same text, without an escape call per value."""
-    row = "\t".join(
+def _copy_text(values: Sequence[Any]) -> str:
+    """The values joined in COPY text form, strings as they are."""
+    return "\t".join(
         [
             v
             if type(v) is str
@@ -236,6 +233,14 @@ def copy_row(values: Sequence[Any]) -> str:
             for v in values
         ]
     )
+
+
+def copy_row(values: Sequence[Any]) -> str:
+    """One row in COPY text format (``str()`` of any other value: numbers, dates, aware
+    datetimes). The values are joined first; each string is escaped only when the row then
+    holds a character COPY reads specially (a backslash beyond those of its NULLs, CR, or a tab
+    or newline too many): the same text, without an escape call per value."""
+    row = _copy_text(values)
     if (
         "\r" in row
         or "\n" in row
@@ -248,18 +253,7 @@ def copy_row(values: Sequence[Any]) -> str:
 
 def copy_row_escaped(values: Sequence[Any]) -> str:
     """``copy_row`` escaping every string."""
-    return "\t".join(
-        [
-            v.translate(_COPY_ESCAPE)
-            if type(v) is str
-            else "\\N"
-            if v is None
-            else ("t" if v else "f")
-            if type(v) is bool
-            else str(v)
-            for v in values
-        ]
-    )
+    return _copy_text([v.translate(_COPY_ESCAPE) if type(v) is str else v for v in values])
 
 
 def copy_block(head: tuple[Any, ...], lines: list[tuple[Any, ...]]) -> str:

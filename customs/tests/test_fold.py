@@ -176,3 +176,15 @@ def test_a_failed_run_still_folds_its_committed_chunks(
     assert not PendingRelease.objects.exists()
     assert _direct()[0] == 1
     assert _aggregate() == _direct()
+
+
+def test_a_run_whose_first_fold_fails_is_reported_failed(
+    world: Any, write: Any, monkeypatch: Any
+) -> None:
+    def broken() -> int:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(ledger, "fold_released", broken)
+    with pytest.raises(RuntimeError):
+        ingest_paths(actor=None, paths=[_batch(write, "g", 1).parent])
+    assert IngestRun.objects.get().status == RunStatus.FAILED
