@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -10,16 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.excel import safe_row, workbook_bytes
 from customs.models import LedgerLine, fen_to_yuan
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells (CSV/Excel injection)."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
 
 
 def ledger_workbook(lines: Iterable[LedgerLine], *, title: str) -> bytes:
@@ -27,7 +18,7 @@ def ledger_workbook(lines: Iterable[LedgerLine], *, title: str) -> bytes:
     ``selectors.ledger_lines_for``)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("台账"))
-    ws.append([title])
+    ws.append(safe_row([title]))
     ws.append(
         [
             _("日期"),
@@ -48,26 +39,26 @@ def ledger_workbook(lines: Iterable[LedgerLine], *, title: str) -> bytes:
     )
     for line in lines:
         ws.append(
-            [
-                line.date,
-                _safe(line.goods_name),
-                line.unit,
-                Decimal(line.quantity),
-                Decimal(line.unit_price),
-                Decimal(line.amount),
-                line.currency,
-                fen_to_yuan(line.amount_cny_fen),
-                _safe(getattr(line, "invt_no", "")),
-                line.line_no,
-                line.mode,
-                line.get_direction_display(),
-                line.country,
-                line.hs_code,
-            ]
+            safe_row(
+                [
+                    line.date,
+                    line.goods_name,
+                    line.unit,
+                    Decimal(line.quantity),
+                    Decimal(line.unit_price),
+                    Decimal(line.amount),
+                    line.currency,
+                    fen_to_yuan(line.amount_cny_fen),
+                    getattr(line, "invt_no", ""),
+                    line.line_no,
+                    line.mode,
+                    line.get_direction_display(),
+                    line.country,
+                    line.hs_code,
+                ]
+            )
         )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def stats_workbook(data: dict[str, Any]) -> bytes:
@@ -81,7 +72,5 @@ def stats_workbook(data: dict[str, Any]) -> bytes:
         sheet = wb.create_sheet(key)
         sheet.append([key, "CNY"])
         for name, amount in data[key].items():
-            sheet.append([name, Decimal(amount)])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+            sheet.append(safe_row([name, Decimal(amount)]))
+    return workbook_bytes(wb)

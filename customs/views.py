@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.excel import excel_response
 from customs import excel, selectors, services
 from customs.forms import DeclarationFilterForm, MapCodeForm, UploadForm
 from customs.stats import customs_stats
@@ -143,13 +144,8 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     lines = selectors.ledger_lines_for(user=request.user, enterprise=enterprise, year=year)
     title = f"{enterprise.name} {enterprise.uscc} {year or ''}"
     content = excel.ledger_workbook(lines.iterator(chunk_size=2000), title=title)
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = (
-        f'attachment; filename="ledger-{enterprise.uscc}-{stamp}.xlsx"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return excel_response(content, f"ledger-{enterprise.uscc}-{stamp}.xlsx")
 
 
 @login_required

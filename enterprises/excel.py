@@ -16,10 +16,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from codes.models import County
+from core.excel import safe_row, workbook_bytes
 from enterprises.models import Enterprise, EnterpriseKind, EnterpriseStatus, IndustryBelt, Park
 from enterprises.validators import customs_code_generate, uscc_generate
 
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from enterprises.services import RowError
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (field, column header, required). Headers are fixed Chinese text: files are exchanged between
 # offices regardless of the UI language.
@@ -173,20 +171,6 @@ def read_import_file(file: IO[bytes], *, filename: str = "") -> ParsedFile:
         workbook.close()
 
 
-def _bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _safe(sheet: Any, value: Any) -> Any:
-    """A write-only cell that never turns user text into a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        cell.data_type = "s"
-    return cell
-
-
 def build_template() -> bytes:
     """The import template: header row, one example row, and a sheet of allowed values."""
     workbook = Workbook()
@@ -233,7 +217,7 @@ def build_template() -> bytes:
     help_sheet.append([])
     help_sheet.append(["所属县区 代码", "名称"])
     for c in County.objects.all():
-        help_sheet.append([c.code, c.name])
+        help_sheet.append(safe_row([c.code, c.name]))
     help_sheet.append([])
     help_sheet.append(["企业类型 代码", "名称"])
     for kind in EnterpriseKind:
@@ -241,14 +225,14 @@ def build_template() -> bytes:
     help_sheet.append([])
     help_sheet.append(["产业带", "所在县区"])
     for belt in IndustryBelt.objects.select_related("county"):
-        help_sheet.append([belt.name, belt.county.name])
+        help_sheet.append(safe_row([belt.name, belt.county.name]))
     help_sheet.append([])
     help_sheet.append(["园区", "所在县区"])
     for park in Park.objects.select_related("county"):
-        help_sheet.append([park.name, park.county.name])
+        help_sheet.append(safe_row([park.name, park.county.name]))
     help_sheet.column_dimensions["A"].width = 60
     help_sheet.column_dimensions["B"].width = 24
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def build_export(enterprises: QuerySet[Enterprise] | Iterable[Enterprise]) -> bytes:
@@ -281,5 +265,5 @@ def build_export(enterprises: QuerySet[Enterprise] | Iterable[Enterprise]) -> by
             recognitions,
             timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
         ]
-        sheet.append([_safe(sheet, v) for v in values])
-    return _bytes(workbook)
+        sheet.append(safe_row(values))
+    return workbook_bytes(workbook)

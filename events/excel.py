@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from core.excel import safe_row, workbook_bytes
 
 # (field, column header, required). Headers stay Chinese whatever the UI language.
 COLUMNS: list[tuple[str, str, bool]] = [
@@ -171,9 +171,7 @@ def build_template() -> bytes:
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 16
     sheet.column_dimensions["C"].width = 36
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def build_registrations(rows: list[tuple[str, str, str, str, bool]]) -> bytes:
@@ -186,11 +184,5 @@ def build_registrations(rows: list[tuple[str, str, str, str, bool]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for name, phone, organisation, source, attended in rows:
-        safe = [
-            v if not v.startswith(("=", "+", "-", "@")) else "'" + v
-            for v in (name, phone, organisation)
-        ]
-        sheet.append([*safe, source, "是" if attended else "否"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append(safe_row([name, phone, organisation, source, "是" if attended else "否"]))
+    return workbook_bytes(workbook)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from codes.models import County
+from core.excel import excel_response
 from enterprises.forms import apply_service_errors
 from events import excel, selectors, services
 from events.forms import (
@@ -207,11 +208,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
                 for r in rows
             ]
         )
-        response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = (
-            f'attachment; filename="event-{event.pk}-registrations.xlsx"'
-        )
-        return response
+        return excel_response(data, f"event-{event.pk}-registrations.xlsx")
     context = {"event": event, "rows": rows, "attended": sum(1 for r in rows if r.attended)}
     return render(request, "events/registrations.html", context)
 
@@ -249,9 +246,7 @@ def attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attendance_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(excel.build_template(), content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="attendance-template.xlsx"'
-    return response
+    return excel_response(excel.build_template(), "attendance-template.xlsx")
 
 
 @login_required

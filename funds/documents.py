@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
@@ -39,9 +38,12 @@ PAYMENT_HEADERS = [
 
 
 def payments_workbook(rows: QuerySet[Disbursement]) -> bytes:
+    """The payment list; every text cell goes through ``core.excel.safe_cell`` (enterprise names
+    and matters are typed by enterprises)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from core.excel import safe_row, workbook_bytes
     from funds.services.notices import measure_title
 
     wb = Workbook()
@@ -53,26 +55,26 @@ def payments_workbook(rows: QuerySet[Disbursement]) -> bytes:
         cell.font = Font(bold=True)
     for d in rows.iterator():
         ws.append(
-            [
-                d.pk,
-                d.application_id,
-                d.enterprise.name,
-                d.enterprise.uscc,
-                measure_title(d.measure),
-                d.matter,
-                d.year,
-                d.amount,
-                d.paid_on,
-                d.bank_reference,
-                d.recorded_by.get_username() if d.recorded_by else "",
-                timezone.localtime(d.recorded_at).replace(tzinfo=None),
-            ]
+            safe_row(
+                [
+                    d.pk,
+                    d.application_id,
+                    d.enterprise.name,
+                    d.enterprise.uscc,
+                    measure_title(d.measure),
+                    d.matter,
+                    d.year,
+                    d.amount,
+                    d.paid_on,
+                    d.bank_reference,
+                    d.recorded_by.get_username() if d.recorded_by else "",
+                    timezone.localtime(d.recorded_at).replace(tzinfo=None),
+                ]
+            )
         )
         ws.cell(row=ws.max_row, column=8).number_format = "#,##0.00"
     for col, width in zip(
         "ABCDEFGHIJKL", [10, 10, 36, 22, 30, 20, 10, 16, 12, 24, 12, 20], strict=True
     ):
         ws.column_dimensions[col].width = width
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

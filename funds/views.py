@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import ApplicationStatus, Round
+from core.excel import excel_response
 from core.request_context import client_ip_from_request
 from funds import documents, selectors, services
 from funds.forms import (
@@ -314,11 +315,7 @@ def payment_record(request: HttpRequest, application_pk: int) -> HttpResponse:
 def payments_export(request: HttpRequest) -> HttpResponse:
     _require(selectors.can_view_payments(request.user))
     data = documents.payments_workbook(selectors.disbursement_list_for(user=request.user))
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="disbursements.xlsx"'
-    return response
+    return excel_response(data, "disbursements.xlsx")
 
 
 # --- matching and 免申即享 ---

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from openpyxl import Workbook
 
+from core.excel import safe_cell, safe_row, workbook_bytes
 from stats.selectors import Table
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells (CSV/Excel injection)."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    if (
-        value is not None
-        and not isinstance(value, int | float | str)
-        and not hasattr(value, "as_tuple")
-    ):
-        return str(value)
-    return value
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -42,13 +26,11 @@ def tables_workbook(tables: Iterable[Table], *, heading: str) -> bytes:
     used: set[str] = set()
     for table in tables:
         ws = wb.create_sheet(_sheet_name(str(table.title), used))
-        ws.append([_safe(heading)])
-        ws.append([_safe(str(table.title))])
-        ws.append([str(c) for c in table.columns])
+        ws.append([safe_cell(heading)])
+        ws.append([safe_cell(str(table.title))])
+        ws.append(safe_row(table.columns))
         for row in table.rows:
-            ws.append([_safe(v) for v in row])
+            ws.append(safe_row(row))
     if not used:
         wb.create_sheet("—")
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.excel import excel_response
 from stats import excel, opendata, selectors, services
 from stats.models import ReportStatus
 from stats.selectors import Table, chart
@@ -210,9 +211,7 @@ def export(request: HttpRequest, page: str) -> HttpResponse:
     body = excel.tables_workbook(
         tables, heading=_("点点通统计 %(page)s %(year)s") % {"page": page, "year": year}
     )
-    response = HttpResponse(body, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="stats-{page}-{year}.xlsx"'
-    return response
+    return excel_response(body, f"stats-{page}-{year}.xlsx")
 
 
 @login_required
@@ -244,7 +243,10 @@ def reports(request: HttpRequest) -> HttpResponse:
             reports=qs[:100],
             error=error,
             can_write=selectors.can_write_reports(request.user),
-            default_month=selectors.today().strftime("%Y-%m"),
+            # The last finished month: the current one is refused until it ends.
+            default_month=(selectors.today().replace(day=1) - dt.timedelta(days=1)).strftime(
+                "%Y-%m"
+            ),
             done=ReportStatus.DONE,
         ),
         status=status,

@@ -121,6 +121,31 @@ def test_ledger_export_has_the_six_fields(world: Any, write: Any) -> None:
     assert rows[2][1] == "水晶手链"
 
 
+def test_ledger_export_keeps_hostile_goods_names_as_text(world: Any, write: Any) -> None:
+    from core.tests.excel_checks import HOSTILE, assert_safe_export
+
+    _seed(write)
+    LedgerLine.objects.update(goods_name=HOSTILE)
+    response = login_client(world.user_a).get(f"/customs/ledger/{world.a.pk}/export/")
+    assert_safe_export(response, expect=HOSTILE)
+
+
+def test_stats_workbook_quotes_hostile_names() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from customs.excel import stats_workbook
+
+    data = {"year": 2026, "total_cny": "1.00"}
+    for key in ("by_mode", "by_direction", "by_month", "by_county", "by_enterprise", "by_country"):
+        data[key] = {"=1+1": "1.00"}
+    wb = load_workbook(io.BytesIO(stats_workbook(data)))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert "'=1+1" in [c.value for c in cells]
+
+
 def test_county_officer_scope(world: Any, write: Any) -> None:
     _seed(write)
     a1 = Declaration.objects.get(cop_no="A1")

@@ -149,7 +149,7 @@ def test_export_contains_only_filtered_rows_in_scope(world, make_enterprise) -> 
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "统一社会信用代码"
     assert [r[1] for r in rows[1:]] == ["丙平台公司"]
-    assert rows[1][9] == "=1+1"  # stored as text, not a formula
+    assert rows[1][9] == "'=1+1"  # quoted text (core.excel.safe_cell), not a formula
     # Without filters the county officer still gets only their county.
     response = client.get(reverse("enterprises:export"))
     names = {
@@ -161,6 +161,20 @@ def test_export_contains_only_filtered_rows_in_scope(world, make_enterprise) -> 
     assert names == {world.a.name, "丙平台公司"}
     # And enterprise users cannot export at all.
     assert login_client(world.user_a).get(reverse("enterprises:export")).status_code == 403
+
+
+def test_export_and_template_write_no_formula(world, make_enterprise) -> None:
+    from core.tests.excel_checks import HOSTILE, assert_safe_export
+    from enterprises.models import IndustryBelt
+
+    make_enterprise(HOSTILE, "donghai", address="+1+1", contact_name="@cmd")
+    IndustryBelt.objects.create(name="=1+1 产业带", county=world.a.county, recognised_year=2025)
+    values = assert_safe_export(
+        login_client(world.reviewer).get(reverse("enterprises:export")), expect=HOSTILE
+    )
+    assert "'+1+1" in values and "'@cmd" in values
+    template = login_client(world.reviewer).get(reverse("enterprises:import_template"))
+    assert "'=1+1 产业带" in assert_safe_export(template)
 
 
 def test_list_export_link_keeps_filters(world) -> None:

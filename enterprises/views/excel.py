@@ -11,15 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.excel import excel_response
 from enterprises import excel, selectors, services
 from enterprises.forms import FilterForm, ImportForm
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required
@@ -31,7 +25,7 @@ def export(request: HttpRequest) -> HttpResponse:
     filters = selectors.EnterpriseFilters.from_mapping(form.filters() if request.GET else {})
     qs = selectors.enterprise_list_for(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx(excel.build_export(qs), f"enterprises-{stamp}.xlsx")
+    return excel_response(excel.build_export(qs), f"enterprises-{stamp}.xlsx")
 
 
 @login_required
@@ -39,7 +33,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     if not selectors.can_import_enterprises(request.user):
         raise PermissionDenied(_("只有市商务局审核人员或管理员可以导入企业。"))
-    return _xlsx(excel.build_template(), "enterprise-import-template.xlsx")
+    return excel_response(excel.build_template(), "enterprise-import-template.xlsx")
 
 
 @login_required

@@ -119,6 +119,18 @@ def test_import_page_reports_errors_and_then_succeeds(world: Any, make_event: Ca
     assert export.status_code == 200 and export.content.startswith(b"PK")
 
 
+def test_registration_export_and_template_are_safe(world: Any, make_event: Callable) -> None:
+    from core.tests.excel_checks import HOSTILE, assert_safe_export
+
+    event = shift_start(make_event(), -dt.timedelta(days=8))
+    event.registrations.create(name="=1+1", phone="+8613800000001", organisation=HOSTILE)
+    client = client_for(world.donghai_officer)
+    url = reverse("events:registrations", args=[event.pk]) + "?format=xlsx"
+    values = assert_safe_export(client.get(url), expect=HOSTILE)
+    assert "'=1+1" in values and "'+8613800000001" in values
+    assert_safe_export(client.get(reverse("events:attendance_template")))
+
+
 def test_cancel_event_page(world: Any, make_event: Callable) -> None:
     event = make_event()
     url = reverse("events:status", args=[event.pk])

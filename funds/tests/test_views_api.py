@@ -234,3 +234,28 @@ def test_candidates_page_refused_to_enterprises(world: Any, round_: Any) -> None
         == 403
     )
     assert login_client(world.reviewer).get(reverse("funds:candidates")).status_code == 200
+
+
+def test_payments_export_keeps_hostile_text_as_text(world: Any, to_city_review: Any) -> None:
+    """Issue 13: an enterprise name or matter like ``=HYPERLINK(…)`` must not become a formula."""
+    from core.tests.excel_checks import HOSTILE, assert_safe_export
+    from enterprises.models import Enterprise
+    from funds.models import Disbursement
+
+    app = to_city_review(matter=HOSTILE[:100])
+    Enterprise.objects.filter(pk=world.a.pk).update(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    Disbursement.objects.create(
+        application=app,
+        enterprise=world.a,
+        measure=app.measure,
+        matter=app.matter,
+        year=2026,
+        amount="40000.00",
+        paid_on=dt.date(2026, 11, 20),
+        bank_reference="-1+1",
+        recorded_by=world.finance,
+    )
+    response = login_client(world.finance).get(reverse("funds:payments_export"))
+    values = assert_safe_export(response, expect=HOSTILE[:100])
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in values and "'-1+1" in values
+    assert 40000 in values  # the amount stays a number

@@ -169,6 +169,17 @@ def test_every_page_exports_its_tables_to_excel(make_user: Any, data: Any) -> No
     assert c.get("/stats/export/nonsense.xlsx").status_code == 403
 
 
+def test_export_keeps_hostile_enterprise_names_as_text(make_user: Any, data: Any) -> None:
+    from core.tests.excel_checks import HOSTILE, assert_safe_export
+    from enterprises.models import Enterprise
+
+    Enterprise.objects.filter(pk=data["ents"][3].pk).update(name=HOSTILE)
+    c = client_for(make_user("city", "city_reviewer"))
+    for page in ["overview", "trade", "fund", "counties"]:
+        assert_safe_export(c.get(f"/stats/export/{page}.xlsx?year=2026"))
+    assert_safe_export(c.get("/stats/export/trade.xlsx?year=2026"), expect=HOSTILE)
+
+
 def test_bad_year_falls_back_with_a_message(make_user: Any, data: Any) -> None:
     c = client_for(make_user("city", "city_reviewer"))
     r = c.get("/stats/trade/?year=1999")
