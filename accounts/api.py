@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from accounts import selectors, services
+from accounts.auth import request_token
 from accounts.models import ApiToken, User
 
 router = Router(tags=["accounts"])
@@ -46,13 +49,25 @@ class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: str = Field(description="read: GET/HEAD/OPTIONS only; write: all the user may do")
     created_at: dt.datetime
+    expires_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
 
 
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
+    scope: Literal["read", "write"] = Field(
+        default="read",
+        description="read（只读，默认）或 write（读写）/ read (default) or write",
+    )
+    days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="有效天数，默认 90 / lifetime in days (default DDT_API_TOKEN_DAYS)",
+    )
 
 
 class TokenCreatedOut(TokenOut):
@@ -64,7 +79,9 @@ def _token_out(token: ApiToken) -> TokenOut:
         id=token.pk,
         name=token.name,
         prefix=token.prefix,
+        scope=token.scope,
         created_at=token.created_at,
+        expires_at=token.expires_at,
         last_used_at=token.last_used_at,
         revoked_at=token.revoked_at,
     )
@@ -81,11 +98,21 @@ def token_list(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.post(
-    "/tokens", response={201: TokenCreatedOut}, summary="创建 API 令牌 / Create an API token"
+    "/tokens",
+    response={201: TokenCreatedOut},
+    summary="创建 API 令牌（须浏览器会话）/ Create an API token (browser session only)",
 )
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
+    # A token must not mint tokens: they would outlive its revocation and its expiry.
+    if request_token(request) is not None:
+        raise PermissionDenied(
+            "创建令牌须使用浏览器登录会话，不能使用令牌 / "
+            "Creating a token needs the browser session, not a bearer token"
+        )
     user = _user(request)
-    token, raw = services.api_token_create(actor=user, user=user, name=payload.name)
+    token, raw = services.api_token_create(
+        actor=user, user=user, name=payload.name, scope=payload.scope, days=payload.days
+    )
     return Status(201, TokenCreatedOut(**_token_out(token).model_dump(), token=raw))
 
 

@@ -6,12 +6,15 @@ to one county/zone, a partner has a partner kind (bank, insurer, logistics, ware
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -114,7 +117,11 @@ class User(AbstractUser):
 
 
 class LoginFailure(models.Model):
-    """One failed login attempt, kept to lock out repeated guessing."""
+    """One failed login attempt, kept to lock out repeated guessing.
+
+    Counted per (user name, client address) for the lock-out and per client address for the
+    log-in throttle (``accounts.services``); rows older than those windows are pruned.
+    """
 
     username = models.CharField(max_length=150, db_index=True)
     client_ip = models.CharField(max_length=64, blank=True)
@@ -123,9 +130,43 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
+        indexes = [
+            models.Index(fields=["username", "client_ip", "at"], name="loginfailure_user_ip_at"),
+            models.Index(fields=["client_ip", "at"], name="loginfailure_ip_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.client_ip}"
+
+
+class RegistrationAttempt(models.Model):
+    """One self-registration request from a client address, kept to throttle registrations."""
+
+    client_ip = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("注册请求记录")
+        verbose_name_plural = _("注册请求记录")
+        indexes = [models.Index(fields=["client_ip", "at"], name="registration_ip_at")]
+
+    def __str__(self) -> str:
+        return f"{self.client_ip} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class TokenScope(models.TextChoices):
+    """What a bearer token may do. ``read``: safe methods only (GET, HEAD, OPTIONS);
+    ``write``: everything the owner's role allows, except creating tokens (that needs the
+    browser session)."""
+
+    READ = "read", _("只读")
+    WRITE = "write", _("读写")
+
+
+def default_token_expiry() -> dt.datetime:
+    """A new token's end of life: ``DDT_API_TOKEN_DAYS`` from now (also the value the
+    migration gave the tokens that existed before expiry was introduced)."""
+    return timezone.now() + dt.timedelta(days=settings.DDT_API_TOKEN_DAYS)
 
 
 class ApiToken(models.Model):
@@ -135,7 +176,11 @@ class ApiToken(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    scope = models.CharField(
+        _("权限范围"), max_length=8, choices=TokenScope.choices, default=TokenScope.WRITE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"), default=default_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -149,3 +194,11 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired

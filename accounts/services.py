@@ -13,7 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, LoginFailure, PartnerKind, Role, User
+from accounts.models import (
+    ApiToken,
+    LoginFailure,
+    PartnerKind,
+    RegistrationAttempt,
+    Role,
+    TokenScope,
+    User,
+)
 from audit.services import audit_record, snapshot
 
 if TYPE_CHECKING:
@@ -155,7 +163,8 @@ def user_update(*, actor: User | None, user: User, changes: dict[str, Any]) -> U
 def user_set_password(
     *, actor: User | None, user: User, password: str, validate: bool = True
 ) -> User:
-    """Set a new password. The audit entry records that it changed, never the password."""
+    """Set a new password and revoke all the user's API tokens. The audit entry records that it
+    changed (and how many tokens were revoked), never the password."""
     if validate:
         try:
             validate_password(password, user)
@@ -163,47 +172,105 @@ def user_set_password(
             raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
+    # A token is as good as the password that made it: a new password revokes them all.
+    revoked = _revoke_all_tokens(user=user, now=timezone.now())
     own = actor is not None and actor.pk == user.pk
     audit_record(
         actor=actor,
         action="accounts.password_change" if own else "accounts.password_reset",
         obj=user,
+        after={"api_tokens_revoked": revoked},
     )
     return user
 
 
-# --- Log-in, lock-out and log-out -------------------------------------------------------------
+# --- Log-in, lock-out, throttles and log-out -------------------------------------------------
+#
+# Failed log-ins are counted per (user name, client address): a stranger elsewhere who guesses
+# a user's password only locks *his own* address out of that account, never the real user.
+# Each address also has a ceiling of failures across all user names (the log-in throttle), so
+# one address cannot spray guesses over many accounts. Self-registration requests are counted
+# per address the same way. All counters live in the database and prune their old rows.
 
 
 def _login_key(username: str) -> str:
-    """Lock-out is per user name, case-insensitively, so case variants share one counter."""
+    """Lock-out keys user names case-insensitively, so case variants share one counter."""
     return username.strip().casefold()[:150]
 
 
-def login_is_locked(*, username: str, now: dt.datetime | None = None) -> dt.datetime | None:
-    """When ``username`` is locked out, the moment it may try again; otherwise None.
+def _address_key(client_ip: str) -> str:
+    return client_ip[:64]
 
-    Locked means ``DDT_LOGIN_MAX_FAILURES`` failures within the last
-    ``DDT_LOGIN_LOCKOUT_MINUTES`` minutes. The lock ends when the oldest of those failures
-    leaves the window.
+
+def _retry_at(times: list[dt.datetime], limit: int, window: dt.timedelta) -> dt.datetime | None:
+    """``times`` newest first, at most ``limit`` long: locked until the oldest counted one leaves
+    the window, or None when fewer than ``limit`` fall in it."""
+    if limit <= 0 or len(times) < limit:
+        return None
+    return times[-1] + window
+
+
+def _login_window() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.DDT_LOGIN_LOCKOUT_MINUTES)
+
+
+def login_is_locked(
+    *, username: str, client_ip: str | None = None, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """When ``username`` is locked out for ``client_ip``, the moment it may try again; else None.
+
+    Locked means ``DDT_LOGIN_MAX_FAILURES`` failures for the user name from that address within
+    the last ``DDT_LOGIN_LOCKOUT_MINUTES`` minutes; the lock ends when the oldest of those
+    failures leaves the window. With ``client_ip=None`` the answer is for the worst address (is
+    the user name locked anywhere? — for administrators).
     """
     limit = settings.DDT_LOGIN_MAX_FAILURES
-    window = dt.timedelta(minutes=settings.DDT_LOGIN_LOCKOUT_MINUTES)
+    window = _login_window()
     now = now or timezone.now()
-    recent = list(
-        LoginFailure.objects.filter(username=_login_key(username), at__gt=now - window)
+    recent = LoginFailure.objects.filter(username=_login_key(username), at__gt=now - window)
+    if client_ip is not None:
+        times = list(
+            recent.filter(client_ip=_address_key(client_ip))
+            .order_by("-at")
+            .values_list("at", flat=True)[:limit]
+        )
+        return _retry_at(times, limit, window)
+    by_address: dict[str, list[dt.datetime]] = {}
+    for address, at in recent.order_by("-at").values_list("client_ip", "at"):
+        by_address.setdefault(address, []).append(at)
+    ends = [_retry_at(times[:limit], limit, window) for times in by_address.values()]
+    return max((end for end in ends if end is not None), default=None)
+
+
+def login_address_throttled(
+    *, client_ip: str, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """When ``client_ip`` has had ``DDT_LOGIN_ADDRESS_MAX_FAILURES`` failed log-ins (any user
+    names) within ``DDT_LOGIN_ADDRESS_WINDOW_MINUTES``, the moment it may try again; else None."""
+    limit = settings.DDT_LOGIN_ADDRESS_MAX_FAILURES
+    window = dt.timedelta(minutes=settings.DDT_LOGIN_ADDRESS_WINDOW_MINUTES)
+    now = now or timezone.now()
+    times = list(
+        LoginFailure.objects.filter(client_ip=_address_key(client_ip), at__gt=now - window)
         .order_by("-at")
         .values_list("at", flat=True)[:limit]
     )
-    if limit <= 0 or len(recent) < limit:
-        return None
-    return recent[-1] + window
+    return _retry_at(times, limit, window)
+
+
+def _prune_login_failures(now: dt.datetime) -> None:
+    """Drop failures that no counter looks at any more (older than both windows)."""
+    keep = max(_login_window(), dt.timedelta(minutes=settings.DDT_LOGIN_ADDRESS_WINDOW_MINUTES))
+    LoginFailure.objects.filter(at__lte=now - keep).delete()
 
 
 @transaction.atomic
 def login_failure_record(*, username: str, client_ip: str) -> LoginFailure:
     """Record (and audit) a failed log-in for ``username`` from ``client_ip``."""
-    failure = LoginFailure.objects.create(username=_login_key(username), client_ip=client_ip[:64])
+    _prune_login_failures(timezone.now())
+    failure = LoginFailure.objects.create(
+        username=_login_key(username), client_ip=_address_key(client_ip)
+    )
     audit_record(
         actor=None,
         action="accounts.login_failed",
@@ -217,7 +284,7 @@ def login_failure_record(*, username: str, client_ip: str) -> LoginFailure:
 
 @transaction.atomic
 def login_locked_record(*, username: str, client_ip: str, retry_at: dt.datetime) -> None:
-    """Audit a log-in refused because the user name is locked out."""
+    """Audit a log-in refused because the user name is locked out for this address."""
     audit_record(
         actor=None,
         action="accounts.login_locked",
@@ -229,15 +296,35 @@ def login_locked_record(*, username: str, client_ip: str, retry_at: dt.datetime)
 
 
 @transaction.atomic
+def login_throttled_record(*, username: str, client_ip: str, retry_at: dt.datetime) -> None:
+    """Audit a log-in refused because its address has failed too often (any user names)."""
+    audit_record(
+        actor=None,
+        action="accounts.login_throttled",
+        object_type=User._meta.label,
+        object_repr=username[:150],
+        after={"username": username[:150], "retry_at": retry_at},
+        client_ip=client_ip,
+    )
+
+
+@transaction.atomic
 def login_success(*, user: User, client_ip: str) -> None:
-    """A successful log-in clears the user's failure counter and is audited."""
-    LoginFailure.objects.filter(username=_login_key(user.get_username())).delete()
+    """A successful log-in clears the user's failures *from this address* and is audited.
+
+    Failures from other addresses stay: the real user logging in must not reset a stranger's
+    counter.
+    """
+    LoginFailure.objects.filter(
+        username=_login_key(user.get_username()), client_ip=_address_key(client_ip)
+    ).delete()
     audit_record(actor=user, action="accounts.login", obj=user, client_ip=client_ip)
 
 
 @transaction.atomic
 def login_unlock(*, actor: User | None, username: str) -> int:
-    """Clear the failed log-ins of ``username`` (an administrator lifting a lock-out)."""
+    """Clear the failed log-ins of ``username`` from every address (an administrator lifting
+    a lock-out)."""
     deleted, _counts = LoginFailure.objects.filter(username=_login_key(username)).delete()
     audit_record(
         actor=actor,
@@ -248,6 +335,41 @@ def login_unlock(*, actor: User | None, username: str) -> int:
         after={"failures": 0},
     )
     return deleted
+
+
+@transaction.atomic
+def registration_attempt(*, client_ip: str, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Count one self-registration request from ``client_ip``.
+
+    Returns None and records the request while the address is under
+    ``DDT_REGISTER_MAX_PER_ADDRESS`` requests in ``DDT_REGISTER_WINDOW_MINUTES``; beyond that it
+    records nothing and returns the moment the address may try again (the caller answers 429).
+    Every request counts, valid or not, so the form cannot be used to probe taken user names
+    or USCCs at speed.
+    """
+    limit = settings.DDT_REGISTER_MAX_PER_ADDRESS
+    window = dt.timedelta(minutes=settings.DDT_REGISTER_WINDOW_MINUTES)
+    now = now or timezone.now()
+    address = _address_key(client_ip)
+    RegistrationAttempt.objects.filter(at__lte=now - window).delete()
+    times = list(
+        RegistrationAttempt.objects.filter(client_ip=address, at__gt=now - window)
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
+    )
+    retry_at = _retry_at(times, limit, window)
+    if retry_at is not None:
+        audit_record(
+            actor=None,
+            action="accounts.registration_throttled",
+            object_type=RegistrationAttempt._meta.label,
+            object_repr=address,
+            after={"retry_at": retry_at},
+            client_ip=client_ip,
+        )
+        return retry_at
+    RegistrationAttempt.objects.create(client_ip=address)
+    return None
 
 
 @transaction.atomic
@@ -267,30 +389,67 @@ def _check_token_owner(*, actor: User | None, user: User) -> None:
         raise PermissionDenied(_("只能管理自己的 API 令牌。"))
 
 
+def _token_lifetime(days: int | None) -> dt.timedelta:
+    if days is None:
+        days = settings.DDT_API_TOKEN_DAYS
+    longest = settings.DDT_API_TOKEN_MAX_DAYS
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= longest:
+        raise ValidationError(
+            {"days": _("有效期须为 1 至 %(max)d 天之间的整数。") % {"max": longest}}
+        )
+    return dt.timedelta(days=days)
+
+
 @transaction.atomic
-def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    scope: str = TokenScope.WRITE,
+    days: int | None = None,
+) -> tuple[ApiToken, str]:
     """Create a bearer token for ``user``. Returns the row and the raw token (shown once;
-    only its SHA-256 digest is stored)."""
+    only its SHA-256 digest is stored).
+
+    ``scope`` is ``read`` (safe methods only) or ``write``; the page, the API and the command
+    line default to ``read``. The token expires after ``days`` (default ``DDT_API_TOKEN_DAYS``,
+    at most ``DDT_API_TOKEN_MAX_DAYS``). Creating a token *with* a token is refused by the API
+    handler (see ``accounts.api``), never here: this function is also the command line's.
+    """
     _check_token_owner(actor=actor, user=user)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("请填写令牌名称。")})
     if len(name) > 100:
         raise ValidationError({"name": _("令牌名称不能超过 100 个字符。")})
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("未知的令牌权限范围：%(s)s") % {"s": scope}})
+    lifetime = _token_lifetime(days)
     if not user.is_active:
         raise ValidationError({"__all__": _("停用的用户不能创建令牌。")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, digest=ApiToken.digest_of(raw), prefix=raw[: len(TOKEN_PREFIX) + 4]
+        user=user,
+        name=name,
+        digest=ApiToken.digest_of(raw),
+        prefix=raw[: len(TOKEN_PREFIX) + 4],
+        scope=scope,
+        expires_at=timezone.now() + lifetime,
     )
     audit_record(
         actor=actor,
         action="accounts.api_token_create",
         obj=token,
         object_repr=f"{user.get_username()}: {name}",
-        after=snapshot(token, fields=["user", "name", "prefix"]),
+        after=snapshot(token, fields=["user", "name", "prefix", "scope", "expires_at"]),
     )
     return token, raw
+
+
+def _revoke_all_tokens(*, user: User, now: dt.datetime) -> int:
+    """Revoke every live token of ``user`` (the caller audits)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Accounts pages: log-in (with lock-out), log-out, password change, own API tokens."""
+"""Accounts pages: log-in (with lock-out and throttle), log-out, password change, own API tokens;
+and the registration throttle the enterprises' register view calls."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,6 +39,12 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
         services.login_success(user=form.get_user(), client_ip=client_ip_from_request(self.request))
+        return response
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429
         return response
 
     def get_default_redirect_url(self) -> str:
@@ -74,7 +82,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, raw = services.api_token_create(
-                actor=request.user, user=request.user, name=form.cleaned_data["name"]
+                actor=request.user,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["days"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -85,6 +97,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "form": form,
         "raw_token": raw,
         "tokens": selectors.api_token_list_for(user=request.user),
+        "now": timezone.now(),
     }
     response = render(request, "accounts/tokens.html", context, status=status)
     if raw is not None:
@@ -100,3 +113,20 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponseBase:
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("令牌“%(name)s”已吊销。") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+def registration_throttle(request: HttpRequest) -> HttpResponse | None:
+    """Count a self-registration POST from the client's address; when the address is over
+    ``DDT_REGISTER_MAX_PER_ADDRESS`` in ``DDT_REGISTER_WINDOW_MINUTES``, the 429 page to answer
+    with instead (the caller returns it and does nothing else); otherwise None."""
+    if request.method != "POST":
+        return None
+    retry_at = services.registration_attempt(client_ip=client_ip_from_request(request))
+    if retry_at is None:
+        return None
+    message = _("来自您所在网络地址的注册请求过多，请于 %(time)s 之后再试。") % {
+        "time": formats.date_format(timezone.localtime(retry_at), "Y-m-d H:i")
+    }
+    response = render(request, "accounts/throttled.html", {"message": message}, status=429)
+    response["Retry-After"] = str(max(1, int((retry_at - timezone.now()).total_seconds()) + 1))
+    return response

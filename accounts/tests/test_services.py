@@ -53,9 +53,11 @@ def test_failures_older_than_window_do_not_count() -> None:
 @override_settings(DDT_LOGIN_MAX_FAILURES=3, DDT_LOGIN_LOCKOUT_MINUTES=15)
 def test_login_success_clears_failures_and_is_audited(make_user: Any) -> None:
     user = make_user("alice", Role.CITY_REVIEWER)
-    _fail("alice", 2)
+    _fail("alice", 2, ip="10.0.0.9")
+    _fail("alice", 2, ip="203.0.113.5")  # a stranger's failures elsewhere are not reset
     services.login_success(user=user, client_ip="10.0.0.9")
-    assert not LoginFailure.objects.filter(username="alice").exists()
+    assert not LoginFailure.objects.filter(username="alice", client_ip="10.0.0.9").exists()
+    assert LoginFailure.objects.filter(username="alice", client_ip="203.0.113.5").count() == 2
     entry = AuditEntry.objects.filter(action="accounts.login").get()
     assert entry.actor_id == user.pk
     assert entry.client_ip == "10.0.0.9"

@@ -151,6 +151,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lock-out after repeated failed logins (accounts.services.login_*).
 DDT_LOGIN_MAX_FAILURES = int(os.environ.get("DDT_LOGIN_MAX_FAILURES", "5"))
 DDT_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("DDT_LOGIN_LOCKOUT_MINUTES", "15"))
+# ... counted per (user name, client address); and per client address across all user names:
+DDT_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("DDT_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+DDT_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("DDT_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+# Self-registration requests per client address (enterprises register view, HTTP 429 beyond).
+DDT_REGISTER_MAX_PER_ADDRESS = int(os.environ.get("DDT_REGISTER_MAX_PER_ADDRESS", "10"))
+DDT_REGISTER_WINDOW_MINUTES = int(os.environ.get("DDT_REGISTER_WINDOW_MINUTES", "60"))
+# API tokens: default and longest lifetime in days (docs/accounts.md).
+DDT_API_TOKEN_DAYS = int(os.environ.get("DDT_API_TOKEN_DAYS", "90"))
+DDT_API_TOKEN_MAX_DAYS = int(os.environ.get("DDT_API_TOKEN_MAX_DAYS", "365"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

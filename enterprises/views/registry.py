@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.views import registration_throttle
 from enterprises import selectors, services
 from enterprises.forms import (
     EnterpriseEditForm,
@@ -48,6 +49,8 @@ _PROFILE_KEYS = (
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("enterprises:mine")
+    if (throttled := registration_throttle(request)) is not None:
+        return throttled  # too many registration requests from this address: 429
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
