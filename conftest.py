@@ -15,6 +15,26 @@ import pytest
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("DDT_CHROMIUM", "/usr/bin/chromium")
+# DDT_TEST_TODAY=YYYY-MM-DD runs the whole session on that day (10:00 Shanghai time, the clock
+# ticking): CI runs the suite on other days too, so a test that depends on the real date fails
+# there before it fails on a calendar day (scripts/run_tests.py --today).
+TEST_TODAY = os.environ.get("DDT_TEST_TODAY", "")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if TEST_TODAY:
+        import datetime as dt
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+
+        day = dt.date.fromisoformat(TEST_TODAY)
+        start = dt.datetime.combine(day, dt.time(10, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
+        time_machine.travel(start, tick=True).start()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return f"clock: {TEST_TODAY} (DDT_TEST_TODAY)" if TEST_TODAY else None
 
 
 def require_or_skip(available: bool, what: str) -> None:

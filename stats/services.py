@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 
 
 def parse_month(text: str) -> dt.date:
-    """'2026-10' → 2026-10-01; a clear Chinese error for anything else or a month in the future."""
+    """'2026-10' → 2026-10-01; a clear Chinese error for anything else or a month not yet finished.
+
+    A monthly report covers a whole month, so the current month (still running) and later ones
+    are refused: the report of November can be built from 1 December on.
+    """
     try:
         year, month = (int(part) for part in str(text).strip().split("-"))
         first = dt.date(year, month, 1)
@@ -32,8 +36,8 @@ def parse_month(text: str) -> dt.date:
         raise ValidationError(_("月份格式应为 YYYY-MM，例如 2026-10。")) from exc
     if not 2024 <= year <= 2027:
         raise ValidationError(_("月份须在政策期内（2024至2027年）。"))
-    if first > timezone.localdate():
-        raise ValidationError(_("不能生成未来月份的报告。"))
+    if first > timezone.localdate().replace(day=1) - dt.timedelta(days=1):
+        raise ValidationError(_("只能生成已结束月份的报告（本月及以后的月份尚未结束）。"))
     return first
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from time_machine import TimeMachineFixture
 
 from stats import services
 from stats.models import Report, ReportStatus
 
-pytestmark = pytest.mark.django_db
+# A fixed day: the reports below are of September-November 2026, all finished months by then.
+TODAY = dt.datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(TODAY)]
 PASSWORD = "Ddt-Test-Pass-1"
 
 
@@ -98,11 +103,41 @@ def test_county_officer_and_enterprise_cannot_generate_or_download(
 
 def test_bad_month_is_refused_and_nothing_is_queued(make_user: Any) -> None:
     c = client_for(make_user("city", "city_reviewer"))
-    for bad in ["2026-13", "abc", "2031-01", "2026-12"]:  # 2026-12 is in the future today
+    for bad in ["2026-13", "abc", "2031-01", "2027-01"]:
         r = c.post("/stats/reports/", {"month": bad})
         assert r.status_code == 400, bad
     assert "月份" in r.content.decode()
     assert Report.objects.count() == 0
+
+
+def test_the_running_month_is_refused_until_it_ends(
+    make_user: Any, time_machine: TimeMachineFixture
+) -> None:
+    """December 2026 is still running on 7 December: its report would stop at today."""
+    from accounts.models import User
+
+    c = client_for(make_user("city", "city_reviewer"))
+    assert 'value="2026-11"' in c.get("/stats/reports/").content.decode()  # the form's default
+    r = c.post("/stats/reports/", {"month": "2026-12"})
+    assert r.status_code == 400
+    assert "已结束" in r.content.decode()
+    assert Report.objects.count() == 0
+    time_machine.move_to(dt.datetime(2026, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai")))
+    c = client_for(User.objects.get(username="city"))  # a new session: the old one expired
+    assert c.post("/stats/reports/", {"month": "2026-12"}).status_code == 400
+    time_machine.move_to(dt.datetime(2027, 1, 1, 0, 1, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert c.post("/stats/reports/", {"month": "2026-12"}).status_code == 302
+    assert Report.objects.get().month == dt.date(2026, 12, 1)
+
+
+def test_parse_month_accepts_only_finished_months_of_the_policy() -> None:
+    from django.core.exceptions import ValidationError
+
+    assert services.parse_month("2026-11") == dt.date(2026, 11, 1)
+    assert services.parse_month("2024-11") == dt.date(2024, 11, 1)
+    for bad in ["2026-12", "2027-06", "2023-12"]:
+        with pytest.raises(ValidationError):
+            services.parse_month(bad)
 
 
 def test_failed_build_is_kept_on_the_row(monkeypatch: Any) -> None:
