@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import typing
 import uuid
 import zlib
@@ -221,6 +222,58 @@ def _other(node: Any, message_type: str, index: int) -> OtherRecord:
     )
 
 
+# The XML declaration's encoding (after an optional UTF-8 BOM and whitespace).
+_DECLARED_ENCODING = re.compile(
+    rb"(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[ \t\r\n][^>]*?encoding[ \t\r\n]*=[ \t\r\n]*"
+    rb"[\"']([^\"']{0,40})[\"']"
+)
+UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+def check_encoding(data: bytes) -> None:
+    """Refuse a message that declares an encoding other than UTF-8 (``MessageError``).
+
+    CEB messages are UTF-8 (the 2022 samples and schemas all are; ``ceb.safety`` already refuses
+    UTF-16/32). The ``ceb`` library itself reads any encoding libxml2 knows, but a file declaring
+    ISO-8859-1 would be read as Latin-1 and its Chinese stored garbled, and GBK is not what the
+    single window exchanges: ingestion takes UTF-8 only, declared or not."""
+    found = _DECLARED_ENCODING.match(data[:512])
+    if found is None:
+        return
+    name = found.group(1).decode("ascii", "replace").strip()
+    if name.lower() not in UTF8_NAMES:
+        raise MessageError(
+            f"报文声明的字符编码为 {name}，CEB 报文须使用 UTF-8 编码，本文件未导入 / the message "
+            f"declares encoding {name}; CEB messages must be UTF-8"
+        )
+
+
+def check_signature(data: bytes, public_key_pem: bytes) -> None:
+    """Refuse a channel file whose enveloped signature does not verify with the configured key
+    of the customs channel (``DDT_CUSTOMS_CHANNEL_PUBLIC_KEY``; ``MessageError``).
+
+    ``ceb.signature`` checks the SM3 digest and ECDSA values; SM2 signature values cannot be
+    checked here (no SM2 in ``cryptography``), so a deployment that receives SM2-signed files
+    verifies them at the exchange client and leaves the setting empty."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    from ceb.signature import verify
+
+    key = load_pem_public_key(public_key_pem)
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        raise MessageError("海关数据通道公钥不是椭圆曲线公钥 / channel key is not an EC key")
+    try:
+        check = verify(data, public_key=key)
+    except ceb.CebError as exc:
+        raise MessageError(f"签名无法验证 / signature not verifiable: {exc}") from exc
+    if not check:
+        raise MessageError(
+            "海关数据通道报文签名验证失败，本文件未导入 / channel signature invalid: "
+            f"{check.reason}"
+        )
+
+
 def read_message(data: bytes) -> list[Record]:
     """All business records of one CEB message file. Raises ``MessageError``.
 
@@ -229,6 +282,7 @@ def read_message(data: bytes) -> list[Record]:
     """
     if len(data) > ceb.DEFAULT_LIMITS.max_bytes:
         raise MessageError(f"报文超过 {ceb.DEFAULT_LIMITS.max_bytes} 字节 / message too large")
+    check_encoding(data)
     try:
         check_prolog(data[:65536])
         if _TEXT_SCAN:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -25,6 +25,7 @@ class RunOut(Schema):
     id: int
     status: str
     source: str
+    origin: str = Field(description="customs（海关数据通道）| enterprise | agent | county | city")
     files_total: int
     files_done: int
     files_rejected: int
@@ -38,6 +39,10 @@ class RunOut(Schema):
     retail_breaches: int
     percent: int
     errors: list[dict[str, Any]]
+    touched: list[dict[str, Any]] = Field(
+        description="涉及企业：清单数、放行数、放行金额 / enterprises touched and amounts"
+    )
+    resumed_from_id: int | None = None
     created_at: dt.datetime
     finished_at: dt.datetime | None
 
@@ -58,6 +63,14 @@ class DeclarationOut(Schema):
     status: str
     status_label: str
     released: bool
+    origin: str = Field(description="customs（海关数据通道）| enterprise | agent | county | city")
+    confirmed: bool = Field(
+        description="海关确认（经海关数据通道回执放行）/ released by a customs-channel receipt"
+    )
+
+    @staticmethod
+    def resolve_confirmed(obj: Declaration) -> bool:
+        return obj.is_confirmed
 
     @staticmethod
     def resolve_enterprise_uscc(obj: Declaration) -> str | None:
@@ -108,8 +121,19 @@ class DeclarationQuery(Schema):
 
 
 @router.post("/uploads", response={202: RunOut}, summary="上传报文 / upload message files")
-def upload(request: HttpRequest, files: list[UploadedFile] = File(...)) -> Status:  # noqa: B008
-    run = services.ingest_upload(actor=request.auth, files=files, source=RunSource.API)  # type: ignore[attr-defined]
+def upload(
+    request: HttpRequest,
+    files: list[UploadedFile] = File(...),  # noqa: B008
+    channel: bool = Form(False),
+) -> Status:
+    """``channel``: the files are the customs data-exchange channel's (city reviewers and
+    administrators only); only their receipts release declarations."""
+    run = services.ingest_upload(
+        actor=request.auth,  # type: ignore[attr-defined]
+        files=files,
+        source=RunSource.API,
+        channel=channel,
+    )
     run.refresh_from_db()
     return Status(202, run)
 

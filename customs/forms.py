@@ -31,6 +31,18 @@ class UploadForm(AccessibleFormMixin, forms.Form):
         label=_("报文文件"),
         help_text=_("CEB 报文 XML 文件或 zip 批量包，可多选。"),
     )
+    channel = forms.BooleanField(
+        label=_("按海关数据通道导入"),
+        required=False,
+        help_text=_(
+            "仅限市级：文件是单一窗口按原样转来的海关报文和回执，其放行回执计入海关确认的贸易额。"
+        ),
+    )
+
+    def __init__(self, *args: Any, channel_allowed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not channel_allowed:
+            del self.fields["channel"]
 
 
 class MapCodeForm(AccessibleFormMixin, forms.Form):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import socket
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -33,11 +34,13 @@ from customs.models import (
     Declaration,
     IngestRun,
     LedgerLine,
+    MessageOrigin,
     Receipt,
     RetailCheckKind,
     RetailImportCheck,
     RunStatus,
     StoredMessage,
+    fen_to_yuan,
 )
 from customs.prepare import (
     DECLARATION_COLUMNS,
@@ -63,9 +66,14 @@ MAX_ERRORS_KEPT = 500
 
 _LINE_FIELDS = ("declaration", *LINE_HEAD_COLUMNS, *LINE_COLUMNS)
 _LINES_COUNT = DECLARATION_COLUMNS.index("lines_count")
+_EBC_CODE = DECLARATION_COLUMNS.index("ebc_code")
+_ENTERPRISE = DECLARATION_COLUMNS.index("enterprise")
+_COUNTY = DECLARATION_COLUMNS.index("county")
+_TOTAL_FEN = DECLARATION_COLUMNS.index("total_cny_fen")
 
 
 _COUNTERS = (
+    "heartbeat_at",
     "files_total",
     "files_done",
     "files_rejected",
@@ -87,6 +95,7 @@ _DECLARATION_FIELDS = (
     "released",
     "run",
     "source_file",
+    "origin",
     "created_at",
 )
 _RECEIPT_FIELDS = (
@@ -101,6 +110,7 @@ _RECEIPT_FIELDS = (
     "return_info",
     "declaration",
     "run",
+    "origin",
     "created_at",
 )
 
@@ -137,6 +147,15 @@ def fold_every() -> int:
 def parse_min_files() -> int:
     """Batches with fewer files are parsed in-process (starting a worker costs ~0.5 s)."""
     return _setting("DDT_CUSTOMS_PARSE_MIN_FILES", 32)
+
+
+def channel_public_key() -> bytes:
+    """The customs channel's public key (PEM) when a verifier is configured
+    (``DDT_CUSTOMS_CHANNEL_PUBLIC_KEY``: a PEM file path, setting or environment), else b""."""
+    path = getattr(settings, "DDT_CUSTOMS_CHANNEL_PUBLIC_KEY", None)
+    if path is None:
+        path = os.environ.get("DDT_CUSTOMS_CHANNEL_PUBLIC_KEY", "")
+    return Path(path).read_bytes() if path else b""
 
 
 def enterprise_index() -> dict[str, tuple[int, int]]:
@@ -183,11 +202,15 @@ _STATE_FIELDS = (
     "released_at",
     "invt_no",
     "pre_no",
+    "enterprise",
+    "ebc_code",
+    "total_cny_fen",
 )
 
 
 class _State(NamedTuple):
-    """A declaration's receipt state, times in the database's form."""
+    """A declaration's receipt state, times in the database's form, and whose it is (for the
+    run's report of the enterprises and amounts it touched)."""
 
     pk: int
     status: str
@@ -196,6 +219,56 @@ class _State(NamedTuple):
     released_at: Any
     invt_no: str
     pre_no: str
+    enterprise: int | None
+    ebc_code: str
+    total_fen: int
+
+
+def refusal(run: IngestRun, records: list[Prepared], name: str, index: dict[str, Any]) -> str:
+    """Why ``run`` may not store the records of file ``name`` ("" when it may).
+
+    The customs channel may store anything. Any other uploader may store declarations (and other
+    messages naming an e-commerce enterprise) only for the enterprises it speaks for: an
+    enterprise user its own, a county officer its county's, an agent those that authorised it
+    (none yet: the project has no agent authorisation), a city officer any. Receipts change the
+    ledger, so only the channel may store them. A refused file is refused whole."""
+    origin = run.origin
+    if origin == MessageOrigin.CHANNEL:
+        return ""
+    foreign: list[str] = []
+    for record in records:
+        if isinstance(record, PreparedInventory):
+            row = record.declaration
+            code, owner, county = row[_EBC_CODE], row[_ENTERPRISE], row[_COUNTY]
+        elif isinstance(record, ReceiptRecord):
+            return (
+                f"{name}：文件含海关回执（{record.message_type}），回执只能经海关数据通道导入，"
+                "上传的回执不作放行依据，本文件未导入 / receipts are accepted only from the "
+                "customs channel; nothing of this file was stored"
+            )
+        else:
+            code = record.ebc_code
+            if not code:
+                continue
+            owner, county = index.get(code, (None, None))
+        if origin == MessageOrigin.CITY:
+            continue
+        if origin == MessageOrigin.ENTERPRISE:
+            allowed = owner is not None and owner == run.enterprise_id
+        elif origin == MessageOrigin.COUNTY:
+            allowed = owner is not None and county == run.county_id
+        else:  # an agent: no enterprise has authorised one yet
+            allowed = False
+        if not allowed and code not in foreign:
+            foreign.append(code)
+    if foreign:
+        codes = "、".join(foreign[:5]) + ("…" if len(foreign) > 5 else "")
+        return (
+            f"{name}：文件含其他企业的海关代码 {codes}，只能上传本企业（本县区）的报文，"
+            "本文件未导入 / the file names customs codes the uploader may not declare for; "
+            "nothing of this file was stored"
+        )
+    return ""
 
 
 class Ingestor:
@@ -213,19 +286,27 @@ class Ingestor:
             rates=rate_table(),
             enterprises=enterprise_index(),
             copy_text=connection.vendor == "postgresql",
+            channel_key=channel_public_key() if run.is_channel else b"",
         )
         self.buffer = Buffer()
         self._last_progress = 0.0
         self.growth = ledger.TableGrowth(Declaration, Receipt)
         self._folded_at = 0  # ``run.released`` at the last fold
+        # (enterprise id, or None and the unmapped customs code) → [declarations stored,
+        # declarations released, released CNY fen]: the run's audit entry names them.
+        self.touched: dict[tuple[int | None, str], list[int]] = {}
+        # New declarations of the chunk being written: id → (enterprise, code, CNY fen).
+        self._new_owners: dict[int, tuple[int | None, str, int]] = {}
+        self.host = socket.gethostname()[:100]
 
     # -- the batch -------------------------------------------------------------------------
 
     def process(self, plan: Plan) -> IngestRun:
         run = self.run
         run.status = RunStatus.RUNNING
-        run.started_at = timezone.now()
+        run.started_at = run.heartbeat_at = timezone.now()
         run.files_total = plan.total
+        run.host, run.pid = self.host, os.getpid()
         run.save()
         try:
             self.fold()  # releases an interrupted run left marked
@@ -236,6 +317,10 @@ class Ingestor:
                 run.current_file = item.name[-300:]
                 if records is None or error is not None:
                     self._reject(item.name, error or "")
+                    continue
+                refused = refusal(run, records, item.name, self.lookups.enterprises)
+                if refused:
+                    self._reject(item.name, refused)
                     continue
                 self._add(records, item.name)
                 run.files_done += 1
@@ -250,11 +335,13 @@ class Ingestor:
             run.status = RunStatus.FAILED
             run.errors = [*run.errors, {"file": "", "error": f"内部错误：{exc}"}][-MAX_ERRORS_KEPT:]
             run.finished_at = timezone.now()
+            run.touched = self.touched_report()
             run.save()
             raise
         run.status = RunStatus.DONE
         run.current_file = ""
         run.finished_at = timezone.now()
+        run.touched = self.touched_report()
         run.save()
         self._progress(force=True)
         return run
@@ -287,7 +374,7 @@ class Ingestor:
             max_workers=workers,
             mp_context=context,
             initializer=prepare.init_worker,
-            initargs=(self.lookups, worker_nice()),
+            initargs=(self.lookups, worker_nice(), os.getpid()),
         ) as pool:
             try:
                 for item in plan.items():
@@ -352,6 +439,7 @@ class Ingestor:
             return
         self._last_progress = now
         if not force:
+            self.run.heartbeat_at = timezone.now()
             IngestRun.objects.filter(pk=self.run.pk).update(**self._counters())
         if self.on_progress:
             self.on_progress(self.run)
@@ -359,6 +447,44 @@ class Ingestor:
     def _counters(self) -> dict[str, Any]:
         run = self.run
         return {name: getattr(run, name) for name in _COUNTERS}
+
+    def _touch(
+        self, enterprise: int | None, code: str, stored: int, released: int, fen: int
+    ) -> None:
+        entry = self.touched.setdefault((enterprise, "" if enterprise else code), [0, 0, 0])
+        entry[0] += stored
+        entry[1] += released
+        entry[2] += fen
+
+    def touched_report(self) -> list[dict[str, Any]]:
+        """The enterprises (and unmapped codes) the run touched: declarations stored,
+        declarations released and their amount in CNY (channel runs only release)."""
+        from enterprises.models import Enterprise
+
+        ids = [e for e, _c in self.touched if e is not None]
+        names = {
+            pk: (uscc, name)
+            for pk, uscc, name in Enterprise.objects.filter(pk__in=ids).values_list(
+                "pk", "uscc", "name"
+            )
+        }
+        report = []
+        for (enterprise, code), (stored, released, fen) in sorted(
+            self.touched.items(), key=lambda kv: (-kv[1][2], -kv[1][0], str(kv[0]))
+        ):
+            uscc, name = names.get(enterprise, ("", "")) if enterprise else ("", "")
+            report.append(
+                {
+                    "enterprise": enterprise,
+                    "uscc": uscc,
+                    "name": name,
+                    "code": code,
+                    "declarations": stored,
+                    "released": released,
+                    "released_cny": f"{fen_to_yuan(fen):.2f}",
+                }
+            )
+        return report
 
     def _add(self, records: list[Prepared], name: str) -> None:
         for record in records:
@@ -378,6 +504,7 @@ class Ingestor:
             return
         for attempt in (1, 2):
             saved = self._counters()
+            touched = {key: list(value) for key, value in self.touched.items()}
             try:
                 with transaction.atomic():
                     self._write()
@@ -387,11 +514,13 @@ class Ingestor:
                 # Another worker stored some of the same keys meanwhile: re-check and retry.
                 for name, value in saved.items():
                     setattr(self.run, name, value)
+                self.touched = touched
                 if attempt == 2:
                     raise
             except Exception:
                 for name, value in saved.items():  # the run records what was committed
                     setattr(self.run, name, value)
+                self.touched = touched
                 raise
         self.buffer.clear()
         self.growth.refresh()  # a retried chunk counted twice only brings an analysis forward
@@ -406,6 +535,8 @@ class Ingestor:
 
     def _write(self) -> None:
         run = self.run
+        if self.buffer.receipts and not run.is_channel:  # ``refusal`` keeps them out
+            raise RuntimeError("receipts outside the customs channel")
         new_declarations = self._write_inventories()
         newly_released = self._write_receipts(new_declarations)
         if newly_released:
@@ -431,6 +562,7 @@ class Ingestor:
         run = self.run
         items = self.buffer.inventories
         run.messages += len(items)
+        self._new_owners = {}
         candidates: dict[tuple[str, str], tuple[PreparedInventory, str]] = {}
         for record, name in items:
             candidates.setdefault((record.message_type, record.cop_no), (record, name))
@@ -452,7 +584,12 @@ class Ingestor:
         # on PostgreSQL the worker sent the lines as COPY text with a placeholder for the id.
         lines: list[tuple[Any, ...]] = []
         copied: list[str] = []
+        touch = self._touch
+        owners = self._new_owners
         for key, (record, _name) in fresh.items():
+            row = record.declaration
+            touch(row[_ENTERPRISE], row[_EBC_CODE], 1, 0, 0)
+            owners[ids[key]] = (row[_ENTERPRISE], row[_EBC_CODE], row[_TOTAL_FEN])
             if record.copy_lines:
                 copied.append(record.copy_lines.replace(ID_PLACEHOLDER, str(ids[key])))
             else:
@@ -475,8 +612,9 @@ class Ingestor:
         """The ``_DECLARATION_FIELDS`` values of ``candidates``, in their order."""
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         pk = self.run.pk
+        origin = self.run.origin
         return [
-            (*record.declaration, buyers.get(key, ""), "", False, pk, name[-300:], now)
+            (*record.declaration, buyers.get(key, ""), "", False, pk, name[-300:], origin, now)
             for key, (record, name) in candidates.items()
         ]
 
@@ -587,6 +725,7 @@ class Ingestor:
                     record.return_info[:1000],
                     target.pk if target else None,
                     run.pk,
+                    run.origin,
                     now,
                 )
             )
@@ -630,7 +769,10 @@ class Ingestor:
                     links.append((decl, pk))
                     run.receipts_matched += 1
                     if (dtype, cop) not in targets:
-                        targets[(dtype, cop)] = _State(decl, "", None, False, None, "", "")
+                        owner, code, fen = self._new_owners[decl]
+                        targets[(dtype, cop)] = _State(
+                            decl, "", None, False, None, "", "", owner, code, fen
+                        )
                 with connection.cursor() as cursor:
                     cursor.executemany(
                         f"UPDATE {qn(Receipt._meta.db_table)} SET {qn('declaration_id')} = %s "  # noqa: S608 - names from model metadata, values bound
@@ -662,6 +804,7 @@ class Ingestor:
                 pre_no = pre_no or pre
             if is_released and not was_released:
                 released.append(pk)
+                self._touch(state.enterprise, state.ebc_code, 0, 1, state.total_fen)
             updates.append(
                 (status, status_at, is_released, released_at, invt_no[:20], pre_no[:18], pk)
             )
@@ -795,6 +938,7 @@ class Ingestor:
                     ebc_code=r.ebc_code,
                     summary=r.summary,
                     run=run,
+                    origin=run.origin,
                 )
                 for r in fresh.values()
             ],

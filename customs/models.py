@@ -42,6 +42,19 @@ class RunSource(models.TextChoices):
     DEMO = "demo", _("演示数据")
 
 
+class MessageOrigin(models.TextChoices):
+    """Where a stored message came from (see docs/customs-ledger.md, "Trust").
+
+    Only the customs data-exchange channel is believed about a release: a receipt reaches the
+    ledger only through it. Uploads by anyone else are declarations of the uploader."""
+
+    CHANNEL = "customs", _("海关数据通道")
+    ENTERPRISE = "enterprise", _("企业上传")
+    AGENT = "agent", _("代理申报企业上传")
+    COUNTY = "county", _("县区上传")
+    CITY = "city", _("市级上传（非通道）")
+
+
 class IngestRun(models.Model):
     """One batch of message files and its report (files, messages, new, duplicate, rejected)."""
 
@@ -49,6 +62,13 @@ class IngestRun(models.Model):
         _("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     source = models.CharField(_("来源"), max_length=8, choices=RunSource.choices)
+    origin = models.CharField(
+        _("数据来源"),
+        max_length=10,
+        choices=MessageOrigin.choices,
+        default=MessageOrigin.CHANNEL,
+        help_text=_("海关数据通道的回执才能放行清单；其他上传只记为企业自报。"),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -87,6 +107,22 @@ class IngestRun(models.Model):
     retail_breaches = models.PositiveIntegerField(_("零售进口超限"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
     current_file = models.CharField(_("当前文件"), max_length=300, blank=True)
+    # Per enterprise (or unmapped customs code) touched by the run: declarations stored and
+    # declarations released with their CNY amount (also in the run's audit entry).
+    touched = models.JSONField(_("涉及企业"), default=list, blank=True)
+    # The process running it: a run left "running" by a process that is gone (killed) is marked
+    # failed when the next run or worker starts (``services.fail_abandoned_runs``).
+    host = models.CharField(_("主机"), max_length=100, blank=True)
+    pid = models.PositiveIntegerField(_("进程号"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    resumed_from = models.ForeignKey(
+        "self",
+        verbose_name=_("续传自"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -111,6 +147,10 @@ class IngestRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {RunStatus.DONE, RunStatus.FAILED}
+
+    @property
+    def is_channel(self) -> bool:
+        return self.origin == MessageOrigin.CHANNEL
 
 
 class Declaration(models.Model):
@@ -168,6 +208,9 @@ class Declaration(models.Model):
         db_constraint=False,
     )
     source_file = models.CharField(_("来源文件"), max_length=300, blank=True)
+    origin = models.CharField(
+        _("数据来源"), max_length=10, choices=MessageOrigin.choices, default=MessageOrigin.CHANNEL
+    )
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
 
     class Meta:
@@ -196,6 +239,12 @@ class Declaration(models.Model):
     @property
     def status_label(self) -> str:
         return reference.status_label(self.status)
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Released by a receipt of the customs channel (海关确认): only such declarations count
+        in the ledger; any other is the uploader's own declaration (企业自报，未确认)."""
+        return self.released
 
 
 class Receipt(models.Model):
@@ -232,6 +281,9 @@ class Receipt(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    origin = models.CharField(
+        _("数据来源"), max_length=10, choices=MessageOrigin.choices, default=MessageOrigin.CHANNEL
+    )
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
 
     class Meta:
@@ -263,6 +315,9 @@ class StoredMessage(models.Model):
     summary = models.JSONField(_("摘要"), default=dict)
     run = models.ForeignKey(
         IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    origin = models.CharField(
+        _("数据来源"), max_length=10, choices=MessageOrigin.choices, default=MessageOrigin.CHANNEL
     )
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
 

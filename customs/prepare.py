@@ -12,8 +12,13 @@ writer only stores them.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +37,9 @@ class Lookups:
     rates: dict[tuple[str, int], Decimal]  # (currency, YYYYMM) → CNY per unit
     enterprises: dict[str, tuple[int, int]]  # customs code or USCC → (enterprise, county)
     copy_text: bool = False  # also write the lines as PostgreSQL COPY text (``copy_lines``)
+    # A customs-channel run with a verifier configured: every file must carry an enveloped
+    # signature that verifies with this public key (PEM; ``adapters.check_signature``).
+    channel_key: bytes = b""
 
     def rate(self, currency: str, month: int) -> Decimal:
         if currency == reference.CNY_CODE:
@@ -282,6 +290,8 @@ def prepare_records(records: list[adapters.Record], lookups: Lookups) -> list[Pr
 
 def prepare_file(data: bytes, lookups: Lookups) -> list[Prepared]:
     """The prepared records of one message file; ``MessageError`` or ``RateMissing``."""
+    if lookups.channel_key:
+        adapters.check_signature(data, lookups.channel_key)
     return prepare_records(adapters.read_message(data), lookups)
 
 
@@ -290,14 +300,43 @@ def prepare_file(data: bytes, lookups: Lookups) -> list[Prepared]:
 _WORKER_LOOKUPS: Lookups | None = None
 
 
-def init_worker(lookups: Lookups, nice: int = 0) -> None:
-    """Pool initializer: the run's lookups, sent once to each worker process, and the worker's
-    lower priority (``ingest.worker_nice``; ignored where the system has none)."""
+def init_worker(lookups: Lookups, nice: int = 0, parent: int | None = None) -> None:
+    """Pool initializer: the run's lookups, sent once to each worker process, the worker's
+    lower priority (``ingest.worker_nice``; ignored where the system has none) and its tie to
+    the ingesting process ``parent`` (``die_with_parent``)."""
     global _WORKER_LOOKUPS
     _WORKER_LOOKUPS = lookups
     if nice > 0 and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(nice)
+    if parent is not None:
+        die_with_parent(parent)
+
+
+PR_SET_PDEATHSIG = 1
+PARENT_CHECK_SECONDS = 1.0
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker when the ingesting process ``parent`` ends, however it ends (a killed
+    run must not leave its workers parsing: they hold the pool's pipes, so they would wait
+    forever). On Linux the kernel sends SIGKILL when the parent dies (``prctl``
+    ``PR_SET_PDEATHSIG``); everywhere a daemon thread also checks every second that the parent
+    is still ours (re-parented means it died, also between the spawn and the ``prctl``)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="ddt-parent-watch", daemon=True).start()
 
 
 def prepare_checked(data: bytes) -> tuple[list[Prepared] | None, str | None]:

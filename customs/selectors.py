@@ -55,6 +55,12 @@ def can_upload(user: AnyUser | None) -> bool:
     return role in {Role.COUNTY_OFFICER, Role.CITY_REVIEWER, Role.ADMINISTRATOR}
 
 
+def can_upload_channel(user: AnyUser | None) -> bool:
+    """May load files as the customs data-exchange channel (their receipts release
+    declarations): city reviewers and administrators, as the command line does."""
+    return _role(user) in CITY_ROLES
+
+
 def can_view_customs(user: AnyUser | None) -> bool:
     role = _role(user)
     if role == Role.ENTERPRISE:
@@ -181,6 +187,27 @@ def ledger_lines_for(
     if year:
         qs = qs.filter(declaration__declared_on__year=year)
     return qs.order_by("date", "declaration_id", "line_no")
+
+
+def trade_summary_for(*, user: AnyUser | None, enterprise: Enterprise, year: int) -> dict[str, Any]:
+    """An enterprise's CBEC trade of ``year`` in CNY, confirmed and self-declared apart:
+    ``confirmed`` — released by a customs-channel receipt (the ledger, ``cbec_trade``);
+    ``declared`` — its declarations no channel receipt has released (企业自报，未确认)."""
+    from django.db.models import Sum
+
+    from customs.models import fen_to_yuan
+    from customs.stats import cbec_trade
+
+    if not _can_see_enterprise(user, enterprise):
+        raise Http404("not found")
+    pending = Declaration.objects.filter(
+        enterprise=enterprise, declared_on__year=year, released=False
+    ).aggregate(fen=Sum("total_cny_fen"))["fen"]
+    return {
+        "year": year,
+        "confirmed": cbec_trade(enterprise, year),
+        "declared": fen_to_yuan(pending),
+    }
 
 
 def _can_see_enterprise(user: AnyUser | None, enterprise: Enterprise) -> bool:

@@ -8,6 +8,8 @@ progress is visible and memory stays flat; the run's audit entry is written when
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -29,6 +32,7 @@ from customs.models import (
     IngestRun,
     LedgerAggregate,
     LedgerLine,
+    MessageOrigin,
     RunSource,
     RunStatus,
 )
@@ -58,6 +62,9 @@ def _finish(run: IngestRun, actor: User | None) -> None:
         obj=run,
         after={
             "status": run.status,
+            "origin": run.origin,
+            # Per enterprise (or unmapped code): declarations stored, released, released CNY.
+            "enterprises": run.touched,
             "files": run.files_total,
             "files_rejected": run.files_rejected,
             "messages": run.messages,
@@ -71,6 +78,62 @@ def _finish(run: IngestRun, actor: User | None) -> None:
     )
 
 
+# A running run whose heartbeat is older than this is taken as abandoned even when its process
+# cannot be checked (another host). The heartbeat moves at least every few seconds while a run
+# works (progress, every chunk); a fold of a very large batch is the longest pause.
+STALE_SECONDS = 600
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def fail_abandoned_runs() -> list[int]:
+    """Mark failed the runs left "running" by a process that is gone (killed mid-run): on this
+    host when their process no longer exists, anywhere when their heartbeat is older than
+    ``STALE_SECONDS``. Called when a run starts and when the background worker or the command
+    starts. Their committed chunks stay (and their marked releases are folded by the next run);
+    ``ingest_resume`` ingests their files again, which stores only what is missing."""
+    host = socket.gethostname()[:100]
+    stale = timezone.now() - dt.timedelta(seconds=STALE_SECONDS)
+    failed = []
+    for run in IngestRun.objects.filter(status=RunStatus.RUNNING).only(
+        "pk", "host", "pid", "heartbeat_at", "started_at", "errors"
+    ):
+        beat = run.heartbeat_at or run.started_at
+        gone = run.host == host and run.pid is not None and not _process_alive(run.pid)
+        if not gone and beat is not None and beat >= stale:
+            continue
+        changed = IngestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            current_file="",
+            errors=[
+                *run.errors,
+                {
+                    "file": "",
+                    "error": "导入进程已中断（进程不存在或心跳超时），可续传 / the "
+                    "ingesting process is gone; resume the run",
+                },
+            ],
+        )
+        if changed:
+            failed.append(run.pk)
+            audit_record(
+                actor=None,
+                action="customs.ingest_abandoned",
+                obj=run,
+                after={"status": RunStatus.FAILED, "pid": run.pid, "host": run.host},
+            )
+    return failed
+
+
 def run_plan(
     *,
     run: IngestRun,
@@ -82,6 +145,7 @@ def run_plan(
     kwargs: dict[str, Any] = {"on_progress": on_progress}
     if chunk_lines:
         kwargs["chunk_lines"] = chunk_lines
+    fail_abandoned_runs()
     try:
         Ingestor(run, **kwargs).process(plan)
     finally:
@@ -97,9 +161,15 @@ def ingest_paths(
     on_progress: Callable[[IngestRun], None] | None = None,
     chunk_lines: int | None = None,
 ) -> IngestRun:
-    """Ingest XML files, folders and .zip batches from disk (``ddt customs ingest``)."""
+    """Ingest XML files, folders and .zip batches from disk (``ddt customs ingest``, the demo).
+
+    Files on the server's disk are the customs data-exchange channel: the single window's
+    messages as customs delivers them, loaded by the city or a system account."""
     run = IngestRun.objects.create(
-        source=source, actor=actor, uploads=[str(p) for p in paths][:100]
+        source=source,
+        actor=actor,
+        origin=MessageOrigin.CHANNEL,
+        uploads=[str(p) for p in paths][:100],
     )
     return run_plan(
         run=run, plan=plan_paths(list(paths)), on_progress=on_progress, chunk_lines=chunk_lines
@@ -118,20 +188,49 @@ def _check_upload(upload: UploadedFile) -> str:
     return name
 
 
+def upload_origin(actor: User, *, channel: bool) -> str:
+    """The origin of an upload by ``actor``: the customs channel only for a city reviewer or
+    administrator who declares the files to be the channel's (PermissionDenied for anyone
+    else asking for it)."""
+    if channel:
+        if not selectors.can_upload_channel(actor):
+            raise PermissionDenied(_("只有市级审核人员或管理员可以按海关数据通道导入。"))
+        return MessageOrigin.CHANNEL
+    if actor.is_enterprise_user:
+        return MessageOrigin.ENTERPRISE
+    if selectors.is_city(actor):
+        return MessageOrigin.CITY
+    return MessageOrigin.COUNTY
+
+
 @transaction.atomic
 def ingest_upload(
-    *, actor: User, files: Sequence[UploadedFile], source: str = RunSource.WEB
+    *,
+    actor: User,
+    files: Sequence[UploadedFile],
+    source: str = RunSource.WEB,
+    channel: bool = False,
 ) -> IngestRun:
-    """Store uploaded message files and queue their ingestion as a background task."""
+    """Store uploaded message files and queue their ingestion as a background task.
+
+    ``channel``: the files are the customs data-exchange channel's (city reviewers and
+    administrators only); its receipts release declarations. Any other upload may hold only
+    declarations of the enterprises the uploader speaks for (``ingest.refusal``)."""
     if not selectors.can_upload(actor):
         raise PermissionDenied(_("无权上传海关报文。"))
+    origin = upload_origin(actor, channel=channel)
     if not files:
         raise ValidationError({"files": [_("请选择要上传的文件。")]})
     names = [_check_upload(upload) for upload in files]
     enterprise = actor.enterprise if actor.is_enterprise_user else None
     county = enterprise.county if enterprise is not None else actor.county
     run = IngestRun.objects.create(
-        source=source, actor=actor, enterprise=enterprise, county=county, status=RunStatus.QUEUED
+        source=source,
+        origin=origin,
+        actor=actor,
+        enterprise=enterprise,
+        county=county,
+        status=RunStatus.QUEUED,
     )
     stored = []
     folder = f"{UPLOAD_DIR}/{dt.date.today():%Y/%m}/{run.pk}-{uuid.uuid4().hex[:8]}"
@@ -141,7 +240,10 @@ def ingest_upload(
     run.uploads = stored
     run.save(update_fields=["uploads"])
     audit_record(
-        actor=actor, action="customs.upload", obj=run, after={"files": names, "source": source}
+        actor=actor,
+        action="customs.upload",
+        obj=run,
+        after={"files": names, "source": source, "origin": origin},
     )
     from customs.tasks import ingest_run_task
 
@@ -157,6 +259,52 @@ def ingest_stored_run(*, run_id: int) -> IngestRun:
         return run
     plan = plan_storage(list(run.uploads), storage=default_storage)
     return run_plan(run=run, plan=plan)
+
+
+def ingest_resume(
+    *, actor: User | None, run: IngestRun, on_progress: Callable[[IngestRun], None] | None = None
+) -> IngestRun:
+    """Ingest the files of a failed run again, as a new run with the same uploader and origin
+    (``resumed_from``). Ingestion is idempotent: what the failed run committed is counted as
+    duplicates, the rest is stored. Uploads are queued for the background worker; a command-line
+    run (``actor`` None, ``ddt customs ingest --resume``) is ingested here from its paths."""
+    fail_abandoned_runs()
+    run.refresh_from_db()
+    if run.status != RunStatus.FAILED:
+        raise ValidationError({"run": [_("只有失败的导入批次可以续传。")]})
+    if actor is not None:
+        if selectors.run_list_for(user=actor).filter(pk=run.pk).first() is None:
+            raise PermissionDenied(_("无权续传该导入批次。"))
+        if run.source in (RunSource.CLI, RunSource.DEMO):
+            raise PermissionDenied(_("命令行导入的批次只能在命令行续传。"))
+        if run.is_channel and not selectors.can_upload_channel(actor):
+            raise PermissionDenied(_("无权续传海关数据通道的导入批次。"))
+        if not run.is_channel and actor != run.actor:
+            raise PermissionDenied(_("只有上传人可以续传该导入批次。"))
+    resumed = IngestRun.objects.create(
+        source=run.source,
+        origin=run.origin,
+        actor=run.actor,
+        enterprise=run.enterprise,
+        county=run.county,
+        uploads=run.uploads,
+        resumed_from=run,
+        status=RunStatus.QUEUED,
+    )
+    audit_record(
+        actor=actor,
+        action="customs.resume",
+        obj=resumed,
+        after={"resumed_from": run.pk, "origin": run.origin},
+    )
+    if run.source in (RunSource.CLI, RunSource.DEMO):
+        plan = plan_paths([Path(p) for p in run.uploads])
+        return run_plan(run=resumed, plan=plan, on_progress=on_progress)
+    from customs.tasks import ingest_run_task
+
+    run_id = resumed.pk
+    transaction.on_commit(lambda: ingest_run_task.enqueue(run_id))
+    return resumed
 
 
 @transaction.atomic

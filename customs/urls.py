@@ -11,6 +11,7 @@ urlpatterns = [
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("runs/<int:pk>/resume/", views.run_resume, name="run_resume"),
     path("declarations/", views.declaration_list, name="declarations"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration_detail"),
     path("ledger/<int:pk>/export/", views.ledger_export, name="ledger_export"),

@@ -29,6 +29,8 @@ def index(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     runs = selectors.run_list_for(user=request.user)[:10]
     user = request.user
+    own = getattr(user, "enterprise", None) if getattr(user, "is_enterprise_user", False) else None
+    year = timezone.localdate().year
     return render(
         request,
         "customs/index.html",
@@ -36,8 +38,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "runs": runs,
             "can_upload": selectors.can_upload(user),
             "is_officer": selectors.is_officer(user),
-            "own_enterprise_id": getattr(user, "enterprise_id", None)
-            if getattr(user, "is_enterprise_user", False)
+            "own_enterprise_id": own.pk if own is not None else None,
+            "trade": selectors.trade_summary_for(user=user, enterprise=own, year=year)
+            if own is not None
             else None,
         },
     )
@@ -48,7 +51,11 @@ def index(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     if not selectors.can_upload(request.user):
         raise PermissionDenied(_("无权上传海关报文。"))
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        channel_allowed=selectors.can_upload_channel(request.user),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -56,6 +63,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 run = services.ingest_upload(
                     actor=request.user,  # type: ignore[arg-type]
                     files=form.cleaned_data["batch"],
+                    channel=bool(form.cleaned_data.get("channel")),
                 )
             except ValidationError as exc:
                 for error in exc.messages:
@@ -87,6 +95,20 @@ def run_list(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get_for(user=request.user, pk=pk)
     return render(request, "customs/run_detail.html", {"run": run})
+
+
+@login_required
+@require_POST
+def run_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ingest a failed run's files again as a new run (``services.ingest_resume``)."""
+    run = selectors.run_get_for(user=request.user, pk=pk)
+    try:
+        resumed = services.ingest_resume(actor=request.user, run=run)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("customs:run_detail", pk=run.pk)
+    messages.success(request, _("已重新排队导入本批次文件。"))
+    return redirect("customs:run_detail", pk=resumed.pk)
 
 
 @login_required
