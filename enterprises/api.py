@@ -10,10 +10,51 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from enterprises import selectors, services
-from enterprises.models import Enterprise, IndustryBelt, Park, Recognition
+from enterprises import change_services, selectors, services
+from enterprises.models import (
+    ChangeRequestStatus,
+    Enterprise,
+    EnterpriseChangeRequest,
+    IndustryBelt,
+    Park,
+    Recognition,
+)
 
 router = Router(tags=["enterprises"])
+
+
+class EnterpriseChangeOut(Schema):
+    """A change request of a verified fact (变更申请)."""
+
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    field: str
+    field_label: str
+    old_value: str
+    new_value: str
+    status: str
+    status_label: str
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    reason: str
+
+    @staticmethod
+    def resolve_enterprise_name(obj: EnterpriseChangeRequest) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_field_label(obj: EnterpriseChangeRequest) -> str:
+        return str(obj.get_field_display())
+
+    @staticmethod
+    def resolve_status_label(obj: EnterpriseChangeRequest) -> str:
+        return str(obj.get_status_display())
+
+
+class EnterpriseChangePage(Schema):
+    count: int
+    items: list[EnterpriseChangeOut]
 
 
 class EnterpriseOut(Schema):
@@ -30,6 +71,12 @@ class EnterpriseOut(Schema):
     park_id: int | None
     park_name: str | None
     first_cbec_year: int | None
+    customs_code_source: str = Field(description="declared 企业自报 / verified 已核验")
+    kind_source: str
+    first_cbec_year_source: str
+    pending_changes: list[EnterpriseChangeOut] = Field(
+        description="待县区核验的变更 Changes waiting for the county's verification"
+    )
     independent_site_url: str
     address: str
     contact_name: str
@@ -48,6 +95,10 @@ class EnterpriseOut(Schema):
     @staticmethod
     def resolve_county_name(obj: Enterprise) -> str:
         return obj.county.name
+
+    @staticmethod
+    def resolve_pending_changes(obj: Enterprise) -> list[EnterpriseChangeRequest]:
+        return list(selectors.pending_changes_for(obj).values())
 
     @staticmethod
     def resolve_kind_label(obj: Enterprise) -> str:
@@ -89,7 +140,11 @@ class EnterpriseQuery(Schema):
 
 
 class EnterprisePatch(Schema):
-    """Only the fields sent are changed; the caller's role decides which it may send."""
+    """Only the fields sent are changed; the caller's role decides which it may send.
+
+    An enterprise user's customs_code, kind and first_cbec_year become change requests
+    (``pending_changes``) that its county verifies; the values in force stay until then.
+    """
 
     name: str | None = None
     uscc: str | None = None
@@ -164,6 +219,53 @@ def list_belts(request: HttpRequest) -> Any:
 @router.get("/parks", response=list[PlaceOut], summary="园区 Parks")
 def list_parks(request: HttpRequest) -> Any:
     return selectors.park_list()
+
+
+class ChangeQuery(Schema):
+    status: str = Field("pending", description="pending, approved, rejected, withdrawn")
+    limit: int = Field(25, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+class ChangeReject(Schema):
+    reason: str = Field(..., max_length=change_services.REASON_MAX)
+
+
+@router.get(
+    "/changes",
+    response=EnterpriseChangePage,
+    summary="待核验的档案变更 Change requests in scope (county officer, city reviewer)",
+)
+def list_changes(request: HttpRequest, query: Query[ChangeQuery]) -> dict[str, Any]:
+    status = query.status if query.status in ChangeRequestStatus.values else "pending"
+    qs = selectors.change_request_inbox_for(user=request.user, status=status)
+    return {"count": qs.count(), "items": list(qs[query.offset : query.offset + query.limit])}
+
+
+@router.post(
+    "/changes/{int:change_id}/approve",
+    response=EnterpriseChangeOut,
+    summary="核验通过 Approve a change request",
+)
+def approve_change(request: HttpRequest, change_id: int) -> EnterpriseChangeRequest:
+    change = selectors.change_request_get_for(user=request.user, pk=change_id)
+    return change_services.change_request_approve(actor=request.user, change=change)  # type: ignore[arg-type]
+
+
+@router.post(
+    "/changes/{int:change_id}/reject",
+    response=EnterpriseChangeOut,
+    summary="驳回 Reject a change request with a reason",
+)
+def reject_change(
+    request: HttpRequest, change_id: int, payload: ChangeReject
+) -> EnterpriseChangeRequest:
+    change = selectors.change_request_get_for(user=request.user, pk=change_id)
+    return change_services.change_request_reject(
+        actor=request.user,  # type: ignore[arg-type]
+        change=change,
+        reason=payload.reason,
+    )
 
 
 @router.get("/{int:enterprise_id}", response=EnterpriseOut, summary="企业档案 One enterprise")

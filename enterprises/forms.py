@@ -118,6 +118,7 @@ class RegisterForm(CodeCleaningMixin, AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         profile = _profile_fields(PROFILE_FORM_FIELDS[:13])
         account = {k: self.fields.pop(k) for k in ("username", "password1", "password2")}
+        profile["customs_code"].help_text = _("10位，可不填；经县区商务部门核验后生效")
         self.fields.update(profile)
         self.fields.update(account)
 

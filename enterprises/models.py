@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +25,21 @@ class EnterpriseStatus(models.TextChoices):
     ACTIVE = "active", _("正常")
     SUSPENDED = "suspended", _("暂停")
     DEREGISTERED = "deregistered", _("注销")
+
+
+class FactSource(models.TextChoices):
+    """Where a fact that decides money came from: only an officer's verification confirms it."""
+
+    DECLARED = "declared", _("企业自报，未核验")
+    VERIFIED = "verified", _("已核验")
+
+
+class VerifiedFact(models.TextChoices):
+    """Profile facts an enterprise may only change through a request its county verifies."""
+
+    CUSTOMS_CODE = "customs_code", _("海关注册编码")
+    KIND = "kind", _("企业类型")
+    FIRST_CBEC_YEAR = "first_cbec_year", _("首次开展跨境电商年份")
 
 
 class RecognitionLevel(models.TextChoices):
@@ -123,6 +141,22 @@ class Enterprise(models.Model):
     first_cbec_year = models.PositiveSmallIntegerField(
         _("首次开展跨境电商年份"), null=True, blank=True
     )
+    # The source of each verified fact (VerifiedFact): declared by the enterprise or verified.
+    customs_code_source = models.CharField(
+        _("海关注册编码来源"),
+        max_length=16,
+        choices=FactSource.choices,
+        default=FactSource.DECLARED,
+    )
+    kind_source = models.CharField(
+        _("企业类型来源"), max_length=16, choices=FactSource.choices, default=FactSource.DECLARED
+    )
+    first_cbec_year_source = models.CharField(
+        _("首次开展跨境电商年份来源"),
+        max_length=16,
+        choices=FactSource.choices,
+        default=FactSource.DECLARED,
+    )
     independent_site_url = models.URLField(_("独立站网址"), blank=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
@@ -140,9 +174,98 @@ class Enterprise(models.Model):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         indexes = [models.Index(fields=["county", "status"]), models.Index(fields=["kind"])]
+        constraints = [
+            # One customs code routes one enterprise's customs data: unique among the enterprises
+            # that are not deregistered (a deregistered enterprise's code may be reused).
+            models.UniqueConstraint(
+                fields=["customs_code"],
+                condition=~Q(customs_code="") & ~Q(status=EnterpriseStatus.DEREGISTERED),
+                name="enterprise_customs_code_unique_active",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def fact_source(self, field: str) -> str:
+        return str(getattr(self, f"{field}_source"))
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待县区核验")
+    APPROVED = "approved", _("核验通过")
+    REJECTED = "rejected", _("未通过核验")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class EnterpriseChangeRequest(models.Model):
+    """A change of a verified fact asked by the enterprise (变更申请); applied only on approval.
+
+    Values are kept as text: the customs code, the kind's value, the year or "" for none.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    field = models.CharField(_("变更事项"), max_length=32, choices=VerifiedFact.choices)
+    old_value = models.CharField(_("原值"), max_length=32, blank=True)
+    new_value = models.CharField(_("申请值"), max_length=32, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核验人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+    reason = models.CharField(_("意见"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("档案变更申请")
+        verbose_name_plural = _("档案变更申请")
+        indexes = [models.Index(fields=["status", "enterprise"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "field"],
+                condition=Q(status="pending"),
+                name="enterprise_change_one_pending_per_field",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.field}: {self.old_value} → {self.new_value}"
+
+    def _label(self, value: str) -> str:
+        if not value:
+            return "—"
+        if self.field == VerifiedFact.KIND and value in EnterpriseKind.values:
+            return str(EnterpriseKind(value).label)
+        return value
+
+    @property
+    def old_display(self) -> str:
+        return self._label(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._label(self.new_value)
 
 
 class RecognitionType(models.TextChoices):

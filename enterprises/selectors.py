@@ -22,7 +22,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from enterprises.models import Enterprise, IndustryBelt, Park, Recognition
+from enterprises.models import (
+    ChangeRequestStatus,
+    Enterprise,
+    EnterpriseChangeRequest,
+    FactSource,
+    IndustryBelt,
+    Park,
+    Recognition,
+    VerifiedFact,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -127,6 +136,81 @@ def editable_fields_for(user: AnyUser | None, enterprise: Enterprise) -> frozens
 
 def can_edit_enterprise(user: AnyUser | None, enterprise: Enterprise) -> bool:
     return bool(editable_fields_for(user, enterprise))
+
+
+def facts_need_verification(user: AnyUser | None, enterprise: Enterprise) -> bool:
+    """Whether ``user``'s changes of the verified facts (``VerifiedFact``) are only requests.
+
+    True for the enterprise's own users; officers who may edit the enterprise are a trusted source.
+    """
+    return _role(user) == Role.ENTERPRISE
+
+
+def can_decide_changes(user: AnyUser | None, enterprise: Enterprise) -> bool:
+    """Verify ``enterprise``'s facts: its county officer, a city reviewer or an administrator."""
+    role = _role(user)
+    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}:
+        return True
+    return role == Role.COUNTY_OFFICER and enterprise.county_id == user.county_id  # type: ignore[union-attr]
+
+
+def can_view_change_inbox(user: AnyUser | None) -> bool:
+    return _role(user) in {Role.COUNTY_OFFICER, Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+
+
+def change_request_visible_qs(*, user: AnyUser | None) -> QuerySet[EnterpriseChangeRequest]:
+    """Change requests ``user`` may read: those of the enterprises it may read (not finance's)."""
+    qs = EnterpriseChangeRequest.objects.select_related(
+        "enterprise", "enterprise__county", "requested_by", "decided_by"
+    )
+    role = _role(user)
+    if role == Role.FINANCE_OFFICER:
+        return qs.none()
+    return qs.filter(enterprise__in=enterprise_visible_qs(user=user).values("pk"))
+
+
+def change_request_inbox_for(
+    *, user: AnyUser | None, status: str = ChangeRequestStatus.PENDING
+) -> QuerySet[EnterpriseChangeRequest]:
+    """The officers' list of change requests in scope (county: its county), by status."""
+    if not can_view_change_inbox(user):
+        return EnterpriseChangeRequest.objects.none()
+    qs = change_request_visible_qs(user=user)
+    if status in ChangeRequestStatus.values:
+        qs = qs.filter(status=status)
+    if status == ChangeRequestStatus.PENDING:
+        return qs.order_by("requested_at", "pk")
+    return qs.order_by("-requested_at", "-pk")
+
+
+def change_request_get_for(*, user: AnyUser | None, pk: int) -> EnterpriseChangeRequest:
+    """One change request ``user`` may read; Http404 otherwise (existence is not revealed)."""
+    change = change_request_visible_qs(user=user).filter(pk=pk).first()
+    if change is None:
+        raise Http404("not found")
+    return change
+
+
+def pending_changes_for(enterprise: Enterprise) -> dict[str, EnterpriseChangeRequest]:
+    """The enterprise's pending requests by fact (at most one each)."""
+    return {
+        c.field: c for c in enterprise.change_requests.filter(status=ChangeRequestStatus.PENDING)
+    }
+
+
+def fact_rows(enterprise: Enterprise) -> dict[str, dict[str, Any]]:
+    """Each verified fact's source and pending request, by field, for the profile page."""
+    pending = pending_changes_for(enterprise)
+    rows = {}
+    for f in VerifiedFact.values:
+        source = FactSource(enterprise.fact_source(f))
+        rows[f] = {
+            "label": VerifiedFact(f).label,
+            "source_label": source.label,
+            "verified": source == FactSource.VERIFIED,
+            "pending": pending.get(f),
+        }
+    return rows
 
 
 def enterprise_visible_qs(*, user: AnyUser | None) -> QuerySet[Enterprise]:

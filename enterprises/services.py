@@ -8,34 +8,41 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.services import user_create
 from audit.services import audit_record, snapshot
 from codes.models import County
 from enterprises import selectors
+from enterprises.change_services import (
+    change_request_submit,
+    close_superseded,
+    customs_code_taken,
+    customs_code_taken_error,
+)
 from enterprises.models import (
     Enterprise,
     EnterpriseKind,
     EnterpriseStatus,
+    FactSource,
     IndustryBelt,
     Park,
     Recognition,
     RecognitionLevel,
     RecognitionType,
+    VerifiedFact,
 )
 from enterprises.place_services import industry_belt_save as industry_belt_save
 from enterprises.place_services import park_save as park_save
 from enterprises.validators import django_validate_customs_code, django_validate_uscc
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 EARLIEST_CBEC_YEAR = 1995
 
@@ -73,6 +80,17 @@ def _duplicate_uscc_error(uscc: str) -> ValidationError:
     return ValidationError(
         {"uscc": [_("统一社会信用代码“%(uscc)s”已登记，不能重复登记。") % {"uscc": uscc}]}
     )
+
+
+# Self-registration never says whether a user name or a USCC is already registered.
+REGISTRATION_REFUSED = _lazy("无法完成注册，请检查信息或联系县区商务部门。")
+
+
+class RegistrationRefused(ValidationError):
+    """The registration clashes with an existing user name or USCC (which one is not said)."""
+
+    def __init__(self) -> None:
+        super().__init__(str(REGISTRATION_REFUSED), code="registration_refused")
 
 
 def _resolve(model: type[Any], value: Any, field_name: str, *, label: str) -> Any:
@@ -138,8 +156,11 @@ def _clean_value(name: str, value: Any, *, current_year: int) -> Any:
     return str(value or "").strip()
 
 
-def _apply(enterprise: Enterprise, values: Mapping[str, Any]) -> None:
-    """Clean ``values`` onto ``enterprise``; collect every field error, then validate the model."""
+def _apply(enterprise: Enterprise, values: Mapping[str, Any], *, check_clash: bool = True) -> None:
+    """Clean ``values`` onto ``enterprise``; collect every field error, then validate the model.
+
+    ``check_clash`` also refuses a USCC or customs code held by another enterprise (by name).
+    """
     errors: dict[str, list[str]] = {}
     year = timezone.localdate().year
     for name, raw in values.items():
@@ -148,7 +169,17 @@ def _apply(enterprise: Enterprise, values: Mapping[str, Any]) -> None:
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 errors.setdefault(key, []).extend(messages)
-    if "uscc" in values and "uscc" not in errors:
+    if (
+        check_clash
+        and "customs_code" in values
+        and "customs_code" not in errors
+        and enterprise.status != EnterpriseStatus.DEREGISTERED
+        and customs_code_taken(enterprise.customs_code, exclude_pk=enterprise.pk)
+    ):
+        errors.setdefault("customs_code", []).extend(
+            customs_code_taken_error(enterprise.customs_code).message_dict["customs_code"]
+        )
+    if check_clash and "uscc" in values and "uscc" not in errors:
         clash = Enterprise.objects.filter(uscc=enterprise.uscc).exclude(pk=enterprise.pk)
         if clash.exists():
             errors["uscc"] = _duplicate_uscc_error(enterprise.uscc).message_dict["uscc"]
@@ -165,25 +196,39 @@ def _apply(enterprise: Enterprise, values: Mapping[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _save_new(enterprise: Enterprise) -> None:
-    """Insert, turning a USCC unique-constraint race into the same field error."""
+def _clash_error(enterprise: Enterprise) -> ValidationError | None:
+    """The field error of a unique-constraint failure (USCC or customs code), if it is one."""
+    if Enterprise.objects.filter(uscc=enterprise.uscc).exclude(pk=enterprise.pk).exists():
+        return _duplicate_uscc_error(enterprise.uscc)
+    if enterprise.status != EnterpriseStatus.DEREGISTERED and customs_code_taken(
+        enterprise.customs_code, exclude_pk=enterprise.pk
+    ):
+        return customs_code_taken_error(enterprise.customs_code)
+    return None
+
+
+def _save(enterprise: Enterprise) -> None:
+    """Save, turning a unique-constraint race into the same field error."""
     try:
         with transaction.atomic():
             enterprise.save()
     except IntegrityError:
-        if Enterprise.objects.filter(uscc=enterprise.uscc).exists():
-            raise _duplicate_uscc_error(enterprise.uscc) from None
+        error = _clash_error(enterprise)
+        if error is not None:
+            raise error from None
         raise
 
 
-def build_enterprise(values: Mapping[str, Any], *, status: str) -> Enterprise:
+def build_enterprise(
+    values: Mapping[str, Any], *, status: str, check_clash: bool = True
+) -> Enterprise:
     """A validated, unsaved enterprise (shared by register, create and import)."""
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(_("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))})
     enterprise = Enterprise(status=status)
     required = {"uscc": "", "name": "", "county": None, "kind": ""}
-    _apply(enterprise, {**required, **values})
+    _apply(enterprise, {**required, **values}, check_clash=check_clash)
     return enterprise
 
 
@@ -206,42 +251,86 @@ def enterprise_register(
     contact_phone: str = "",
     contact_email: str = "",
 ) -> tuple[Enterprise, User]:
-    """Public self-registration: a PENDING enterprise and its first (enterprise-role) user."""
-    enterprise = build_enterprise(
-        {
-            "uscc": uscc,
-            "name": name,
-            "county": county,
-            "kind": kind,
-            "customs_code": customs_code,
-            "industry_belt": industry_belt,
-            "park": park,
-            "first_cbec_year": first_cbec_year,
-            "independent_site_url": independent_site_url,
-            "address": address,
-            "contact_name": contact_name,
-            "contact_phone": contact_phone,
-            "contact_email": contact_email,
-        },
-        status=EnterpriseStatus.PENDING,
-    )
-    _save_new(enterprise)
-    user = user_create(
-        actor=None,
+    """Public self-registration: a PENDING enterprise and its first (enterprise-role) user.
+
+    Every input is checked first, then whether the user name or the USCC is taken: a clash is the
+    one generic ``RegistrationRefused``, so the answer never tells which exists. The kind and the
+    first CBEC year are recorded as declared; a customs code becomes a change request that the
+    county verifies (a code never routes customs data to an unverified registration).
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        enterprise = build_enterprise(
+            {
+                "uscc": uscc,
+                "name": name,
+                "county": county,
+                "kind": kind,
+                "industry_belt": industry_belt,
+                "park": park,
+                "first_cbec_year": first_cbec_year,
+                "independent_site_url": independent_site_url,
+                "address": address,
+                "contact_name": contact_name,
+                "contact_phone": contact_phone,
+                "contact_email": contact_email,
+            },
+            status=EnterpriseStatus.PENDING,
+            check_clash=False,
+        )
+    except ValidationError as exc:
+        enterprise = None
+        errors.update(exc.message_dict)
+    try:
+        code = _clean_value("customs_code", customs_code, current_year=0)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    username = (username or "").strip()
+    if not username:
+        errors["username"] = [_("请填写用户名。")]
+    probe = User(
         username=username,
-        password=password,
+        email=str(contact_email or ""),
+        first_name=str(contact_name or ""),
         role=Role.ENTERPRISE,
-        enterprise=enterprise,
-        email=enterprise.contact_email,
-        full_name=enterprise.contact_name,
-        phone=enterprise.contact_phone,
     )
+    try:
+        validate_password(password, probe)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors or enterprise is None:
+        raise ValidationError(errors)
+    if (
+        Enterprise.objects.filter(uscc=enterprise.uscc).exists()
+        or User.objects.filter(username__iexact=username).exists()
+    ):
+        raise RegistrationRefused()
+    for fact in VerifiedFact.values:
+        setattr(enterprise, f"{fact}_source", FactSource.DECLARED)
+    try:
+        _save(enterprise)
+        user = user_create(
+            actor=None,
+            username=username,
+            password=password,
+            role=Role.ENTERPRISE,
+            enterprise=enterprise,
+            email=enterprise.contact_email,
+            full_name=enterprise.contact_name,
+            phone=enterprise.contact_phone,
+        )
+    except ValidationError as exc:  # a concurrent registration took the name or the USCC
+        if {"uscc", "username"} & set(getattr(exc, "error_dict", {})):
+            raise RegistrationRefused() from None
+        raise
     audit_record(
         actor=user,
         action="enterprises.enterprise_register",
         obj=enterprise,
         after=snapshot(enterprise),
     )
+    if code:
+        change_request_submit(actor=user, enterprise=enterprise, values={"customs_code": code})
     return enterprise, user
 
 
@@ -258,7 +347,9 @@ def enterprise_create(
     if status not in EnterpriseStatus.values:
         raise ValidationError({"status": [_("无效的状态。")]})
     enterprise = build_enterprise(values, status=status)
-    _save_new(enterprise)
+    for fact in VerifiedFact.values:  # an officer, the city's import or the system: trusted
+        setattr(enterprise, f"{fact}_source", FactSource.VERIFIED)
+    _save(enterprise)
     audit_record(
         actor=actor,
         action="enterprises.enterprise_create",
@@ -270,7 +361,12 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(*, actor: User, enterprise: Enterprise, **changes: Any) -> Enterprise:
-    """Change profile fields within the actor's whitelist (``selectors.editable_fields_for``)."""
+    """Change profile fields within the actor's whitelist (``selectors.editable_fields_for``).
+
+    The verified facts (``VerifiedFact``): an enterprise user's values become change requests
+    (``change_services.change_request_submit``) and the values in force stay; an officer's
+    changed values apply at once, marked verified, and decide any pending request for them.
+    """
     allowed = selectors.editable_fields_for(actor, enterprise)
     if not allowed:
         raise PermissionDenied(_("无权修改该企业档案。"))
@@ -284,7 +380,29 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **changes: Any) ->
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = snapshot(locked)
     new_status = changes.pop("status", None)
-    _apply(locked, changes)
+    requested: dict[str, Any] = {}
+    if selectors.facts_need_verification(actor, locked):
+        errors: dict[str, list[str]] = {}
+        year = timezone.localdate().year
+        for fact in VerifiedFact.values:
+            if fact in changes:
+                try:
+                    requested[fact] = _clean_value(fact, changes.pop(fact), current_year=year)
+                except ValidationError as exc:
+                    errors.update(exc.message_dict)
+        try:
+            _apply(locked, changes)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if errors:
+            raise ValidationError(errors)
+    else:
+        _apply(locked, changes)
+    trusted_facts = [
+        f for f in VerifiedFact.values if f in changes and getattr(locked, f) != before.get(f)
+    ]
+    for fact in trusted_facts:
+        setattr(locked, f"{fact}_source", FactSource.VERIFIED)
     if new_status is not None and new_status != locked.status:
         if new_status not in STATUS_EDGES.get(locked.status, frozenset()):
             raise ValidationError(
@@ -301,17 +419,17 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **changes: Any) ->
                 }
             )
         locked.status = new_status
+    if requested:
+        change_request_submit(actor=actor, enterprise=locked, values=requested)
     after = snapshot(locked)
     if after == before:
         return locked
-    try:
-        with transaction.atomic():
-            locked.save()
-    except IntegrityError:
-        raise _duplicate_uscc_error(locked.uscc) from None
+    _save(locked)
     audit_record(
         actor=actor, action="enterprises.enterprise_update", obj=locked, before=before, after=after
     )
+    if trusted_facts:
+        close_superseded(actor=actor, enterprise=locked, fields=trusted_facts)
     return locked
 
 
@@ -414,6 +532,7 @@ def enterprises_import(*, actor: User | None, file: IO[bytes], filename: str = "
     if result.errors:
         return result
     seen: dict[str, int] = {}
+    seen_codes: dict[str, int] = {}
     for row in parsed.rows:
         result.errors.extend(row.errors)
         try:
@@ -438,6 +557,18 @@ def enterprises_import(*, actor: User | None, file: IO[bytes], filename: str = "
             )
             continue
         seen[enterprise.uscc] = row.number
+        if enterprise.customs_code:
+            if enterprise.customs_code in seen_codes:
+                result.errors.append(
+                    RowError(
+                        row.number,
+                        excel.COLUMN_LABELS["customs_code"],
+                        _("海关注册编码“%(c)s”与第%(r)d行重复。")
+                        % {"c": enterprise.customs_code, "r": seen_codes[enterprise.customs_code]},
+                    )
+                )
+                continue
+            seen_codes[enterprise.customs_code] = row.number
     if result.errors:
         return result
     try:

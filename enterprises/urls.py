@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from enterprises import views
+from enterprises.views import changes as change_views
 
 app_name = "enterprises"
 urlpatterns = [
@@ -14,6 +15,10 @@ urlpatterns = [
     path("import/template/", views.import_template, name="import_template"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/verify-facts/", change_views.facts_verify, name="facts_verify"),
+    path("changes/", change_views.change_list, name="changes"),
+    path("changes/<int:pk>/approve/", change_views.change_approve, name="change_approve"),
+    path("changes/<int:pk>/reject/", change_views.change_reject, name="change_reject"),
     path("<int:pk>/recognitions/add/", views.recognition_add, name="recognition_add"),
     path(
         "<int:pk>/recognitions/<int:rid>/remove/",

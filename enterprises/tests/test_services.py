@@ -52,34 +52,70 @@ def test_register_rejects_bad_check_digit_and_saves_nothing(counties) -> None:
     assert AuditEntry.objects.count() == 0
 
 
-def test_register_refuses_duplicate_uscc(counties) -> None:
-    _register(counties)
-    with pytest.raises(ValidationError) as info:
+GENERIC = "无法完成注册，请检查信息或联系县区商务部门。"
+
+
+def test_register_refuses_duplicate_uscc_without_saying_so(counties) -> None:
+    enterprise, _user = _register(counties)
+    with pytest.raises(services.RegistrationRefused) as info:
         _register(counties, username="someone-else", name="另一家")
-    assert "已登记" in info.value.message_dict["uscc"][0]
+    assert info.value.messages == [GENERIC]
+    assert enterprise.uscc not in str(info.value) and "已登记" not in str(info.value)
     assert Enterprise.objects.count() == 1
     assert not User.objects.filter(username="someone-else").exists()
 
 
-def test_register_turns_integrity_error_into_uscc_error(counties, monkeypatch) -> None:
+def test_register_refuses_taken_username_with_the_same_message(counties) -> None:
     _register(counties)
-    original = services._apply
+    with pytest.raises(services.RegistrationRefused) as info:
+        _register(counties, uscc=_valid("91320722MA1XYW111"), name="另一家")
+    assert info.value.messages == [GENERIC] and "jingpin" not in str(info.value)
+    assert Enterprise.objects.count() == 1 and User.objects.count() == 1
 
-    def skip_duplicate_check(enterprise, values):
+
+def test_register_field_errors_do_not_depend_on_existing_names(counties) -> None:
+    """A weak password (or a bad field) gets the same answer whether or not the name is taken."""
+    _register(counties)
+    answers = []
+    for username in ("jingpin", "nobody-has-this"):
+        with pytest.raises(ValidationError) as info:
+            _register(counties, uscc=_valid("91320722MA1XYW222"), username=username, password="123")
+        answers.append(sorted(info.value.message_dict))
+    assert answers[0] == answers[1] == ["password"]
+    assert Enterprise.objects.count() == 1 and User.objects.count() == 1
+
+
+def test_register_turns_integrity_error_into_the_generic_refusal(counties, monkeypatch) -> None:
+    _register(counties)
+    real_filter = Enterprise.objects.filter
+    calls = {"n": 0}
+
+    def racing_filter(*args, **kwargs):
         # Simulate a concurrent registration: the pre-check passes, the DB constraint fires.
-        monkeypatch.setattr(
-            services.Enterprise.objects, "filter", lambda **kw: Enterprise.objects.none()
-        )
-        try:
-            original(enterprise, values)
-        finally:
-            monkeypatch.undo()
+        calls["n"] += 1
+        if calls["n"] == 1 and "uscc" in kwargs:
+            return Enterprise.objects.none()
+        return real_filter(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_apply", skip_duplicate_check)
-    with pytest.raises(ValidationError) as info:
+    monkeypatch.setattr(services.Enterprise.objects, "filter", racing_filter)
+    with pytest.raises(services.RegistrationRefused):
         _register(counties, username="racer", name="竞争者")
-    assert "uscc" in info.value.message_dict
+    monkeypatch.undo()
     assert Enterprise.objects.count() == 1 and not User.objects.filter(username="racer").exists()
+
+
+def test_register_records_declared_facts_and_requests_the_customs_code(counties) -> None:
+    enterprise, user = _register(counties, customs_code="3207961Q43", first_cbec_year=2024)
+    enterprise.refresh_from_db()
+    assert enterprise.customs_code == ""  # not in force before the county verifies it
+    assert enterprise.kind_source == "declared" and enterprise.first_cbec_year_source == "declared"
+    change = enterprise.change_requests.get()
+    assert (change.field, change.new_value, change.status) == (
+        "customs_code",
+        "3207961Q43",
+        "pending",
+    )
+    assert change.requested_by == user
 
 
 def test_register_weak_password_saves_nothing(counties) -> None:

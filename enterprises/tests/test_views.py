@@ -47,14 +47,26 @@ def test_registration_wrong_check_char_then_right(counties) -> None:
     assert "档案完整度" in response.content.decode()
 
 
-def test_registration_duplicate_uscc_shown_on_field(world) -> None:
-    response = Client().post(
-        reverse("enterprises:register"),
+def test_registration_duplicate_uscc_or_username_not_revealed(world) -> None:
+    """Both clashes get one generic message and a path forward; nothing is created."""
+    user_a_name = world.user_a.username
+    fresh_uscc = "91320722MA1XYW111"
+    fresh_uscc += uscc_check_char(fresh_uscc)
+    pages = []
+    for data in (
         _form(uscc=world.a.uscc, county=world.counties["donghai"].pk, username="dup"),
-    )
-    assert "已登记" in response.content.decode()
+        _form(uscc=fresh_uscc, county=world.counties["donghai"].pk, username=user_a_name),
+    ):
+        response = Client().post(reverse("enterprises:register"), data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "无法完成注册，请检查信息或联系县区商务部门。" in html
+        assert 'data-testid="registration-help"' in html and reverse("accounts:login") in html
+        assert "已登记" not in html and "已被使用" not in html
+        pages.append(response.context["form"].errors)
+    assert pages[0] == pages[1]  # the same answer for a taken USCC and a taken user name
     assert not User.objects.filter(username="dup").exists()
-    assert Enterprise.objects.count() == 2
+    assert Enterprise.objects.count() == 2 and User.objects.count() == 8
 
 
 def test_registration_password_mismatch(counties) -> None:
@@ -146,7 +158,9 @@ def test_enterprise_edits_own_profile_without_status_field(world) -> None:
     )
     assert response.status_code == 302
     fresh = Enterprise.objects.get(pk=world.a.pk)
-    assert fresh.contact_name == "赵六" and fresh.kind == "trader" and fresh.status == "active"
+    assert fresh.contact_name == "赵六" and fresh.status == "active"
+    assert fresh.kind == "manufacturer"  # a request to the county, not in force yet
+    assert fresh.change_requests.get().new_value == "trader"
     response = client.post(
         reverse("enterprises:edit", args=[world.a.pk]), {"kind": "trader", "customs_code": "12"}
     )

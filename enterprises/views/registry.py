@@ -52,6 +52,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if (throttled := registration_throttle(request)) is not None:
         return throttled  # too many registration requests from this address: 429
     form = RegisterForm(request.POST or None)
+    refused = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -60,6 +61,9 @@ def register(request: HttpRequest) -> HttpResponse:
                 username=data["username"],
                 password=data["password1"],
             )
+        except services.RegistrationRefused as exc:
+            form.add_error(None, exc.messages)
+            refused = True
         except ValidationError as exc:
             apply_service_errors(form, exc, aliases={"password": "password1"})
         else:
@@ -68,20 +72,27 @@ def register(request: HttpRequest) -> HttpResponse:
                 request, _("企业注册成功，档案待县区商务部门核验。您已登录，可以继续完善企业信息。")
             )
             return redirect("enterprises:mine")
-    return render(request, "enterprises/register.html", {"form": form})
+    return render(request, "enterprises/register.html", {"form": form, "refused": refused})
 
 
 def _detail_context(request: HttpRequest, enterprise: Enterprise, **extra: Any) -> dict[str, Any]:
     user = request.user
     can_recognise = selectors.can_manage_recognitions(user)
-    context = {
+    facts = selectors.fact_rows(enterprise)
+    context: dict[str, Any] = {
         "enterprise": enterprise,
         "recognitions": enterprise.recognitions.all(),
         "missing": selectors.missing_profile_fields(enterprise),
         "completeness": selectors.profile_completeness(enterprise),
         "can_edit": selectors.can_edit_enterprise(user, enterprise),
         "can_recognise": can_recognise,
+        "facts": facts,
+        "changes": selectors.change_request_visible_qs(user=user).filter(enterprise=enterprise)[
+            :10
+        ],
+        "can_decide": selectors.can_decide_changes(user, enterprise),
     }
+    context["has_declared"] = any(not f["verified"] for f in facts.values())
     if can_recognise and "recognition_form" not in extra:
         context["recognition_form"] = RecognitionForm()
     context.update(extra)
@@ -110,6 +121,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "total": page.paginator.count,
         "can_import": selectors.can_import_enterprises(request.user),
+        "can_decide_changes": selectors.can_view_change_inbox(request.user),
+        "pending_changes": selectors.change_request_inbox_for(user=request.user).count(),
     }
     template = "enterprises/list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
@@ -130,9 +143,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     editable = selectors.editable_fields_for(request.user, enterprise)
     if not editable:
         raise PermissionDenied(_("无权修改该企业档案。"))
-    form = EnterpriseEditForm(
-        request.POST or None, editable=editable, initial=edit_initial(enterprise)
-    )
+    needs_verification = selectors.facts_need_verification(request.user, enterprise)
+    initial = edit_initial(enterprise)
+    if needs_verification:  # the form shows what the enterprise asked for, still pending
+        for field, change in selectors.pending_changes_for(enterprise).items():
+            initial[field] = change.new_value
+    form = EnterpriseEditForm(request.POST or None, editable=editable, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_update(
@@ -144,10 +160,18 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("企业档案已保存。"))
+            if needs_verification and selectors.pending_changes_for(enterprise):
+                messages.info(
+                    request,
+                    _(
+                        "海关注册编码、企业类型、首次开展跨境电商年份的变更已提交，待县区核验后生效。"
+                    ),
+                )
             if getattr(request.user, "enterprise_id", None) == enterprise.pk:
                 return redirect("enterprises:mine")
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/edit.html", {"enterprise": enterprise, "form": form})
+    context = {"enterprise": enterprise, "form": form, "needs_verification": needs_verification}
+    return render(request, "enterprises/edit.html", context)
 
 
 @login_required
