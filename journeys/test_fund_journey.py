@@ -12,12 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.testing import MID_POLICY
 from enterprises.validators import uscc_check_char
 from journeys.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# A day inside the policy, so the 2026 round can be open around "today" (see core.testing).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.time_machine(MID_POLICY),
+]
 
 # A minimal but well-formed PDF: the upload check sniffs the content, not the name.
 EVIDENCE_PDF = (
@@ -44,7 +51,7 @@ def people(codes_loaded: None, make_user: Callable[..., Any]) -> dict[str, Any]:
     )
     reviewer = make_user("city", "city_reviewer")
     rnd = app_services.round_create_from_guide(actor=reviewer, year=2026)
-    today = dt.date.today()
+    today = timezone.localdate()
     rnd = app_services.round_update(
         actor=reviewer,
         round=rnd,
@@ -166,8 +173,8 @@ def test_fund_journey_from_application_to_disbursement(
     page.goto(f"{base}/funds/notices/{notice.pk}/review/")
     # time passes: the notice period is over (the service takes today's date)
     PublicNotice.objects.filter(pk=notice.pk).update(
-        published_on=dt.date.today() - dt.timedelta(days=20),
-        ends_on=dt.date.today() - dt.timedelta(days=8),
+        published_on=timezone.localdate() - dt.timedelta(days=20),
+        ends_on=timezone.localdate() - dt.timedelta(days=8),
     )
     page.reload()
     page.get_by_test_id("approve-notice").click()

@@ -14,12 +14,20 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from time_machine import TimeMachineFixture
 
 from applications import services as app_services
 from applications import workflow
 from applications.models import Application, ApplicationStatus, Round
+from core.testing import MID_POLICY
 from enterprises.demo import generate_uscc
 from enterprises.models import Enterprise
+
+
+@pytest.fixture(autouse=True)
+def _clock(time_machine: TimeMachineFixture) -> None:
+    """A fixed day inside the policy: the tests' 2026 round is open around it (see core.testing)."""
+    time_machine.move_to(MID_POLICY)
 
 
 @pytest.fixture

@@ -5,19 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from io import StringIO
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from time_machine import TimeMachineFixture
 
+from core.testing import LATE_2026, at
 from stats import services
 from stats.models import Report, ReportStatus
 
-# A fixed day: the reports below are of September-November 2026, all finished months by then.
-TODAY = dt.datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(TODAY)]
+# The reports below are of September-November 2026, all finished months on that day.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(LATE_2026)]
 PASSWORD = "Ddt-Test-Pass-1"
 
 
@@ -122,10 +121,10 @@ def test_the_running_month_is_refused_until_it_ends(
     assert r.status_code == 400
     assert "已结束" in r.content.decode()
     assert Report.objects.count() == 0
-    time_machine.move_to(dt.datetime(2026, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai")))
+    time_machine.move_to(at(2026, 12, 31, 23, 59))
     c = client_for(User.objects.get(username="city"))  # a new session: the old one expired
     assert c.post("/stats/reports/", {"month": "2026-12"}).status_code == 400
-    time_machine.move_to(dt.datetime(2027, 1, 1, 0, 1, tzinfo=ZoneInfo("Asia/Shanghai")))
+    time_machine.move_to(at(2027, 1, 1, 0, 1))
     assert c.post("/stats/reports/", {"month": "2026-12"}).status_code == 302
     assert Report.objects.get().month == dt.date(2026, 12, 1)
 

@@ -9,7 +9,10 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-pytestmark = pytest.mark.django_db
+from core.testing import LATE_2026
+
+# The dashboards open on the current year; the data below is of 2026.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(LATE_2026)]
 PASSWORD = "Ddt-Test-Pass-1"
 
 
