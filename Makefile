@@ -7,7 +7,7 @@ DDT := $(BIN)/ddt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test test-sqlite test-postgres lint format bench migrate clean
+.PHONY: setup demo test test-sqlite test-postgres test-clock lint format bench migrate clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -40,6 +40,9 @@ test-sqlite: setup
 
 test-postgres: setup
 	$(BIN)/python scripts/run_tests.py --only postgres
+
+test-clock: setup  # the suite on other days (DDT_TEST_TODAY); part of `make test` in CI
+	$(BIN)/python scripts/run_tests.py --only clock
 
 lint: setup
 	$(BIN)/ruff check .

@@ -4,6 +4,11 @@ PostgreSQL comes from DDT_TEST_POSTGRES_URL (default postgres://ddt:ddt@127.0.0.
 Locally a missing server skips that pass with a message; with CI=true it is an error.
 Browser journeys (marker ``browser``) run in the SQLite pass; PostgreSQL-only tests (marker
 ``postgres``) run in the PostgreSQL pass.
+
+Clock passes (in CI, or locally with ``--clock``): the SQLite suite again, without the browser,
+on other days (``DDT_TEST_TODAY``: the first day of a policy year and the last day of the year
+after the policy), so a test that depends on the real date fails in CI before it fails on the
+calendar.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import sys
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_URL = os.environ.get("DDT_TEST_POSTGRES_URL", "postgres://ddt:ddt@127.0.0.1:5432/ddt")
+CLOCK_DAYS = ("2027-01-01", "2028-12-31")
 
 
 def postgres_reachable(url: str) -> bool:
@@ -49,7 +55,10 @@ def run(label: str, env_extra: dict[str, str], marker: str, extra: list[str]) ->
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--only", choices=["sqlite", "postgres", "clock"])
+    parser.add_argument(
+        "--clock", action="store_true", help="also run the clock passes (always in CI)"
+    )
     args, extra = parser.parse_known_args()
     status = 0
     if args.only in (None, "sqlite"):
@@ -64,6 +73,14 @@ def main() -> int:
             print(
                 "\n=== PostgreSQL pass SKIPPED: no server (set DDT_TEST_POSTGRES_URL);"
                 " it runs in CI."
+            )
+    if args.only == "clock" or (args.only is None and (IN_CI or args.clock)):
+        for day in CLOCK_DAYS:
+            status |= run(
+                f"SQLite on {day}",
+                {"DDT_DATABASE_URL": "sqlite:///:memory:", "DDT_TEST_TODAY": day},
+                "not postgres and not browser",
+                extra,
             )
     return status
 
