@@ -47,7 +47,7 @@ from ceb.messages.import_inventory import (
     ImportInventoryReturn,
 )
 from ceb.safety import check_prolog, safe_parser, translate_syntax_error
-from ceb.schema import Kind
+from ceb.schema import DS_NS, Kind
 from customs import reference, textscan
 from customs.leafread import leaf_fields, leaf_picker, leaf_reader, values_of
 
@@ -252,14 +252,29 @@ def check_signature(data: bytes, public_key_pem: bytes) -> None:
     """Refuse a channel file whose enveloped signature does not verify with the configured key
     of the customs channel (``DDT_CUSTOMS_CHANNEL_PUBLIC_KEY``; ``MessageError``).
 
-    ``ceb.signature`` checks the SM3 digest and ECDSA values; SM2 signature values cannot be
-    checked here (no SM2 in ``cryptography``), so a deployment that receives SM2-signed files
-    verifies them at the exchange client and leaves the setting empty."""
+    Message types whose CEB 2022 definition carries a ``ds:Signature`` (inventories, orders …)
+    must be signed; receipts (CEB604 / CEB622 …) have no signature in the business message —
+    customs signs the data-exchange envelope, which the exchange client checks — so they are
+    taken on the channel's account alone. ``ceb.signature`` checks the SM3 digest and ECDSA
+    values; SM2 signature values cannot be checked here (no SM2 in ``cryptography``), so a
+    deployment receiving SM2-signed files checks them at the exchange client and leaves the
+    setting empty."""
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+    from ceb.registry import BY_ROOT_TAG
     from ceb.signature import verify
 
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise MessageError(str(translate_syntax_error(exc))) from exc
+    mdef = BY_ROOT_TAG.get(root.tag) if isinstance(root.tag, str) else None
+    signed = mdef is not None and any(
+        f.tag == f"{{{DS_NS}}}Signature" for f in mdef.node.fields if not f.attribute
+    )
+    if not signed:
+        return
     key = load_pem_public_key(public_key_pem)
     if not isinstance(key, ec.EllipticCurvePublicKey):
         raise MessageError("海关数据通道公钥不是椭圆曲线公钥 / channel key is not an EC key")

@@ -16,6 +16,9 @@ def test_demo_year_is_ingested_once(world: Any) -> None:
     first = load_demo_customs(years=[2025])
     assert first.files_rejected == 0, first.errors[:3]
     assert first.new > 100 and first.released > 50
+    # Through the customs channel: the releases are confirmed ones.
+    assert first.origin == "customs"
+    assert not Declaration.objects.exclude(origin="customs").exists()
     modes = set(Declaration.objects.values_list("trade_mode", flat=True))
     assert {"9610", "9710", "9810", "1210"} <= modes
     assert Declaration.objects.filter(enterprise__isnull=True).exists()  # codes to map
