@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from core.request_context import _client_ip, client_ip_from_request
 
@@ -43,6 +43,25 @@ class SecurityHeadersMiddleware:
         else:
             response.setdefault("Content-Security-Policy", settings.DDT_CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """``Cache-Control: no-store`` (with Django's other never-cache headers) on every response
+    to a logged-in user or an API token, unless the view set its own caching: pages of personal
+    and financial data must not stay in a shared or browser cache after logging out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if (signed_in or getattr(request, "auth", None)) and not response.has_header(
+            "Cache-Control"
+        ):
+            add_never_cache_headers(response)
         return response
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -151,6 +152,17 @@ def _invalid_body(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
     return error(request, 422, "invalid_request", "; ".join(parts), errors=exc.errors)
 
 
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # e.g. multipart/form-data without a boundary: a malformed request, not a server error
+    return error(request, 400, "invalid", f"请求体无法解析 / Malformed multipart body: {exc}")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error(request, 413, "too_large", "请求体过大 / Request body too large")
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
@@ -169,6 +181,16 @@ api.add_router("/customs", customs_router)
 api.add_router("/warehouses", warehouses_router)
 api.add_router("/events", events_router)
 api.add_router("/stats", stats_router)
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Project 400 handler (malformed requests Django rejects before a view, e.g. a body that
+    cannot be parsed): JSON under /api/, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return error(request, 400, "invalid", "请求无法解析 / Bad request")
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception or Exception())
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -23,3 +23,4 @@ urlpatterns = [
 ]
 
 handler404 = "diandiantong.api.handler404"
+handler400 = "diandiantong.api.handler400"

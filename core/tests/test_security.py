@@ -89,3 +89,60 @@ def test_forbidden_and_not_found_pages_use_the_platform_layout(client: Any, db: 
     assert "无权访问" in forbidden.content.decode() and "点点通" in forbidden.content.decode()
     missing = client.get("/no-such-page/")
     assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+
+
+def test_logged_in_responses_are_not_stored(client: Client, users: dict[str, Any]) -> None:
+    """Issue 13: logged-in pages sent no Cache-Control at all."""
+    client.force_login(users["city_reviewer"])
+    for path in ["/", "/enterprises/", "/accounts/password/", "/api/v1/accounts/me"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" in response["Cache-Control"], path
+        assert "private" in response["Cache-Control"], path
+
+
+def test_token_api_responses_are_not_stored(client: Client, users: dict[str, Any]) -> None:
+    from accounts.services import api_token_create
+
+    user = users["city_reviewer"]
+    _token, raw = api_token_create(actor=user, user=user, name="t")
+    response = client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+
+
+def test_anonymous_public_pages_keep_their_caching(client: Client) -> None:
+    response = client.get("/stats/open/")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "no-store" not in client.get("/api/v1/openapi.json").get("Cache-Control", "")
+
+
+def test_a_view_that_sets_its_own_caching_keeps_it(users: dict[str, Any]) -> None:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from core.middleware import NoStoreForAuthenticatedMiddleware
+
+    def view(request: Any) -> HttpResponse:
+        response = HttpResponse("x")
+        response["Cache-Control"] = "private, max-age=60"
+        return response
+
+    request = RequestFactory().get("/x")
+    request.user = users["city_reviewer"]
+    assert NoStoreForAuthenticatedMiddleware(view)(request)["Cache-Control"] == (
+        "private, max-age=60"
+    )
+    plain = NoStoreForAuthenticatedMiddleware(lambda r: HttpResponse("y"))(request)
+    assert "no-store" in plain["Cache-Control"]
+
+
+def test_api_400_handler_is_json_under_api_only() -> None:
+    from django.test import RequestFactory
+
+    from diandiantong.api import handler400
+
+    api = handler400(RequestFactory().get("/api/v1/x"), Exception())
+    assert api.status_code == 400 and api["Content-Type"].startswith("application/json")
+    page = handler400(RequestFactory().get("/x"), Exception())
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")

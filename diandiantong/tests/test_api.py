@@ -165,3 +165,22 @@ def test_nul_characters_are_refused_at_the_edge(client: Client, users: dict[str,
     assert ApiToken.objects.count() == before
     query = client.get("/api/v1/enterprises", {"q": "x\x00"}, headers=auth)
     _is_error(query, 400, "invalid")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+def test_multipart_without_boundary_is_a_json_400(
+    settings: Any, users: dict[str, Any], debug: bool, content_type: str
+) -> None:
+    """Issue 13: was 500 with DEBUG and an HTML 400 page without; now the API's JSON error."""
+    from customs.models import IngestRun
+
+    settings.DEBUG = debug
+    client = Client(raise_request_exception=False)
+    client.force_login(users["city_reviewer"])
+    response = client.generic(
+        "POST", "/api/v1/customs/uploads", b"--x\r\nbroken\r\n", content_type=content_type
+    )
+    body = _is_error(response, 400, "invalid")
+    assert "Traceback" not in body["message"]
+    assert not IngestRun.objects.exists()  # nothing started
