@@ -64,6 +64,11 @@ NAV: list[NavItem] = [
         ),
     ),
     NavItem(_("企业档案"), "enterprises:list", OFFICERS),
+    NavItem(
+        _("档案变更核验"),
+        "enterprises:changes",
+        frozenset({"county_officer", "city_reviewer", "administrator"}),
+    ),
     NavItem(_("产业带"), "enterprises:belt_list", OFFICERS),
     NavItem(_("园区"), "enterprises:park_list", OFFICERS),
     NavItem(_("海外仓"), "warehouses:list", ALL),

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.services import user_create
@@ -83,7 +83,7 @@ def _duplicate_uscc_error(uscc: str) -> ValidationError:
 
 
 # Self-registration never says whether a user name or a USCC is already registered.
-REGISTRATION_REFUSED = _lazy("无法完成注册，请检查信息或联系县区商务部门。")
+REGISTRATION_REFUSED = gettext_lazy("无法完成注册，请检查信息或联系县区商务部门。")
 
 
 class RegistrationRefused(ValidationError):

@@ -278,6 +278,7 @@ def test_county_officer_edit_applies_at_once_verified_and_closes_the_request(wor
     change.refresh_from_db()
     assert change.status == "rejected" and change.decided_by == world.donghai_officer
     entry = AuditEntry.objects.filter(action="enterprises.enterprise_update").latest("seq")
+    assert entry.before is not None and entry.after is not None
     assert entry.before["kind"] == "manufacturer" and entry.after["kind"] == "trader"
 
 
