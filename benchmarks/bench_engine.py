@@ -71,6 +71,8 @@ def generate(
             recognitions.append(
                 {"type": "brand", "level": rng.choice(["provincial", "national"]), "year": 2025}
             )
+        if rng.random() < 0.6:  # (七) brand promotion pays brand enterprises only
+            recognitions.append({"type": "brand_pool", "year": rng.choice([2024, 2025])})
         if kind == "park_operator":
             recognitions.append({"type": "park", "level": "provincial", "year": 2025})
         if kind == "warehouse_operator":

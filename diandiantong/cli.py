@@ -52,12 +52,28 @@ def normalise_argv(argv: list[str]) -> list[str]:
     return argv
 
 
+# ``ddt policy <command>``: the engine's commands need no database; they run without
+# Django's start-up (``entitlement.cli``). Only ``policy replay`` goes through Django.
+_ENGINE_COMMANDS = {"evaluate", "compare", "measures", "check-guide"}
+
+
+def policy_main(args: list[str]) -> int:
+    """``ddt policy …`` without Django: the engine commands, and ``--help``."""
+    from entitlement import cli
+
+    return cli.main(args, prog="ddt policy")
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diandiantong.settings.base")
     if len(argv) == 1 or argv[1] in {"-h", "--help"}:
         sys.stdout.write(HELP)
         return
+    if argv[1] == "policy" and (
+        len(argv) == 2 or argv[2] in _ENGINE_COMMANDS or argv[2] in {"-h", "--help"}
+    ):
+        raise SystemExit(policy_main(argv[2:] or ["--help"]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diandiantong.settings.base")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(normalise_argv(argv))

@@ -35,7 +35,7 @@ from .money import (
     unit_cents,
 )
 from .records import Beneficiary, Claim, Row, Scenario, claim_rows, history_fen
-from .rules import PAID, PAID_IN_YEAR, Context, Ledger, compile_rules
+from .rules import PAID, PAID_IN_YEAR, Context, Ledger, compile_rules, paid_rule
 
 
 class Status(StrEnum):
@@ -304,7 +304,9 @@ class _Run:
         self.ledger = Ledger(scenario.history, cat, scenario.year, history_fen(scenario))
         ctx = Context(self.year, self.guide, self.policy, self.unit)
         self.rules = compile_rules(cat, ctx, self.ledger, fast=fast)
-        self.top_up = frozenset(mid for mid, m in cat.measures.items() if m.top_up)
+        self.top_up = frozenset(
+            mid for mid, m in cat.measures.items() if paid_rule(m, self.guide)[1]
+        )
         self.budget = to_cents(scenario.guide.budget_total)
         self.remaining = self.budget  # first come: what is left of the budget
         self.first_come = scenario.guide.budget_mode is BudgetMode.FIRST_COME
@@ -387,15 +389,16 @@ class _Run:
             if first_come:
                 self.remaining = rule_8_first_come(i, out, self.remaining, unit)
                 payable = granted[i]
-            if payable > 0:  # Ledger.add written out: a claim with something due passed rule 1,
-                # its date is in the evaluation's year, so the payment counts for that year
+            if payable > 0:  # Ledger.add written out
                 book = accounts[row[2]]
                 account = book.get(row[1])
+                year = row[5].year  # "每年" caps count by the calendar year of the date
                 if account is None:
-                    book[row[1]] = [payable, payable, row[0]]  # row[0]: the claim's id
+                    book[row[1]] = [payable, {year: payable}, row[0]]  # row[0]: the claim's id
                 else:
                     account[PAID] += payable
-                    account[PAID_IN_YEAR] += payable
+                    by_year = account[PAID_IN_YEAR]
+                    by_year[year] = by_year.get(year, 0) + payable
 
         return pay
 

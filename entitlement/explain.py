@@ -41,6 +41,7 @@ RECOGNITION = {
         "park": "跨境电商产业园",
         "public_warehouse": "市级公共海外仓",
         "regional_center": "区域中心",
+        "brand_pool": "重点品牌企业培育库",
     },
     "en": {
         "benchmark": "benchmark enterprise",
@@ -48,6 +49,7 @@ RECOGNITION = {
         "park": "CBEC park",
         "public_warehouse": "municipal public overseas warehouse",
         "regional_center": "regional centre",
+        "brand_pool": "key brand enterprise pool",
     },
 }
 KIND = {
@@ -55,11 +57,13 @@ KIND = {
         "enterprise": "企业",
         "park_operator": "园区运营主体",
         "warehouse_operator": "海外仓运营主体",
+        "association": "行业协会、社会团体",
     },
     "en": {
         "enterprise": "enterprises",
         "park_operator": "park operators",
         "warehouse_operator": "warehouse operators",
+        "association": "associations and social organisations",
     },
 }
 
@@ -71,6 +75,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the claim date {date} is outside the policy window {start} to {end}",
     ),
     "wrong_year": ("事项日期 {date} 不属于 {year} 年度", "the claim date {date} is not in {year}"),
+    "outside_period": (
+        "事项日期 {date} 不在本指南考核期（{start} 至 {end}）内",
+        "the claim date {date} is outside the guide's assessment period {start} to {end}",
+    ),
     "measure_not_open": (
         "{measure} 未列入 {year} 年度资金申报指南，本年度不受理",
         "{measure} is not open in the {year} guide",
@@ -105,6 +113,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "independent-site export in {year} is {value} yuan, tier {threshold} yuan: {amount} yuan",
     ),
     "no_recognition": ("{year} 年无{recognition}认定", "no {recognition} recognition in {year}"),
+    "not_first_listing": (
+        "{first} 年已进入省级以上名单，不是首次进入",
+        "already on a provincial-or-higher list in {first}: not the first listing",
+    ),
+    "not_brand_enterprise": (
+        "截至 {date} 未被认定为跨境电商品牌或列入重点品牌企业培育库，不是跨境电商品牌企业",
+        "not a CBEC brand enterprise by {date} (no brand recognition, not in the key brand pool)",
+    ),
     "not_first_benchmark": (
         "{first} 年已进入标杆企业名单，不是首次进入",
         "already on the benchmark list in {first}: not the first time",
@@ -192,6 +208,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 PARAMS: dict[str, tuple[str, ...]] = {
     "outside_policy_window": ("date", "start", "end"),
     "wrong_year": ("date", "year"),
+    "outside_period": ("date", "start", "end"),
+    "not_first_listing": ("first",),
+    "not_brand_enterprise": ("date",),
     "measure_not_open": ("measure", "year"),
     "disqualified": ("beneficiary",),
     "wrong_beneficiary_kind": ("expected", "actual"),
@@ -297,8 +316,11 @@ def _value(key: str, value: Any, lang: str) -> str:
         return LEVEL[lang].get(value, value)
     if key == "recognition":
         return RECOGNITION[lang].get(value, value)
-    if key in {"expected", "actual"}:
-        return KIND[lang].get(value, value)
+    if key in {"expected", "actual"}:  # several kinds: "enterprise|park_operator"
+        names = KIND[lang]
+        return ("、" if lang != "en" else " or ").join(
+            names.get(kind, kind) for kind in str(value).split("|")
+        )
     return str(value)
 
 

@@ -18,7 +18,14 @@ from .records import Beneficiary, BeneficiaryFields, Claim, Payment, Recognition
 
 _amount = _AMOUNT_RE.fullmatch
 
-RECOGNITION_TYPES = ("benchmark", "brand", "park", "public_warehouse", "regional_center")
+RECOGNITION_TYPES = (
+    "benchmark",
+    "brand",
+    "brand_pool",
+    "park",
+    "public_warehouse",
+    "regional_center",
+)
 LEVELLED_RECOGNITIONS = ("brand", "park")
 
 # The keys of each object of a scenario: name → required. Unknown keys are errors.
@@ -30,7 +37,7 @@ FACT_KEYS = {
     "recognitions": False,
     "disqualified": False,
 }
-RECOGNITION_KEYS = {"type": True, "level": False, "year": True}
+RECOGNITION_KEYS = {"type": True, "level": False, "year": True, "date": False}
 HISTORY_KEYS = {
     "beneficiary": True,
     "measure": True,
@@ -150,18 +157,34 @@ def read_beneficiary(
         if type(r) is not dict:
             return None
         rtype, level, year = r.get("type"), r.get("level"), r.get("year")
-        if len(r) != 2 + (level is not None) and not _RECOGNITION.issuperset(r):
+        day = r.get("date")
+        if len(r) != 2 + (level is not None) + (day is not None) and not _RECOGNITION.issuperset(r):
             return None
         if type(rtype) is not str or rtype not in types or not _year(year):
             return None
         if (level not in levels) if rtype in levelled else (level is not None):
             return None
-        recognitions.append(Recognition(rtype, level, year))  # type: ignore[arg-type]
+        if day is not None:
+            day = recognition_date(day, year)  # type: ignore[arg-type]
+            if day is None:
+                return None
+        recognitions.append(Recognition(rtype, level, year, day))  # type: ignore[arg-type]
     ben = BeneficiaryFields(
         bid, kind, county, name, first, trade, export, tuple(recognitions), disqualified
     )
     ben.__class__ = Beneficiary  # Beneficiary(...) at a quarter of the cost (records.py)
     return ben
+
+
+def recognition_date(raw: object, year: int) -> dt.date | None:
+    """A recognition's ``date``: ISO text whose year is the recognition's ``year``."""
+    if type(raw) is not str or len(raw) != 10:
+        return None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return day if day.year == year else None
 
 
 new_payment = tuple.__new__  # Payment(...) without the NamedTuple __new__ wrapper

@@ -46,6 +46,8 @@ TOP_KEYS = {
     "window": True,
     "public_notice_working_days": True,
     "measures": True,
+    "period": False,
+    "brand_top_up": False,
 }  # name → required
 
 
@@ -83,10 +85,23 @@ class Guide:
     public_notice_working_days: int
     measures: dict[str, Terms]
     content_hash: str
+    # the assessment period (考核期) whose achievements and costs this guide funds; without
+    # ``period`` in the guide, its calendar year clipped to the policy's validity
+    period_from: dt.date = dt.date.min
+    period_to: dt.date = dt.date.max
+    period_given: bool = False  # the guide states its period (else the calendar year)
+    brand_top_up: bool = True  # (七) a later higher brand level tops up the difference
 
     @property
     def is_example(self) -> bool:
         return self.status == GuideStatus.EXAMPLE
+
+    def in_period(self, day: dt.date) -> bool:
+        return self.period_from <= day <= self.period_to
+
+    def years(self) -> range:
+        """The calendar years the period touches."""
+        return range(self.period_from.year, self.period_to.year + 1)
 
 
 # --- strict YAML ---------------------------------------------------------------------------
@@ -232,7 +247,38 @@ class _Parser:
             out["public_notice_working_days"] = days
         if "measures" in top:
             out["measures"] = self.measures(top["measures"])
+        if "period" in top:
+            self.period(top["period"], out)
+        if "brand_top_up" in top:
+            flag = top["brand_top_up"]
+            if type(flag) is not bool:
+                self.err(
+                    self.path("brand_top_up"), f"{_q(flag)} must be true or false / 应为布尔值"
+                )
+            else:
+                out["brand_top_up"] = flag
         return out
+
+    def period(self, raw: object, out: dict[str, Any]) -> None:
+        """The assessment period (考核期): within the policy's validity, ``from`` ≤ ``to``."""
+        path = self.path("period")
+        period = self.mapping(raw, path, {"from": True, "to": True})
+        start = self.date(period["from"], f"{path}.from") if "from" in period else None
+        end = self.date(period["to"], f"{path}.to") if "to" in period else None
+        if start is None or end is None:
+            return
+        policy = self.cat.policy
+        first, last = policy.window_start, policy.window_end
+        if end < start:
+            self.err(f"{path}.to", "is before period.from / 考核期截止日期早于开始日期")
+        elif start < first or end > last:
+            self.err(
+                path,
+                f"{start} to {end} leaves the policy's validity {first} to {last} / "
+                f"考核期超出政策有效期（{first} 至 {last}，第{policy.window_article}）",
+            )
+        else:
+            out["period"] = (start, end)
 
     def text(self, value: object, path: str) -> str:
         if not isinstance(value, str) or not value.strip():
@@ -367,6 +413,18 @@ def _canonical_content(parsed: dict[str, Any]) -> dict[str, Any]:
         "window": {"opens": parsed["opens"].isoformat(), "closes": parsed["closes"].isoformat()},
         "public_notice_working_days": parsed["public_notice_working_days"],
         "measures": {mid: terms(t) for mid, t in sorted(parsed["measures"].items())},
+        # only when given: the hash of a guide without them stays what it was
+        **(
+            {
+                "period": {
+                    "from": parsed["period"][0].isoformat(),
+                    "to": parsed["period"][1].isoformat(),
+                }
+            }
+            if "period" in parsed
+            else {}
+        ),
+        **({"brand_top_up": parsed["brand_top_up"]} if "brand_top_up" in parsed else {}),
     }
 
 
@@ -377,10 +435,16 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def parse_guide(raw: object, *, prefix: str = "", cat: Catalogue | None = None) -> Guide:
     """A validated ``Guide`` from a decoded YAML/JSON object; ``GuideError`` lists every problem."""
-    parser = _Parser(cat or catalogue(), prefix)
+    cat = cat or catalogue()
+    parser = _Parser(cat, prefix)
     parsed = parser.guide(raw)
     if parser.problems:
         raise GuideError(parser.problems)
+    year, policy = parsed["year"], cat.policy
+    start, end = parsed.get("period") or (
+        max(dt.date(year, 1, 1), policy.window_start),
+        min(dt.date(year, 12, 31), policy.window_end),
+    )
     return Guide(
         year=parsed["year"],
         title=parsed["title"],
@@ -393,6 +457,10 @@ def parse_guide(raw: object, *, prefix: str = "", cat: Catalogue | None = None) 
         public_notice_working_days=parsed["public_notice_working_days"],
         measures=parsed["measures"],
         content_hash=content_hash(_canonical_content(parsed)),
+        period_from=start,
+        period_to=end,
+        period_given="period" in parsed,
+        brand_top_up=parsed.get("brand_top_up", True),
     )
 
 

@@ -33,6 +33,7 @@ class BeneficiaryKind(StrEnum):
     ENTERPRISE = "enterprise"
     PARK_OPERATOR = "park_operator"
     WAREHOUSE_OPERATOR = "warehouse_operator"
+    ASSOCIATION = "association"  # 行业协会、社会团体 (the 单位 of (十二))
 
 
 class KeyType(StrEnum):
@@ -53,7 +54,13 @@ BENEFICIARY_ZH = {
     BeneficiaryKind.ENTERPRISE: "企业",
     BeneficiaryKind.PARK_OPERATOR: "园区运营主体",
     BeneficiaryKind.WAREHOUSE_OPERATOR: "海外仓运营主体",
+    BeneficiaryKind.ASSOCIATION: "行业协会、社会团体",
 }
+
+
+def kinds_zh(kinds: tuple[BeneficiaryKind, ...]) -> str:
+    """The beneficiary kinds of a measure in Chinese, e.g. ``企业、园区运营主体``."""
+    return "、".join(BENEFICIARY_ZH[k] for k in kinds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +81,20 @@ class Measure:
     title_zh: str
     title_en: str
     kind: Kind
-    beneficiary: BeneficiaryKind
+    beneficiary: BeneficiaryKind  # the first of ``kinds`` (the usual one)
     one_off: bool
     basis: str
     keys: dict[str, GuideKey]
     recognition: str | None = None  # the recognition type the award needs
     top_up: bool = False  # pays the amount minus what this measure already paid
+    # every beneficiary kind the seed lets claim the measure (only (八) and (十) restrict)
+    kinds: tuple[BeneficiaryKind, ...] = ()
+    brand_enterprise: bool = False  # (七) only 跨境电商品牌企业 (brand or brand_pool)
+    first_listing: bool = False  # (八) only a first provincial-or-higher listing
+
+    def accepts(self, kind: str) -> bool:
+        """Whether a beneficiary of ``kind`` may claim the measure."""
+        return kind in self.kinds
 
     @property
     def discretionary(self) -> bool:
@@ -126,18 +141,23 @@ def _key(name: str, raw: dict[str, Any]) -> GuideKey:
 
 
 def _measure(measure_id: str, raw: dict[str, Any]) -> Measure:
+    given = raw["beneficiary"]
+    kinds = tuple(BeneficiaryKind(k) for k in ([given] if isinstance(given, str) else given))
     return Measure(
         id=measure_id,
         article=str(raw["article"]),
         title_zh=str(raw["title_zh"]),
         title_en=str(raw["title_en"]),
         kind=Kind(raw["kind"]),
-        beneficiary=BeneficiaryKind(raw["beneficiary"]),
+        beneficiary=kinds[0],
+        kinds=kinds,
         one_off=bool(raw["one_off"]),
         basis=str(raw["basis"]),
         keys={name: _key(name, spec) for name, spec in raw["keys"].items()},
         recognition=raw.get("recognition"),
         top_up=bool(raw.get("top_up", False)),
+        brand_enterprise=bool(raw.get("brand_enterprise", False)),
+        first_listing=bool(raw.get("first_listing", False)),
     )
 
 
@@ -175,6 +195,7 @@ def catalogue_as_json() -> list[dict[str, Any]]:
             "title_en": m.title_en,
             "kind": m.kind.value,
             "beneficiary": m.beneficiary.value,
+            "beneficiaries": [k.value for k in m.kinds],
             "one_off": m.one_off,
             "ceilings": {k: f"{v:f}" for k, v in m.ceilings().items()},
             "guide_keys": {

@@ -16,6 +16,24 @@ class Recognition:
     type: str
     level: str | None
     year: int
+    date: dt.date | None = None  # the day of the decision, when known (its year is ``year``)
+
+    def counts_in(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the recognition lies within the period: its date, else its year (a year
+        lies within the period when the period touches it)."""
+        if self.date is not None:
+            return start <= self.date <= end
+        return start.year <= self.year <= end.year
+
+    def before(self, start: dt.date) -> bool:
+        """Whether the recognition was made before the period starts (an earlier listing)."""
+        if self.date is not None:
+            return self.date < start
+        return self.year < start.year
+
+    def effective(self) -> dt.date:
+        """The first day the recognition holds: its date, else 1 January of its year."""
+        return self.date if self.date is not None else dt.date(self.year, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)

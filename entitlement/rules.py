@@ -48,7 +48,8 @@ Base = Callable[[Claim, Beneficiary, Why], "int | None"]
 # --- the ledger: what has been paid, from history and from this evaluation ---------------
 
 
-PAID, PAID_IN_YEAR, FIRST_PAID = 0, 1, 2  # the fields of an account: [paid, paid in year, first]
+# the fields of an account: [paid, {calendar year: paid in that year}, first payment]
+PAID, PAID_IN_YEAR, FIRST_PAID = 0, 1, 2
 Account = list[Any]
 
 
@@ -56,9 +57,10 @@ class Ledger:
     """Money paid so far in fen, indexed the ways rules 4–6 ask for it.
 
     ``accounts`` maps a measure to its book, beneficiary → account, ``[paid, paid_in_year,
-    first_paid]``: all paid over the policy life, paid in the evaluation's year (the one year
-    a claim that passes rule 1 can fall in), and the history year or claim id of the first
-    payment. One look-up serves rules 4 and 5 (a rule function holds its measure's book).
+    first_paid]``: all paid over the policy life, paid per calendar year (``{year: fen}``:
+    "每年" caps count by the calendar year of a claim's date, a history entry by its
+    ``year``; a guide's period may span two years), and the history year or claim id of the
+    first payment. One look-up serves rules 4 and 5 (a rule function holds its measure's book).
     ``by_matter`` and ``by_matter_measure`` hold history only (rule 6).
     """
 
@@ -95,11 +97,11 @@ class Ledger:
         book = self.accounts[measure]
         account = book.get(beneficiary)
         if account is None:
-            book[beneficiary] = [amount, amount if year == self.year else 0, when]
+            book[beneficiary] = [amount, {year: amount}, when]
             return
         account[PAID] += amount
-        if year == self.year:
-            account[PAID_IN_YEAR] += amount
+        by_year = account[PAID_IN_YEAR]
+        by_year[year] = by_year.get(year, 0) + amount
 
 
 # --- rules 1–5 ----------------------------------------------------------------------------
@@ -110,7 +112,21 @@ class Context:
     the reasons (one flat list for the run: a claim's records follow one another) and small
     caches."""
 
-    __slots__ = ("dates", "export", "guide", "levels", "policy", "records", "trade", "unit", "year")
+    __slots__ = (
+        "brands",
+        "dates",
+        "end",
+        "export",
+        "guide",
+        "levels",
+        "period",
+        "policy",
+        "records",
+        "start",
+        "trade",
+        "unit",
+        "year",
+    )
 
     def __init__(self, year: int, guide: Guide, policy: Policy, unit: int) -> None:
         self.year = year
@@ -118,28 +134,79 @@ class Context:
         self.policy = policy
         self.unit = unit  # the rounding unit in fen
         self.levels = policy.recognition_levels
+        # the assessment period (考核期); ``period`` only when the guide states one (rule 1
+        # then says outside_period, else wrong_year as before periods existed)
+        self.start, self.end = guide.period_from, guide.period_to
+        self.period = (self.start, self.end) if guide.period_given else None
         self.records: Why = []  # every claim's records (rules 1–5), in processing order
         self.dates: dict[dt.date, Record | None] = {}  # rule 1 by claim date
-        self.trade: dict[str, int] = {}  # beneficiary → cbec_trade of the year in fen
-        self.export: dict[str, int] = {}  # beneficiary → independent_site_export in fen
+        self.trade: dict[int, dict[str, int]] = {}  # year → beneficiary → cbec_trade in fen
+        self.export: dict[int, dict[str, int]] = {}  # year → beneficiary → site export in fen
+        self.brands: dict[str, dt.date] = {}  # beneficiary → first day it is a brand enterprise
 
 
-def rule_1_date(date: dt.date, year: int, policy: Policy) -> Record | None:
-    """Rule 1 (末段): the claim date is in the policy window and in the scenario's year."""
+def rule_1_date(
+    date: dt.date, year: int, policy: Policy, period: tuple[dt.date, dt.date] | None = None
+) -> Record | None:
+    """Rule 1 (末段): the claim date is in the policy window and in the guide's assessment
+    period (考核期): ``period`` when the guide states one (``outside_period``), else the
+    scenario's calendar year (``wrong_year``)."""
     if not policy.window_start <= date <= policy.window_end:
         art = policy.window_article
         return ("outside_policy_window", art, date, policy.window_start, policy.window_end)
+    if period is not None:
+        if not period[0] <= date <= period[1]:
+            return ("outside_period", policy.budget_article, date, period[0], period[1])
+        return None
     if date.year != year:
         return ("wrong_year", policy.budget_article, date, year)
     return None
 
 
-def _fact(cache: dict[str, int], ben: Beneficiary, facts: dict[int, Decimal], year: int) -> int:
+def _fact(
+    caches: dict[int, dict[str, int]], ben: Beneficiary, facts: dict[int, Decimal], year: int
+) -> int:
+    """A fact kept by year (trade, site export) of the claim's year, in fen (cached)."""
+    cache = caches.get(year)
+    if cache is None:
+        cache = caches[year] = {}
     value = cache.get(ben.id)
     if value is None:
         amount = facts.get(year)
         value = cache[ben.id] = 0 if amount is None else to_cents(amount)
     return value
+
+
+BRAND_TYPES = ("brand", "brand_pool")  # (七) 跨境电商品牌企业: a brand, or in the 培育库
+_NEVER = dt.date.max
+
+
+def brand_since(cache: dict[str, dt.date], ben: Beneficiary) -> dt.date:
+    """The first day ``ben`` is a brand enterprise (a ``brand`` of any level or a
+    ``brand_pool`` recognition; its date, else 1 January of its year); ``date.max``: never."""
+    found = cache.get(ben.id)
+    if found is None:
+        found = _NEVER
+        for r in ben.recognitions:
+            if r.type in BRAND_TYPES:
+                day = r.effective()
+                if day < found:
+                    found = day
+        cache[ben.id] = found
+    return found
+
+
+def expected_kinds(measure: Measure) -> str:
+    """The kinds a measure takes, as the ``expected`` value of ``wrong_beneficiary_kind``."""
+    return "|".join(k.value for k in measure.kinds)
+
+
+def paid_rule(measure: Measure, guide: Guide) -> tuple[bool, bool]:
+    """(one-off, top-up) of a measure under the guide: a guide may switch the brand top-up
+    off (``brand_top_up: false``), the award is then paid once."""
+    if measure.top_up and not guide.brand_top_up:
+        return True, False
+    return measure.one_off, measure.top_up
 
 
 def rule_2_condition_names(measure: Measure) -> tuple[str, ...]:
@@ -156,6 +223,7 @@ CONDITIONS = {  # measure → its conditions besides a recognition (rule 2)
     "a1.first_time": ("first_year", "trade"),
     "a6.livestream": ("trade",),
     "a5.exhibition": ("in_plan",),
+    "a7.brand_promotion": ("brand_enterprise",),
 }
 
 
@@ -167,10 +235,11 @@ def rule_2_conditions(measure: Measure, terms: Terms, ctx: Context) -> tuple[lis
     are inclusive.
     """
     art, mid, year, rec = measure.article, measure.id, ctx.year, measure.recognition
+    start, end = ctx.start, ctx.end
 
     def first_year(claim: Claim, ben: Beneficiary, why: Why) -> bool:
-        if ben.first_cbec_year != year:
-            why += ("not_first_cbec_year", art, ben.first_cbec_year or "-", year)
+        if ben.first_cbec_year != claim.date.year:
+            why += ("not_first_cbec_year", art, ben.first_cbec_year or "-", claim.date.year)
             return False
         return True
 
@@ -178,11 +247,20 @@ def rule_2_conditions(measure: Measure, terms: Terms, ctx: Context) -> tuple[lis
     trade_cache = ctx.trade
 
     def trade(claim: Claim, ben: Beneficiary, why: Why) -> bool:
-        value = _fact(trade_cache, ben, ben.cbec_trade, year)
+        y = claim.date.year
+        value = _fact(trade_cache, ben, ben.cbec_trade, y)
         if value < threshold:
-            why += ("threshold_not_met", art, year, value, threshold)
+            why += ("threshold_not_met", art, y, value, threshold)
             return False
-        why += ("threshold_met", art, year, value, threshold)
+        why += ("threshold_met", art, y, value, threshold)
+        return True
+
+    brands = ctx.brands
+
+    def brand_enterprise(claim: Claim, ben: Beneficiary, why: Why) -> bool:
+        if brand_since(brands, ben) > claim.date:
+            why += ("not_brand_enterprise", art, claim.date)
+            return False
         return True
 
     def in_plan(claim: Claim, ben: Beneficiary, why: Why) -> bool:
@@ -195,23 +273,30 @@ def rule_2_conditions(measure: Measure, terms: Terms, ctx: Context) -> tuple[lis
     export_cache = ctx.export
 
     def tier(claim: Claim, ben: Beneficiary, why: Why) -> int | None:
-        value = _fact(export_cache, ben, ben.independent_site_export, year)
+        y = claim.date.year
+        value = _fact(export_cache, ben, ben.independent_site_export, y)
         reached = [t for t in tiers if t[0] <= value]
         if not reached:
-            why += ("tier_not_reached", art, year, value, tiers[0][0])
+            why += ("tier_not_reached", art, y, value, tiers[0][0])
             return None
         low, amount = reached[-1]
-        why += ("tier_applied", art, year, value, low, amount)
+        why += ("tier_applied", art, y, value, low, amount)
         return amount
 
     levels, amounts = ctx.levels, {lv: to_cents(a) for lv, a in terms.amounts.items()}
+    first_listing = measure.first_listing
 
     def level(claim: Claim, ben: Beneficiary, why: Why) -> int | None:
-        found = {r.level for r in ben.recognitions if r.type == rec and r.year == year}
+        found = {r.level for r in ben.recognitions if r.type == rec and r.counts_in(start, end)}
         got = next((lv for lv in reversed(levels) if lv in found), None)
         if got is None:
             why += ("no_recognition", art, year, rec)
             return None
+        if first_listing:  # (八) a first provincial-or-higher listing only
+            earlier = [r.year for r in ben.recognitions if r.type == rec and r.before(start)]
+            if earlier:
+                why += ("not_first_listing", art, min(earlier))
+                return None
         amount = amounts[got]
         why += ("level_applied", art, year, got, rec, amount)
         return amount
@@ -219,12 +304,13 @@ def rule_2_conditions(measure: Measure, terms: Terms, ctx: Context) -> tuple[lis
     first_only = measure.one_off and mid == "a3.benchmark"
 
     def recognised(claim: Claim, ben: Beneficiary, why: Why) -> bool:
-        years = [r.year for r in ben.recognitions if r.type == rec]
-        if year not in years:
+        mine = [r for r in ben.recognitions if r.type == rec]
+        if not any(r.counts_in(start, end) for r in mine):
             why += ("no_recognition", art, year, rec)
             return False
-        if first_only and min(years) < year:
-            why += ("not_first_benchmark", art, min(years))
+        earlier = [r.year for r in mine if r.before(start)]
+        if first_only and earlier:
+            why += ("not_first_benchmark", art, min(earlier))
             return False
         return True
 
@@ -251,6 +337,7 @@ def rule_2_conditions(measure: Measure, terms: Terms, ctx: Context) -> tuple[lis
         "trade": trade,
         "in_plan": in_plan,
         "recognised": recognised,
+        "brand_enterprise": brand_enterprise,
     }
     checks = [named[name] for name in rule_2_condition_names(measure)]
     if measure.kind is AWARD_TIERS:
@@ -307,8 +394,9 @@ def rule_3_amount(measure: Measure, terms: Terms, base_of: Base, unit: int) -> B
 def rule_4_annual_cap(
     amount: int, account: Account | None, cap: int, art: str, year: int, unit: int, why: Why
 ) -> int:
-    """Rule 4 (七, 十一 …): per beneficiary, measure and year, counting history and this run."""
-    used = 0 if account is None else account[PAID_IN_YEAR]
+    """Rule 4 (七, 十一 …): per beneficiary, measure and calendar year (of the claim's date),
+    counting history and this run."""
+    used = 0 if account is None else account[PAID_IN_YEAR].get(year, 0)
     left = floor_cents(cap - used, unit)
     if left <= 0:
         why += ("annual_cap_reached", art, year, cap, used)
@@ -344,12 +432,12 @@ _UNSEEN = ("",)  # not yet in the date cache
 
 def rule_1_cached(ctx: Context) -> Callable[[dt.date], Record | None]:
     """``rule_1_date`` of the evaluation's year, cached per date in ``ctx.dates``."""
-    year, policy, dates = ctx.year, ctx.policy, ctx.dates
+    year, policy, dates, period = ctx.year, ctx.policy, ctx.dates, ctx.period
 
     def by_date(date: dt.date) -> Record | None:
         found = dates.get(date, _UNSEEN)
         if found is _UNSEEN:
-            found = dates[date] = rule_1_date(date, year, policy)
+            found = dates[date] = rule_1_date(date, year, policy, period)
         return found
 
     return by_date
@@ -358,7 +446,7 @@ def rule_1_cached(ctx: Context) -> Callable[[dt.date], Record | None]:
 def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Ledger) -> RuleFn:
     """Rules 1–5 for one measure: a function (claim's row, beneficiary) → fen, the reasons
     appended to ``ctx.records``. The named rule functions read the ``Claim`` record."""
-    mid, art, year, policy, dates, unit, records = (
+    mid, art, _year, policy, dates, unit, records = (
         measure.id,
         measure.article,
         ctx.year,
@@ -379,7 +467,8 @@ def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Le
 
         return not_open
 
-    kind, one_off, top_up = measure.beneficiary.value, measure.one_off, measure.top_up
+    kinds, expected = frozenset(k.value for k in measure.kinds), expected_kinds(measure)
+    one_off, top_up = paid_rule(measure, ctx.guide)
     annual_cap = to_cents(terms.annual_cap) if terms.annual_cap is not None else None
     checks, base_of = rule_2_conditions(measure, terms, ctx)
     amount_of = rule_3_amount(measure, terms, base_of, unit)
@@ -395,8 +484,8 @@ def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Le
             account = book.get(claim.beneficiary) if paid else None
             if ben.disqualified:
                 first = ("disqualified", art, ben.id)
-            elif ben.kind != kind:
-                first = ("wrong_beneficiary_kind", art, kind, ben.kind)
+            elif ben.kind not in kinds:
+                first = ("wrong_beneficiary_kind", art, expected, ben.kind)
             elif one_off:
                 first = rule_5_one_off(account, art)
             if first is None:
@@ -410,7 +499,7 @@ def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Le
                     amount = rule_5_top_up(amount, account, art, unit, records)
                 if annual_cap is not None:
                     amount = rule_4_annual_cap(
-                        amount, account, annual_cap, art, year, unit, records
+                        amount, account, annual_cap, art, claim.date.year, unit, records
                     )
                 return amount
         records.extend(first)
@@ -419,7 +508,7 @@ def compile_rule(measure: Measure, terms: Terms | None, ctx: Context, ledger: Le
     return due
 
 
-FAST_CONDITIONS = ((), ("in_plan",), ("trade",))  # what compile_cost_share writes out
+FAST_CONDITIONS = ((), ("in_plan",), ("trade",), ("brand_enterprise",))  # compile_cost_share
 
 
 def fast_cost_share(measure: Measure, terms: Terms | None) -> bool:
@@ -440,11 +529,13 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
     rule 3 (``share_cents``, the per-claim cap), rule 4 (``rule_4_annual_cap``). A test checks
     both agree on random scenarios.
     """
-    mid, art, year, unit, dates = measure.id, measure.article, ctx.year, ctx.unit, ctx.dates
+    mid, art, unit, dates = measure.id, measure.article, ctx.unit, ctx.dates
     records, by_date = ctx.records, rule_1_cached(ctx)
-    kind, one_off = measure.beneficiary.value, measure.one_off
+    kinds, expected = frozenset(k.value for k in measure.kinds), expected_kinds(measure)
+    one_off = measure.one_off
     conditions = rule_2_condition_names(measure)
     planned, traded = "in_plan" in conditions, "trade" in conditions
+    branded, brands = "brand_enterprise" in conditions, ctx.brands
     threshold = to_cents(terms.min_cbec_trade) if terms.min_cbec_trade else 0
     trade_cache = ctx.trade
     assert terms.rate is not None  # the guide schema requires it for cost shares
@@ -468,8 +559,8 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
         if ben.disqualified:
             records.extend(("disqualified", art, ben.id))
             return 0
-        if ben.kind != kind:
-            records.extend(("wrong_beneficiary_kind", art, kind, ben.kind))
+        if ben.kind not in kinds:
+            records.extend(("wrong_beneficiary_kind", art, expected, ben.kind))
             return 0
         account = book.get(row[1])  # the claim's beneficiary
         if one_off and account is not None:
@@ -478,9 +569,13 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
         if planned and not row[7]:  # the claim's in_plan
             records.extend(("not_in_plan", art))
             return 0
+        if branded and brand_since(brands, ben) > row[5]:  # a brand enterprise by the date
+            records.extend(("not_brand_enterprise", art, row[5]))
+            return 0
         cost: int = row[4]  # the claim's cost_cents, set for cost shares
         amount = cost * units // per * unit if cost > 0 else 0  # share_cents(cost, rate, unit)
         if traded:
+            year = row[5].year  # facts kept by year: the claim's year
             value = _fact(trade_cache, ben, ben.cbec_trade, year)
             if value < threshold:
                 records.extend(("threshold_not_met", art, year, value, threshold))
@@ -490,8 +585,9 @@ def compile_cost_share(measure: Measure, terms: Terms, ctx: Context, ledger: Led
         if cap is not None and amount > cap:
             amount = capped
             records.extend(("cap_applied", art, cap, capped))
-        if annual is not None:  # rule_4_annual_cap
-            used = 0 if account is None else account[PAID_IN_YEAR]
+        if annual is not None:  # rule_4_annual_cap, by the calendar year of the claim's date
+            year = row[5].year
+            used = 0 if account is None else account[PAID_IN_YEAR].get(year, 0)
             if 0 < amount <= annual - used:  # whole units: floor(annual - used) >= amount
                 return amount
             left = (annual - used) // unit * unit if annual > used else 0
@@ -538,12 +634,9 @@ def compile_award(measure: Measure, terms: Terms, ctx: Context, ledger: Ledger) 
     """
     mid, art, year, unit, dates = measure.id, measure.article, ctx.year, ctx.unit, ctx.dates
     records, by_date = ctx.records, rule_1_cached(ctx)
-    kind, one_off, top_up, rec = (
-        measure.beneficiary.value,
-        measure.one_off,
-        measure.top_up,
-        measure.recognition,
-    )
+    kinds, expected = frozenset(k.value for k in measure.kinds), expected_kinds(measure)
+    (one_off, top_up), rec = paid_rule(measure, ctx.guide), measure.recognition
+    start, end, first_listing = ctx.start, ctx.end, measure.first_listing
     conditions = rule_2_condition_names(measure)
     first_year, traded, recognised = (name in conditions for name in CHECKED_BY_AWARDS)
     first_only = measure.one_off and mid == "a3.benchmark"  # as rule_2_conditions
@@ -585,60 +678,67 @@ def compile_award(measure: Measure, terms: Terms, ctx: Context, ledger: Ledger) 
         if ben.disqualified:
             records.extend(("disqualified", art, ben.id))
             return 0
-        if ben.kind != kind:
-            records.extend(("wrong_beneficiary_kind", art, kind, ben.kind))
+        if ben.kind not in kinds:
+            records.extend(("wrong_beneficiary_kind", art, expected, ben.kind))
             return 0
         account = book.get(row[1])  # the claim's beneficiary
         if one_off and account is not None:
             records.extend(rule_5_one_off(account, art) or ())
             return 0
-        if first_year and ben.first_cbec_year != year:
-            records.extend(("not_first_cbec_year", art, ben.first_cbec_year or "-", year))
+        at = row[5].year  # facts kept by year: the claim's year
+        if first_year and ben.first_cbec_year != at:
+            records.extend(("not_first_cbec_year", art, ben.first_cbec_year or "-", at))
             return 0
         if traded:
-            value = _fact(trade_cache, ben, ben.cbec_trade, year)
+            value = _fact(trade_cache, ben, ben.cbec_trade, at)
             if value < threshold:
-                records.extend(("threshold_not_met", art, year, value, threshold))
+                records.extend(("threshold_not_met", art, at, value, threshold))
                 return 0
-            records.extend(("threshold_met", art, year, value, threshold))
-        if recognised:  # a recognition of the type in the year (first time: benchmark)
-            found, earliest = False, year
+            records.extend(("threshold_met", art, at, value, threshold))
+        if recognised:  # a recognition of the type in the period (first time: benchmark)
+            found, earliest = False, None
             for r in ben.recognitions:
                 if r.type == rec:
-                    if r.year == year:
+                    if r.counts_in(start, end):
                         found = True
-                    elif r.year < earliest:
+                    if r.before(start) and (earliest is None or r.year < earliest):
                         earliest = r.year
             if not found:
                 records.extend(("no_recognition", art, year, rec))
                 return 0
-            if first_only and earliest < year:
+            if first_only and earliest is not None:
                 records.extend(("not_first_benchmark", art, earliest))
                 return 0
         if shape is AWARD:
             records.extend(preset_why)
             amount = preset
         elif shape is AWARD_TIERS:
-            value = _fact(export_cache, ben, ben.independent_site_export, year)
+            value = _fact(export_cache, ben, ben.independent_site_export, at)
             reached = None
             for tier in tiers:
                 if tier[0] <= value:
                     reached = tier
             if reached is None:
-                records.extend(("tier_not_reached", art, year, value, tiers[0][0]))
+                records.extend(("tier_not_reached", art, at, value, tiers[0][0]))
                 return 0
             low, base, amount, rounding = reached
-            records.extend(("tier_applied", art, year, value, low, base))
+            records.extend(("tier_applied", art, at, value, low, base))
             records.extend(rounding)
-        else:  # AWARD_LEVEL: the highest level recognised in the year
-            best = -1
+        else:  # AWARD_LEVEL: the highest level recognised in the period
+            best, earliest = -1, None
             for r in ben.recognitions:
-                if r.type == rec and r.year == year:
-                    k = rank.get(r.level, -1)  # type: ignore[arg-type]
-                    if k > best:
-                        best = k
+                if r.type == rec:
+                    if r.counts_in(start, end):
+                        k = rank.get(r.level, -1)  # type: ignore[arg-type]
+                        if k > best:
+                            best = k
+                    if r.before(start) and (earliest is None or r.year < earliest):
+                        earliest = r.year
             if best < 0:
                 records.extend(("no_recognition", art, year, rec))
+                return 0
+            if first_listing and earliest is not None:  # (八) first listing only
+                records.extend(("not_first_listing", art, earliest))
                 return 0
             amount, why = by_rank[best]
             records.extend(why)

@@ -28,6 +28,7 @@ from .fastread import (
     read_beneficiary,
     read_claims,
     read_payment,
+    recognition_date,
 )
 from .guide import Guide, GuideError, parse_guide, shipped_guide
 from .measures import BeneficiaryKind, Catalogue, Kind, catalogue
@@ -209,9 +210,17 @@ class _Reader:
         elif rtype not in LEVELLED_RECOGNITIONS and level is not None:
             self.err(f"{path}.level", f"not used for type {_q(rtype)} / 该认定类型无级别")
         year = self.year(r["year"], f"{path}.year") if "year" in r else None
+        day = None
+        if r.get("date") is not None and year is not None:
+            day = recognition_date(r["date"], year)
+            if day is None:
+                self.err(
+                    f"{path}.date",
+                    f"{_q(r['date'])} is not a date of {year} / 不是 {year} 年的有效日期（YYYY-MM-DD）",  # noqa: E501
+                )
         if len(self.problems) > before or year is None:
             return None
-        return Recognition(type=str(rtype), level=level, year=year)
+        return Recognition(type=str(rtype), level=level, year=year, date=day)
 
     def payment(self, raw: object, path: str, known: Collection[str]) -> Payment | None:
         before = len(self.problems)  # before obj(): a missing required key is a problem too

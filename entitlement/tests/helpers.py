@@ -47,7 +47,12 @@ def guide(**changes: Any) -> dict[str, Any]:
 def ben(
     bid: str = "E1", kind: str = "enterprise", county: str = "320722", **facts: Any
 ) -> dict[str, Any]:
-    base: dict[str, Any] = {"first_cbec_year": 2025, "cbec_trade": {"2025": "1200000.00"}}
+    base: dict[str, Any] = {
+        "first_cbec_year": 2025,
+        "cbec_trade": {"2025": "1200000.00"},
+        # a brand enterprise (in the 重点品牌企业培育库): brand promotion (七) may pay it
+        "recognitions": [{"type": "brand_pool", "year": 2024}],
+    }
     base.update(facts)
     return {"id": bid, "kind": kind, "county": county, "facts": base}
 

@@ -7,6 +7,7 @@ it on every claim (status, amounts, reason codes, winner); see ``test_reference.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
@@ -36,18 +37,31 @@ class Outcome:
 def reference(sc: Scenario) -> list[Outcome]:
     cat, guide, year = catalogue(), sc.guide, sc.year
     pol = cat.policy
+    start, end = guide.period_from, guide.period_to
     paid: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    paid_year: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
     first: dict[tuple[str, str], object] = {}
     matter_paid: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
     matter_measure: defaultdict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
 
+    paid_year_of: defaultdict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+
     def pay(ben: str, mid: str, y: int, amount: Decimal, when: object) -> None:
         if amount > 0:
             paid[ben, mid] += amount
-            if y == year:
-                paid_year[ben, mid] += amount
+            paid_year_of[ben, mid, y] += amount  # "每年": by calendar year
             first.setdefault((ben, mid), when)
+
+    def in_period(r: object) -> bool:
+        d = r.date  # type: ignore[attr-defined]
+        if d is not None:
+            return bool(start <= d <= end)
+        return bool(start.year <= r.year <= end.year)  # type: ignore[attr-defined]
+
+    def earlier(r: object) -> bool:
+        d = r.date  # type: ignore[attr-defined]
+        return bool(d < start) if d is not None else bool(r.year < start.year)  # type: ignore[attr-defined]
+
+    top_up_on = guide.brand_top_up
 
     for h in sc.history:
         if h.measure in cat.measures:
@@ -59,26 +73,31 @@ def reference(sc: Scenario) -> list[Outcome]:
     def due(c: Claim, out: Outcome) -> Decimal:
         m, b = cat.measures[c.measure], sc.beneficiaries[c.beneficiary]
         codes = out.codes
+        cy = c.date.year  # facts and "每年" caps: the claim's calendar year
+        one_off = m.one_off or (m.top_up and not top_up_on)
+        top_up = m.top_up and top_up_on
         # rule 1
         if not pol.window_start <= c.date <= pol.window_end:
             codes.append("outside_policy_window")
-        elif c.date.year != year:
+        elif guide.period_given and not start <= c.date <= end:
+            codes.append("outside_period")
+        elif not guide.period_given and c.date.year != year:
             codes.append("wrong_year")
         elif m.id not in guide.measures:
             codes.append("measure_not_open")
         elif b.disqualified:
             codes.append("disqualified")
-        elif b.kind != m.beneficiary:
+        elif b.kind not in m.kinds:
             codes.append("wrong_beneficiary_kind")
-        elif m.one_off and (b.id, m.id) in first:  # rule 5
+        elif one_off and (b.id, m.id) in first:  # rule 5
             paid_in_history = isinstance(first[b.id, m.id], int)
             codes.append("one_off_paid" if paid_in_history else "one_off_paid_here")
         if codes:
             return Decimal(0)
         t = guide.measures[m.id]
         # rule 2
-        trade = b.cbec_trade.get(year, Decimal(0))
-        if m.id == "a1.first_time" and b.first_cbec_year != year:
+        trade = b.cbec_trade.get(cy, Decimal(0))
+        if m.id == "a1.first_time" and b.first_cbec_year != cy:
             codes.append("not_first_cbec_year")
             return Decimal(0)
         if m.id in ("a1.first_time", "a6.livestream"):
@@ -89,28 +108,43 @@ def reference(sc: Scenario) -> list[Outcome]:
         if m.id == "a5.exhibition" and not c.in_plan:
             codes.append("not_in_plan")
             return Decimal(0)
+        if m.brand_enterprise:  # (七) a brand or brand_pool recognition by the claim's date
+            since = [
+                r.date or dt.date(r.year, 1, 1)
+                for r in b.recognitions
+                if r.type in ("brand", "brand_pool")
+            ]
+            if not since or min(since) > c.date:
+                codes.append("not_brand_enterprise")
+                return Decimal(0)
         base: Decimal | None
         if m.kind is Kind.AWARD_TIERS:
-            export = b.independent_site_export.get(year, Decimal(0))
+            export = b.independent_site_export.get(cy, Decimal(0))
             reached = [amount for low, amount in t.tiers if low <= export]
             codes.append("tier_applied" if reached else "tier_not_reached")
             if not reached:
                 return Decimal(0)
             base = reached[-1]
         elif m.kind is Kind.AWARD_LEVEL:
-            found = {r.level for r in b.recognitions if r.type == m.recognition and r.year == year}
+            found = {r.level for r in b.recognitions if r.type == m.recognition and in_period(r)}
             levels = [lv for lv in pol.recognition_levels if lv in found]
-            codes.append("level_applied" if levels else "no_recognition")
             if not levels:
+                codes.append("no_recognition")
                 return Decimal(0)
+            if m.first_listing and any(
+                r.type == m.recognition and earlier(r) for r in b.recognitions
+            ):
+                codes.append("not_first_listing")
+                return Decimal(0)
+            codes.append("level_applied")
             base = t.amounts[levels[-1]]
         else:
             if m.recognition is not None:
-                years = [r.year for r in b.recognitions if r.type == m.recognition]
-                if year not in years:
+                mine = [r for r in b.recognitions if r.type == m.recognition]
+                if not any(in_period(r) for r in mine):
                     codes.append("no_recognition")
                     return Decimal(0)
-                if m.id == "a3.benchmark" and min(years) < year:
+                if m.id == "a3.benchmark" and any(earlier(r) for r in mine):
                     codes.append("not_first_benchmark")
                     return Decimal(0)
             if m.kind is Kind.COST_SHARE:
@@ -140,12 +174,12 @@ def reference(sc: Scenario) -> list[Outcome]:
             elif amount != base:
                 codes.append("rounded_down")
         # rule 5: top-up
-        if m.top_up and paid[b.id, m.id] > 0:
+        if top_up and paid[b.id, m.id] > 0:
             amount = floor(amount - paid[b.id, m.id])
             codes.append("topped_up" if amount > 0 else "top_up_nothing_left")
         # rule 4: annual cap
         if t.annual_cap is not None:
-            left = floor(t.annual_cap - paid_year[b.id, m.id])
+            left = floor(t.annual_cap - paid_year_of[b.id, m.id, cy])
             if left <= 0:
                 codes.append("annual_cap_reached")
                 return Decimal(0)
@@ -179,7 +213,7 @@ def reference(sc: Scenario) -> list[Outcome]:
         payable = best.computed
         if c.matter is not None:
             before = matter_paid[c.beneficiary, c.matter]
-            if cat.measures[c.measure].top_up:
+            if cat.measures[c.measure].top_up and top_up_on:
                 before -= matter_measure[c.beneficiary, c.matter, c.measure]
             if before > 0:
                 payable = floor(best.computed - before)

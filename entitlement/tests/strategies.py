@@ -32,7 +32,7 @@ CLAIMED = [
 DISCRETIONARY = [m.id for m in catalogue().measures.values() if m.discretionary]
 BENS = ["E1", "E2", "E3"]
 MATTERS = ["m1", "m2", "m3"]
-KINDS = ["enterprise"] * 6 + ["park_operator", "warehouse_operator"]
+KINDS = ["enterprise"] * 6 + ["park_operator", "warehouse_operator", "association"]
 RECOGNITIONS = [
     *[{"type": "benchmark", "year": 2025}] * 3,
     *[{"type": "benchmark", "year": 2024}] * 3,
@@ -44,8 +44,32 @@ RECOGNITIONS = [
     {"type": "public_warehouse", "year": 2025},
     {"type": "regional_center", "year": 2025},
     {"type": "regional_center", "year": 2026},
+    {"type": "park", "level": "provincial", "year": 2024},
+    {"type": "park", "level": "national", "year": 2026, "date": "2026-03-01"},
+    {"type": "brand_pool", "year": 2025},
+    {"type": "brand_pool", "year": 2025, "date": "2025-06-15"},
+    {"type": "brand_pool", "year": 2026},
+    {"type": "benchmark", "year": 2025, "date": "2025-08-01"},
 ]
-DATES = ["2025-05-10"] * 8 + ["2025-01-01", "2025-12-31", "2024-11-19", "2024-11-20", "2026-01-02"]
+DATES = ["2025-05-10"] * 8 + [
+    "2025-01-01",
+    "2025-12-31",
+    "2024-11-19",
+    "2024-11-20",
+    "2026-01-02",
+    "2025-06-30",
+    "2025-07-01",
+    "2026-06-30",
+    "2026-07-01",
+]
+# Assessment periods (考核期): none (the calendar year), spanning two years, part of a year.
+PERIODS = [
+    None,
+    None,
+    {"from": "2025-07-01", "to": "2026-06-30"},
+    {"from": "2024-11-20", "to": "2025-06-30"},
+    {"from": "2025-03-01", "to": "2025-09-30"},
+]
 ZONES = ["+08:00", "+08:00", "Z", "-05:00", "+09:30"]
 
 # Amounts: small and large, with 0, 1 or 2 decimals, and round thresholds.
@@ -92,6 +116,11 @@ def guides(draw: Any) -> dict[str, Any]:
             if draw(st.booleans()):
                 terms[key] = draw(amounts)
         measures[mid] = terms
+    period = draw(st.sampled_from(PERIODS))
+    if period is not None:
+        g["period"] = period
+    if draw(st.integers(0, 3)) == 0:
+        g["brand_top_up"] = draw(st.booleans())
     budget = draw(st.sampled_from(["0", "1", "99999.99", "500000", "3000000.50", "100000000"]))
     g["budget"] = {"total": budget, "mode": draw(st.sampled_from(["pro_rata", "first_come"]))}
     return g
@@ -107,9 +136,16 @@ def beneficiaries(draw: Any, bid: str) -> dict[str, Any]:
     if facts["first_cbec_year"] is None:
         del facts["first_cbec_year"]
     if draw(st.integers(0, 4)):
-        facts["cbec_trade"] = {"2025": draw(facts_amounts), "2024": draw(amounts)}
+        facts["cbec_trade"] = {
+            "2025": draw(facts_amounts),
+            "2024": draw(amounts),
+            "2026": draw(facts_amounts),
+        }
     if draw(st.integers(0, 4)):
-        facts["independent_site_export"] = {"2025": draw(facts_amounts)}
+        facts["independent_site_export"] = {
+            "2025": draw(facts_amounts),
+            "2026": draw(facts_amounts),
+        }
     return {
         "id": bid,
         "kind": draw(st.sampled_from(KINDS)),
@@ -123,7 +159,7 @@ def histories(draw: Any) -> dict[str, Any]:
     h: dict[str, Any] = {
         "beneficiary": draw(st.sampled_from(BENS)),
         "measure": draw(st.sampled_from([*CLAIMED, "county.other"])),
-        "year": draw(st.sampled_from([2024, 2025])),
+        "year": draw(st.sampled_from([2024, 2025, 2026])),
         "amount": draw(amounts),
     }
     if draw(st.integers(0, 3)):

@@ -60,13 +60,35 @@ def test_park_award_goes_only_to_park_operators() -> None:
     assert right["status"] == "granted" and right["granted"] == "500000.00"
 
 
-def test_warehouse_operator_cannot_claim_an_enterprise_measure() -> None:
+def test_warehouse_operator_that_sells_cross_border_may_claim_an_enterprise_measure() -> None:
+    # the seed restricts only (八) and (十): a warehouse operator is an enterprise too
     r = _one(
         scenario(
-            [claim("a7.brand_promotion", cost="1000")],
+            [claim("a11.capacity_voucher", cost="100000")],
             beneficiaries=[ben(kind="warehouse_operator")],
         )
     )
+    assert codes(r) == ["rate_applied"] and r["granted"] == "2000.00"
+
+
+def test_association_may_claim_a_standard_but_not_an_enterprise_measure() -> None:
+    raw = scenario(
+        [
+            claim("a12.standard", "S", amount="80000"),
+            claim("a11.capacity_voucher", "V", cost="100000"),
+        ],
+        beneficiaries=[ben(kind="association")],
+    )
+    raw["guide"]["measures"]["a12.standard"] = {"cap": "100000"}
+    out = outcome(raw)
+    assert codes(out["S"]) == ["amount_set"] and out["S"]["granted"] == "80000.00"
+    assert codes(out["V"]) == ["wrong_beneficiary_kind"]
+    assert "行业协会" in out["V"]["reasons"][0]["message"]
+
+
+def test_park_measure_still_refuses_an_enterprise() -> None:
+    b = ben(kind="enterprise", recognitions=[{"type": "park", "level": "national", "year": 2025}])
+    r = _one(scenario([claim("a8.park_recognition")], beneficiaries=[b]))
     assert codes(r) == ["wrong_beneficiary_kind"]
 
 

@@ -120,3 +120,38 @@ def test_yaml_duplicate_keys_are_refused(tmp_path: Path) -> None:
 def test_missing_shipped_guide_is_a_clear_error() -> None:
     with pytest.raises(GuideError, match="no shipped guide for 2030"):
         shipped_guide(2030)
+
+
+def test_period_must_lie_within_the_policy_validity() -> None:
+    from entitlement.guide import GuideError, parse_guide
+    from entitlement.tests.helpers import guide as make_guide
+
+    ok = parse_guide(make_guide(period={"from": "2025-07-01", "to": "2026-06-30"}))
+    assert (str(ok.period_from), str(ok.period_to), ok.period_given) == (
+        "2025-07-01",
+        "2026-06-30",
+        True,
+    )
+    plain = parse_guide(make_guide())
+    assert (str(plain.period_from), str(plain.period_to), plain.period_given) == (
+        "2025-01-01",
+        "2025-12-31",
+        False,
+    )
+    for bad in (
+        {"from": "2024-10-01", "to": "2025-06-30"},
+        {"from": "2027-07-01", "to": "2028-06-30"},
+        {"from": "2025-07-01", "to": "2025-06-30"},
+    ):
+        with pytest.raises(GuideError) as err:
+            parse_guide(make_guide(period=bad))
+        assert "period" in str(err.value)
+
+
+def test_period_changes_the_hash_only_when_given() -> None:
+    from entitlement.guide import parse_guide
+    from entitlement.tests.helpers import guide as make_guide
+
+    plain = parse_guide(make_guide())
+    same = parse_guide(make_guide(period={"from": "2025-01-01", "to": "2025-12-31"}))
+    assert plain.content_hash != same.content_hash  # a stated period is part of the guide

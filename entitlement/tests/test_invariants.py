@@ -110,22 +110,24 @@ def test_invariants_hold_for_any_scenario(raw: dict[str, Any]) -> None:
         if r.status is Status.GRANTED:
             assert r.granted > 0
         assert r.reasons, r
-    # annual caps hold (history of the year + grants of this run)
-    per_year: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for h in raw["history"]:
-        if h["year"] == 2025:
-            per_year[h["beneficiary"], h["measure"]] += Decimal(h["amount"])
+    # no claim outside its guide's assessment period (or the policy window) is ever paid
+    g = ev.guide
     for r in results:
-        per_year[r.claim.beneficiary, r.claim.measure] += r.granted
-    for (b, mid), total in per_year.items():
+        if r.granted > 0 or r.computed > 0:
+            assert g.period_from <= r.claim.date <= g.period_to, r
+    # annual caps hold per calendar year of the claim's date (history of that year + grants)
+    per_year: defaultdict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+    paid_before: defaultdict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+    for h in raw["history"]:
+        key = (h["beneficiary"], h["measure"], h["year"])
+        per_year[key] += Decimal(h["amount"])
+        paid_before[key] += Decimal(h["amount"])
+    for r in results:
+        per_year[r.claim.beneficiary, r.claim.measure, r.claim.date.year] += r.granted
+    for (b, mid, year), total in per_year.items():
         terms = ev.guide.measures.get(mid)
-        paid_before = sum(
-            Decimal(h["amount"])
-            for h in raw["history"]
-            if h["year"] == 2025 and h["beneficiary"] == b and h["measure"] == mid
-        )
         if terms is not None and terms.annual_cap is not None:
-            assert total <= max(terms.annual_cap, paid_before)
+            assert total <= max(terms.annual_cap, paid_before[b, mid, year]), (b, mid, year)
     # one-offs paid at most once, history included
     for b in BENS:
         for mid, m in cat.measures.items():

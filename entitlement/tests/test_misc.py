@@ -42,7 +42,7 @@ def test_catalogue_has_every_fixed_id_and_the_discretionary_measures() -> None:
     cat = catalogue()
     assert [m for m in cat.measures if cat.measures[m].kind is not Kind.DISCRETIONARY] == FIXED_IDS
     discretionary = {m.article for m in cat.measures.values() if m.discretionary}
-    assert discretionary == {"(三)", "(十一)", "(十二)", "(十六)", "(十八)"}
+    assert discretionary == {"(三)", "(四)", "(十一)", "(十二)", "(十六)", "(十八)"}
     assert cat.measures["a7.brand_promotion"].ceilings() == {
         "rate": Decimal("0.50"),
         "cap": Decimal(300000),
