@@ -65,7 +65,7 @@ class EvidenceOut(Schema):
     uploaded_at: dt.datetime
 
 
-class EventOut(Schema):
+class ApplicationEventOut(Schema):
     from_status: str
     to_status: str
     comment: str
@@ -113,7 +113,7 @@ class ApplicationOut(Schema):
 
 class ApplicationDetailOut(ApplicationOut):
     evidence: list[EvidenceOut]
-    events: list[EventOut]
+    events: list[ApplicationEventOut]
     matter_flags: list[FlagOut]
     transitions: list[EdgeOut]
 

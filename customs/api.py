@@ -21,7 +21,7 @@ from customs.stats import customs_stats
 router = Router(tags=["customs"])
 
 
-class RunOut(Schema):
+class IngestRunOut(Schema):
     id: int
     status: str
     source: str
@@ -120,7 +120,7 @@ class DeclarationQuery(Schema):
     offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
-@router.post("/uploads", response={202: RunOut}, summary="上传报文 / upload message files")
+@router.post("/uploads", response={202: IngestRunOut}, summary="上传报文 / upload message files")
 def upload(
     request: HttpRequest,
     files: list[UploadedFile] = File(...),  # noqa: B008
@@ -138,14 +138,14 @@ def upload(
     return Status(202, run)
 
 
-@router.get("/runs", response=list[RunOut], summary="导入批次 / ingest runs")
+@router.get("/runs", response=list[IngestRunOut], summary="导入批次 / ingest runs")
 def runs(request: HttpRequest, limit: int = 50) -> Any:
     if not selectors.can_view_customs(request.auth):  # type: ignore[attr-defined]
         raise PermissionDenied("无权查看海关数据 / Permission denied")
     return selectors.run_list_for(user=request.auth)[: min(max(limit, 1), 200)]  # type: ignore[attr-defined]
 
 
-@router.get("/runs/{run_id}", response=RunOut, summary="批次状态 / run status")
+@router.get("/runs/{run_id}", response=IngestRunOut, summary="批次状态 / run status")
 def run_status(request: HttpRequest, run_id: int) -> IngestRun:
     return selectors.run_get_for(user=request.auth, pk=run_id)  # type: ignore[attr-defined]
 

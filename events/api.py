@@ -95,7 +95,7 @@ class EventPatch(Schema):
     description: str | None = None
 
 
-class StatusIn(Schema):
+class EventStatusIn(Schema):
     status: str = Field(description="cancelled or finished")
 
 
@@ -196,7 +196,7 @@ def patch_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Eve
 
 
 @router.post("/{int:event_id}/status", response=EventOut, summary="取消/结束 Cancel or finish")
-def set_status(request: HttpRequest, event_id: int, payload: StatusIn) -> Event:
+def set_status(request: HttpRequest, event_id: int, payload: EventStatusIn) -> Event:
     event = selectors.event_get_for(user=request.user, pk=event_id)
     services.event_set_status(actor=request.user, event=event, status=payload.status)  # type: ignore[arg-type]
     return _out(request, event)

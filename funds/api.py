@@ -42,7 +42,7 @@ class RunIn(Schema):
     round_id: int = Field(ge=1, le=MAX_ID)
 
 
-class RunOut(Schema):
+class ProposalRunOut(Schema):
     id: int
     round_id: int
     status: str
@@ -60,7 +60,7 @@ class RunOut(Schema):
 
 
 class RunResultOut(Schema):
-    run: RunOut
+    run: ProposalRunOut
     result: dict[str, Any] | None
     notes: list[dict[str, str]]
 
@@ -198,7 +198,7 @@ class ProposeIn(Schema):
 # --- runs ---
 
 
-@router.post("/runs", response={201: RunOut}, summary="发起资金测算 / Start a proposal run")
+@router.post("/runs", response={201: ProposalRunOut}, summary="发起资金测算 / Start a proposal run")
 def run_start(request: HttpRequest, payload: RunIn) -> Status:
     if not selectors.can_run_proposals(_user(request)):
         raise PermissionDenied("只有市商务局审核人员可以发起资金测算。")
@@ -207,12 +207,12 @@ def run_start(request: HttpRequest, payload: RunIn) -> Status:
     return Status(201, run)
 
 
-@router.get("/runs", response=list[RunOut], summary="测算批次列表 / Proposal runs")
+@router.get("/runs", response=list[ProposalRunOut], summary="测算批次列表 / Proposal runs")
 def run_list(request: HttpRequest, round_id: int | None = Query(None, ge=1, le=MAX_ID)) -> Any:
     return list(selectors.run_list_for(user=_user(request), round_id=round_id)[:200])
 
 
-@router.get("/runs/{pk}", response=RunOut, summary="测算进度 / Run status and progress")
+@router.get("/runs/{pk}", response=ProposalRunOut, summary="测算进度 / Run status and progress")
 def run_status(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> ProposalRun:
     return selectors.run_get_for(user=_user(request), pk=pk)
 
@@ -223,7 +223,7 @@ def run_result(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> di
     return {"run": run, "result": run.result, "notes": run.notes}
 
 
-@router.post("/runs/{pk}/accept", response=RunOut, summary="采纳测算结果 / Accept a run")
+@router.post("/runs/{pk}/accept", response=ProposalRunOut, summary="采纳测算结果 / Accept a run")
 def run_accept(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> ProposalRun:
     run = selectors.run_get_for(user=_user(request), pk=pk)
     return services.proposal_run_accept(actor=_user(request), run=run)
