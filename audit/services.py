@@ -121,8 +121,46 @@ class VerifyResult:
     reason: str = ""
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the chain in order; report the first entry whose link or content does not match."""
+@dataclass(frozen=True)
+class Anchor:
+    """The chain head as printed for keeping outside the database: ``<seq>:<hash>``."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        seq, sep, digest = text.strip().partition(":")
+        digest = digest.lower()
+        if (
+            not sep
+            or not seq.isdigit()
+            or len(digest) != 64
+            or any(c not in "0123456789abcdef" for c in digest)
+        ):
+            raise ValueError(
+                "链头格式应为 序号:64位十六进制哈希 / the head must be <seq>:<64 hex digits>"
+            )
+        return cls(int(seq), digest)
+
+
+def audit_head() -> Anchor:
+    """The last entry's position and hash (``0:<genesis>`` for an empty log)."""
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    return Anchor(*last) if last else Anchor(0, GENESIS_HASH)
+
+
+def audit_verify(*, head: Anchor | None = None) -> VerifyResult:
+    """Walk the chain in order; report the first entry whose link or content does not match.
+
+    With ``head`` (an anchor printed earlier by ``ddt audit head`` and kept outside the
+    database), the entry at the anchor's position must still exist and carry the anchored hash:
+    this catches what the chain alone cannot — a chain recomputed from some entry on, or the last
+    entries deleted together with a "fixed" ``ChainHead``.
+    """
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
@@ -152,17 +190,33 @@ def audit_verify() -> VerifyResult:
             return VerifyResult(
                 False, checked, entry.seq, "内容已被修改 / content altered (hash mismatch)"
             )
+        if head is not None and entry.seq == head.seq and entry.hash != head.hash:
+            return VerifyResult(
+                False,
+                checked,
+                entry.seq,
+                "与链外保存的链头不符（链已被重算）"
+                " / does not match the anchored head (the chain was recomputed)",
+            )
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1
-    head = ChainHead.objects.filter(pk=1).first()
-    last_seq = head.last_seq if head else 0
-    if last_seq != checked or (head is not None and checked and head.last_hash != prev_hash):
+    stored = ChainHead.objects.filter(pk=1).first()
+    last_seq = stored.last_seq if stored else 0
+    if last_seq != checked or (stored is not None and checked and stored.last_hash != prev_hash):
         return VerifyResult(
             False,
             checked,
             checked + 1,
             f"链尾缺失：链头记录到第 {last_seq} 条"
             f" / tail truncated: head records {last_seq} entries",
+        )
+    if head is not None and checked < head.seq:
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1,
+            f"链尾缺失：链外保存的链头到第 {head.seq} 条"
+            f" / tail cut: the anchored head is entry {head.seq}",
         )
     return VerifyResult(True, checked)

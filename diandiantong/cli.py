@@ -21,6 +21,9 @@ ddt — 点点通 跨境电商公共服务平台命令行 / Diandiantong command
                         Load code tables (counties, countries, currencies, units, modes, holidays)
   audit verify          校验审计日志哈希链，发现断链时以非零状态退出
                         Verify the audit log hash chain; exits non-zero on the first broken link
+  audit head            打印审计链头（序号:哈希）供链外留存；audit verify --head 据此核对
+                        Print the chain head (<seq>:<hash>) to keep outside the database;
+                        `audit verify --head H` then detects a recomputed chain or a cut tail
   demo load             载入演示数据（可重复运行，不产生重复记录）
                         Load demo data (idempotent)
   enterprises import    从 Excel 导入企业（全部成功或全部不导入）

@@ -63,6 +63,8 @@ def _svg_data_uri(svg: str) -> str:
 
 def report_context(month: dt.date) -> dict[str, Any]:
     """Everything the report template shows for ``month`` (city-wide, as of the month's end)."""
+    from audit.services import audit_head
+
     last = dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     targets, progress = selectors.targets_table(as_of=last, county=None)
     trade = selectors.trade_tables(year=month.year, county=None, until_month=month.month)
@@ -111,6 +113,9 @@ def report_context(month: dt.date) -> dict[str, Any]:
         "images": images,
         "trend_images": trend_images,
         "generated_at": timezone.localtime(),
+        # The audit chain head at generation time, printed so the paper/PDF archive anchors the
+        # chain outside the database (check with `ddt audit verify --head <seq>:<hash>`).
+        "audit_head": str(audit_head()),
     }
 
 

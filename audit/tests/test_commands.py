@@ -81,3 +81,83 @@ def test_ddt_audit_verify_exit_status_on_a_file_database(tmp_path: Path) -> None
     broken = run("audit", "verify")
     assert broken.returncode == 1
     assert "entry 2" in broken.stderr
+
+
+def _head() -> str:
+    out = StringIO()
+    call_command("audit_head", stdout=out)
+    return out.getvalue().strip()
+
+
+def test_head_prints_position_and_hash_and_verify_accepts_it_and_later_entries() -> None:
+    _append(3)
+    head = _head()
+    last = AuditEntry.objects.get(seq=3)
+    assert head == f"3:{last.hash}"
+    _append(2)  # the log goes on after the anchor was taken
+    out = StringIO()
+    call_command("audit_verify", "--head", head, stdout=out)
+    assert "5" in out.getvalue() and "anchored head 3" in out.getvalue()
+
+
+def _rechain(from_seq: int) -> None:
+    """The attacker of issue 13: edits an entry and recomputes every hash after it, and the head."""
+    import datetime as dt
+
+    from audit.chain import entry_hash
+    from audit.models import GENESIS_HASH, ChainHead
+
+    prev = GENESIS_HASH
+    for entry in AuditEntry.objects.order_by("seq"):
+        if entry.seq == from_seq:
+            entry.after = {"i": "forged"}
+        entry.prev_hash = prev
+        entry.hash = entry_hash(
+            seq=entry.seq,
+            at=entry.at.astimezone(dt.UTC),
+            actor_id=entry.actor_id,
+            actor_repr=entry.actor_repr,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            object_repr=entry.object_repr,
+            before=entry.before,
+            after=entry.after,
+            client_ip=entry.client_ip,
+            prev_hash=entry.prev_hash,
+        )
+        entry.save()
+        prev = entry.hash
+    ChainHead.objects.filter(pk=1).update(last_hash=prev)
+
+
+def _cut_tail(keep: int) -> None:
+    from audit.models import ChainHead
+
+    AuditEntry.objects.filter(seq__gt=keep).delete()
+    ChainHead.objects.filter(pk=1).update(
+        last_seq=keep, last_hash=AuditEntry.objects.get(seq=keep).hash
+    )
+
+
+@pytest.mark.parametrize(
+    ("attack", "broken"),
+    [(lambda: _rechain(2), 3), (lambda: _cut_tail(2), 3)],
+    ids=["recomputed-chain", "cut-tail-with-fixed-head"],
+)
+def test_verify_with_head_detects_what_the_chain_alone_cannot(attack: Any, broken: int) -> None:
+    _append(3)
+    head = _head()
+    attack()
+    call_command("audit_verify", stdout=StringIO())  # the chain alone still says "intact"
+    with pytest.raises(CommandError, match=f"entry {broken}:"):
+        call_command("audit_verify", "--head", head)
+
+
+def test_verify_refuses_a_malformed_head_and_head_refuses_a_broken_chain() -> None:
+    _append(2)
+    with pytest.raises(CommandError, match="64 hex"):
+        call_command("audit_verify", "--head", "2:xyz")
+    AuditEntry.objects.filter(seq=1).update(after={"i": 9})
+    with pytest.raises(CommandError, match="broken at entry 1"):
+        _head()

@@ -158,3 +158,20 @@ def test_command_builds_the_report(trade: None) -> None:
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("stats_report", "--month", "10/2026")
     assert Report.objects.count() == 1
+
+
+def test_report_prints_the_audit_chain_head(trade: None) -> None:
+    """Issue 13: the monthly report anchors the audit chain outside the database."""
+    import datetime as dt
+
+    from django.template.loader import render_to_string
+
+    from audit.models import AuditEntry
+    from audit.services import audit_record
+
+    audit_record(actor=None, action="test.anchor")
+    last = AuditEntry.objects.order_by("-seq").first()
+    assert last is not None
+    ctx = services.report_context(dt.date(2026, 10, 1))
+    assert ctx["audit_head"] == f"{last.seq}:{last.hash}"
+    assert f"{last.seq}:{last.hash}" in render_to_string("stats/report_pdf.html", ctx)
