@@ -208,7 +208,8 @@ def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> dic
     qs = selectors.enterprise_list_for(
         user=request.user, filters=selectors.EnterpriseFilters.from_mapping(data)
     )
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+    items = list(selectors.with_pending_changes(qs[offset : offset + limit]))
+    return {"count": qs.count(), "items": items}
 
 
 @router.get("/belts", response=list[BeltOut], summary="产业带 Industry belts")

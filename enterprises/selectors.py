@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Field, Q, QuerySet
+from django.db.models import F, Field, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -193,9 +193,18 @@ def change_request_get_for(*, user: AnyUser | None, pk: int) -> EnterpriseChange
 
 def pending_changes_for(enterprise: Enterprise) -> dict[str, EnterpriseChangeRequest]:
     """The enterprise's pending requests by fact (at most one each)."""
-    return {
-        c.field: c for c in enterprise.change_requests.filter(status=ChangeRequestStatus.PENDING)
-    }
+    prefetched = getattr(enterprise, "pending_change_list", None)
+    if prefetched is None:
+        prefetched = enterprise.change_requests.filter(status=ChangeRequestStatus.PENDING)
+    return {c.field: c for c in prefetched}
+
+
+def with_pending_changes(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """``qs`` with each enterprise's pending requests fetched in one query (API lists)."""
+    pending = EnterpriseChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING)
+    return qs.prefetch_related(
+        Prefetch("change_requests", queryset=pending, to_attr="pending_change_list")
+    )
 
 
 def fact_rows(enterprise: Enterprise) -> dict[str, dict[str, Any]]:

@@ -347,6 +347,8 @@ def test_api_list_approve_and_reject(world) -> None:
     (change,) = _request(world, first_cbec_year=2023)
     auth = bearer(world.donghai_officer)
     client = Client()
+    listed = client.get(BASE, **auth).json()["items"]
+    assert [c["new_value"] for c in listed[0]["pending_changes"]] == ["2023"]
     body = client.get(f"{BASE}/changes", **auth).json()
     assert body["count"] == 1 and body["items"][0]["new_value"] == "2023"
     response = client.post(
