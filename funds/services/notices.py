@@ -191,6 +191,11 @@ def objection_file(
         action="funds.objection_file",
         obj=objection,
         after={"notice": notice.pk, "entry": entry.pk if entry else None},
+        # The objector's address is kept only as its HMAC (the same value as
+        # ``Objection.client_key``), never in clear — not even in the audit entry, which would
+        # otherwise take the request's address. Entries written before this change keep the
+        # clear address: rewriting them would break the hash chain (docs/funds.md).
+        client_ip=key,
     )
     return objection
 

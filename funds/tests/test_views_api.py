@@ -97,6 +97,43 @@ def test_public_files_an_objection(noticed: PublicNotice) -> None:
     assert ok.status_code == 200 and Objection.objects.count() == 1
 
 
+@pytest.mark.parametrize("via", ["page", "api"])
+def test_objector_address_is_kept_only_as_hmac(noticed: PublicNotice, via: str) -> None:
+    """Issue 13: the audit entry of an objection held the objector's address in clear."""
+    from django.core.management import call_command
+
+    from audit.models import AuditEntry
+    from funds.services.notices import client_key
+
+    address = "203.0.113.77"
+    anon = Client(REMOTE_ADDR=address)
+    if via == "page":
+        response = anon.post(
+            reverse("funds:notice_detail", args=[noticed.pk]),
+            {"name": "张三", "phone": "13800000000", "text": "请核实此项目的费用"},
+        )
+        assert response.status_code == 200
+    else:
+        response = anon.post(
+            f"/api/v1/funds/notices/{noticed.pk}/objections",
+            json.dumps({"name": "张三", "email": "z@example.com", "text": "请核实此项目"}),
+            content_type="application/json",
+        )
+        assert response.status_code == 201
+    objection = Objection.objects.get()
+    entry = AuditEntry.objects.get(action="funds.objection_file")
+    assert entry.client_ip == client_key(address) == objection.client_key
+    stored = [
+        json.dumps(row, default=str)
+        for row in (
+            *AuditEntry.objects.values(),
+            *Objection.objects.values(),
+        )
+    ]
+    assert not [row for row in stored if address in row]
+    call_command("audit_verify")  # the chain still verifies
+
+
 def test_public_cannot_see_review_pages(noticed: PublicNotice, world: Any) -> None:
     objection = services.objection_file(
         notice=noticed, name="张三", phone="13800000000", text="请核实此项目"
