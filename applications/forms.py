@@ -80,6 +80,12 @@ class ApplicationForm(AccessibleFormMixin, forms.Form):
         decimal_places=2,
         help_text=_("实际发生且有凭证的费用，请上传发票、合同和付款凭证。"),
     )
+    cost_date = forms.DateField(
+        label=_("费用发生日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("发票或付款日期，须在本批次指南的考核期内。"),
+    )
     in_plan = forms.ChoiceField(
         label=_("该展会是否列入省市贸促计划或市县组团活动"), choices=YES_NO, required=False
     )
@@ -112,6 +118,10 @@ class ApplicationForm(AccessibleFormMixin, forms.Form):
             del self.fields["cost"]
         else:
             self.fields["cost"].required = True
+        if not need.dated:
+            del self.fields["cost_date"]
+        else:
+            self.fields["cost_date"].required = True
         if not need.in_plan:
             del self.fields["in_plan"]
         else:
@@ -133,6 +143,7 @@ class ApplicationForm(AccessibleFormMixin, forms.Form):
             "attributes": attributes,
             "other_public_money": data.get("other_public_money"),
             "other_public_money_note": data.get("other_public_money_note") or "",
+            "cost_date": data.get("cost_date"),
         }
 
 

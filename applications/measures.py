@@ -43,6 +43,7 @@ class MeasureFields:
     cost: bool  # cost shares: the cost claimed (and its documents)
     matter_required: bool  # invoice or contract number
     in_plan: bool  # a5.exhibition: the fair is in the plan
+    dated: bool = False  # cost shares: the day the cost arose (within the guide's period)
 
 
 def fields_for(measure: Measure) -> MeasureFields:
@@ -51,6 +52,7 @@ def fields_for(measure: Measure) -> MeasureFields:
         cost=cost_share,
         matter_required=cost_share,
         in_plan=measure.id in IN_PLAN_MEASURES,
+        dated=cost_share,
     )
 
 
@@ -59,9 +61,7 @@ def measures_open_for(*, rnd: object, enterprise_kind: str) -> list[Measure]:
     guide = round_guide(rnd)
     kind = beneficiary_kind(enterprise_kind)
     return [
-        m
-        for mid, m in catalogue().measures.items()
-        if mid in guide.measures and m.beneficiary is kind
+        m for mid, m in catalogue().measures.items() if mid in guide.measures and m.accepts(kind)
     ]
 
 

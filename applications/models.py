@@ -106,6 +106,9 @@ class Application(models.Model):
     cost = models.DecimalField(
         _("申报费用（元）"), max_digits=16, decimal_places=2, null=True, blank=True
     )
+    # the day the cost arose (invoice/payment date): the engine compares it with the policy
+    # start and the round's guide period (考核期); empty on applications made before it existed
+    cost_date = models.DateField(_("费用发生日期"), null=True, blank=True)
     attributes = models.JSONField(_("其他申报信息"), default=dict, blank=True)
     other_public_money = models.DecimalField(
         _("同一事项已获其他财政资金（元）"), max_digits=16, decimal_places=2, default=0

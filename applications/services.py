@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from applications import evidence as ev
-from applications.measures import fields_for, measures_open_for
+from applications.measures import fields_for, measures_open_for, round_guide
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -199,8 +199,12 @@ def clean_fields(
     attributes: dict[str, Any] | None = None,
     other_public_money: Any = None,
     other_public_money_note: str = "",
+    cost_date: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Validate what the enterprise filled in for ``measure``; the cleaned values."""
+    """Validate what the enterprise filled in for ``measure``; the cleaned values.
+
+    ``cost_date`` (the day the cost arose) must lie within the round's guide period (考核期);
+    the form requires it where the measure has one."""
     open_measures = {m.id: m for m in measures_open_for(rnd=rnd, enterprise_kind=enterprise.kind)}
     m = open_measures.get(measure)
     if m is None:
@@ -241,9 +245,30 @@ def clean_fields(
         raise ValidationError(
             {"other_public_money_note": [_("已获其他财政资金时，请说明资金来源和文号。")]}
         )
+    if cost_date is not None:
+        if not isinstance(cost_date, dt.date):
+            raise ValidationError({"cost_date": [_("请填写有效的费用发生日期。")]})
+        guide = round_guide(rnd)
+        if not guide.in_period(cost_date):
+            raise ValidationError(
+                {
+                    "cost_date": [
+                        _(
+                            "费用发生日期 %(date)s 不在本批次指南的考核期（%(start)s 至 %(end)s）内，"  # noqa: E501
+                            "本批次不能申报；请在覆盖该日期的年度批次申报。"
+                        )
+                        % {
+                            "date": cost_date.isoformat(),
+                            "start": guide.period_from.isoformat(),
+                            "end": guide.period_to.isoformat(),
+                        }
+                    ]
+                }
+            )
     return {
         "measure": measure,
         "matter": matter,
+        "cost_date": cost_date if need.dated else None,
         "cost": cost_value,
         "attributes": attrs,
         "other_public_money": other or Decimal("0.00"),
@@ -354,6 +379,7 @@ def application_submit(*, actor: User, application: Application) -> Application:
         attributes=app.attributes,
         other_public_money=app.other_public_money,
         other_public_money_note=app.other_public_money_note,
+        cost_date=app.cost_date,
     )
     _check_complete(app)
     return transition(actor=actor, application=app, to=S.SUBMITTED)

@@ -281,6 +281,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "matter": app.matter,
         "cost": app.cost,
+        "cost_date": app.cost_date,
         "in_plan": {True: "yes", False: "no"}.get(app.attributes.get("in_plan"), ""),
         "note": app.attributes.get("note", ""),
         "other_public_money": app.other_public_money,

@@ -188,7 +188,56 @@ def main(repeat: int = 5) -> int:
         f"{'target met' if met else 'target not met'} (ratio {ratio:.2f}, {work:.3f} s); "
         f"granted {ev.totals.granted:,} of budget {ev.totals.budget:,}, scale {ev.totals.scale}"
     )
+    process_table()
     return 0
+
+
+PROCESS_TARGET = 2.5  # `ddt policy evaluate` end to end / the floor process
+FLOOR = """import json, sys
+json.load(open(sys.argv[1], encoding="utf-8"))
+out = json.load(open(sys.argv[2], encoding="utf-8"))
+sys.stdout.write(json.dumps(out, ensure_ascii=False, separators=(",", ":")))
+sys.stdout.write("\\n")
+"""
+
+
+def process_table(repeat: int = 3) -> float:
+    """``ddt policy evaluate`` as a process against a floor process that starts Python,
+    ``json.load``s the scenario and ``json.dump``s the same output (compact); best of
+    ``repeat``, the two interleaved. The outputs must be byte-identical."""
+    import subprocess
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    ddt = Path(sys.executable).with_name("ddt")
+    with tempfile.TemporaryDirectory() as tmp:
+        scenario, output, floor = Path(tmp, "s.json"), Path(tmp, "out.json"), Path(tmp, "f.py")
+        scenario.write_text(json.dumps(generate()), encoding="utf-8")
+        floor.write_text(FLOOR, encoding="utf-8")
+        engine_cmd = [str(ddt), "policy", "evaluate", str(scenario)]
+        floor_cmd = [sys.executable, str(floor), str(scenario), str(output)]
+        best = {"engine": float("inf"), "floor": float("inf")}
+        engine_out = b""
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            engine_out = subprocess.run(  # noqa: S603 - our own commands
+                engine_cmd, capture_output=True, check=True, cwd=root
+            ).stdout
+            t1 = time.perf_counter()
+            output.write_bytes(engine_out)
+            t2 = time.perf_counter()
+            floor_out = subprocess.run(floor_cmd, capture_output=True, check=True).stdout  # noqa: S603
+            t3 = time.perf_counter()
+            best["engine"] = min(best["engine"], t1 - t0)
+            best["floor"] = min(best["floor"], t3 - t2)
+            assert floor_out == engine_out, "the floor must write the same bytes"
+    ratio = best["engine"] / best["floor"]
+    print(f"\n{'process (best of ' + str(repeat) + ')':<38}{'seconds':>9}{'ratio to floor':>16}")
+    print(f"{'floor: python + json.load + json.dump':<38}{best['floor']:>9.3f}{1:>16.2f}")
+    print(f"{'ddt policy evaluate (compact JSON)':<38}{best['engine']:>9.3f}{ratio:>16.2f}")
+    met = "target met" if ratio <= PROCESS_TARGET else "target not met"
+    print(f"target: end to end ≤ {PROCESS_TARGET:g}× the floor process — {met} ({ratio:.2f})")
+    return ratio
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ class EnterpriseKind(models.TextChoices):
     SERVICE_PROVIDER = "service_provider", _("服务商")
     PARK_OPERATOR = "park_operator", _("产业园运营主体")
     WAREHOUSE_OPERATOR = "warehouse_operator", _("海外仓运营主体")
+    ASSOCIATION = "association", _("行业协会、社会团体")  # the 单位 of (十二)
 
 
 class EnterpriseStatus(models.TextChoices):
@@ -274,6 +275,7 @@ class RecognitionType(models.TextChoices):
     PARK = "park", _("跨境电商产业园")
     PUBLIC_WAREHOUSE = "public_warehouse", _("市级公共海外仓")
     REGIONAL_CENTER = "regional_center", _("区域中心")
+    BRAND_POOL = "brand_pool", _("重点品牌企业培育库")  # (七): makes a 跨境电商品牌企业
 
 
 class Recognition(models.Model):

@@ -31,7 +31,11 @@ if TYPE_CHECKING:
 OTHER_PUBLIC_MONEY = "other.public_money"  # not a catalogue id: counts only for 就高不重复
 CLAIM_ATTRIBUTES = ("in_plan", "amount", "note")
 _LEVELLED = {"brand", "park"}
-_BENEFICIARY_KIND = {"park_operator": "park_operator", "warehouse_operator": "warehouse_operator"}
+_BENEFICIARY_KIND = {
+    "park_operator": "park_operator",
+    "warehouse_operator": "warehouse_operator",
+    "association": "association",
+}
 
 
 def claim_id(application_id: int) -> str:
@@ -151,11 +155,22 @@ class Inputs:
         cid = claim_id(application.pk)
         submitted = application.submitted_at or application.created_at or timezone.now()
         local = timezone.localtime(submitted)
+        # the claim's date is the day the cost arose, compared by the engine with the policy
+        # start and the guide's period (考核期); an application without one (made before the
+        # field existed, or through an API client that sends none) falls back to the
+        # submission day, and the run says so
+        day = application.cost_date or local.date()
+        if application.cost_date is None and application.cost is not None:
+            self.note(
+                "cost_date_missing",
+                f"申报 #{application.pk} 未填写费用发生日期，按提交日期 {day.isoformat()} 测算，请人工核对",  # noqa: E501
+                bid,
+            )
         claim: dict[str, Any] = {
             "id": cid,
             "beneficiary": bid,
             "measure": application.measure,
-            "date": local.date().isoformat(),
+            "date": day.isoformat(),
             "submitted_at": local.isoformat(),
         }
         if application.matter:

@@ -119,7 +119,7 @@ def enterprise_matching(
     examples: dict[str, Decimal] = {}
     for mid in guide.measures:
         measure = cat.get(mid)
-        if measure is None or measure.beneficiary.value != kind:
+        if measure is None or not measure.accepts(kind):
             continue
         claim: dict[str, Any] = {
             "id": mid,

@@ -48,7 +48,11 @@ def make_enterprise(counties: dict[str, Any]) -> Callable[..., Enterprise]:
         values.setdefault("uscc", generate_uscc(rng, c.code))
         values.setdefault("kind", "manufacturer")
         values.setdefault("status", "active")
-        return enterprise_create(actor=None, name=name, county=c, **values)
+        brand = values.pop("brand_pool", True)
+        enterprise = enterprise_create(actor=None, name=name, county=c, **values)
+        if brand:  # (七) brand promotion pays brand enterprises only (in the 培育库 since 2024)
+            enterprise.recognitions.create(type="brand_pool", year=2024)
+        return enterprise
 
     return _make
 

@@ -24,7 +24,11 @@ SCENARIO = {
             "id": "E1",
             "kind": "enterprise",
             "county": "320722",
-            "facts": {"first_cbec_year": 2025, "cbec_trade": {"2025": "1200000.00"}},
+            "facts": {
+                "first_cbec_year": 2025,
+                "cbec_trade": {"2025": "1200000.00"},
+                "recognitions": [{"type": "brand_pool", "year": 2025}],  # a brand enterprise
+            },
         }
     ],
     "history": [],
@@ -79,7 +83,7 @@ def test_invalid_input_raises_command_error_with_status_2(bad_file: Path) -> Non
 def test_measures_and_check_guide_via_call_command() -> None:
     out = StringIO()
     call_command("policy_measures", format="json", stdout=out)
-    assert len(json.loads(out.getvalue())) == 18
+    assert len(json.loads(out.getvalue())) == 19  # (四) the industry-belt subsidy included
     out = StringIO()
     call_command("policy_check_guide", str(ROOT / "guides" / "2026.yaml"), stdout=out)
     assert "2026" in out.getvalue()
@@ -134,3 +138,16 @@ def test_help_is_bilingual() -> None:
     proc = _ddt("policy", "evaluate", "--help")
     assert proc.returncode == 0
     assert "测算" in proc.stdout and "Evaluate" in proc.stdout
+
+
+def test_ddt_policy_help_works_without_django() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ddt = Path(sys.executable).with_name("ddt")
+    done = subprocess.run(
+        [str(ddt), "policy", "--help"], capture_output=True, text=True, check=False, env={}
+    )
+    assert done.returncode == 0, done.stderr
+    assert "evaluate" in done.stdout and "replay" in done.stdout

@@ -18,7 +18,14 @@ pytestmark = pytest.mark.django_db
 SCENARIO = {
     "year": 2025,
     "guide": "2025",
-    "beneficiaries": [{"id": "E1", "kind": "enterprise", "county": "320722"}],
+    "beneficiaries": [
+        {
+            "id": "E1",
+            "kind": "enterprise",
+            "county": "320722",
+            "facts": {"recognitions": [{"type": "brand_pool", "year": 2025}]},
+        }
+    ],
     "history": [],
     "claims": [
         {
