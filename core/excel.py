@@ -11,17 +11,22 @@ financial data).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 # OWASP "CSV Injection": = + - @ tab CR; also LF and the full-width forms that some spreadsheet
 # programs fold to ASCII before parsing.
@@ -66,3 +71,97 @@ def excel_response(workbook_or_bytes: Workbook | bytes, filename: str) -> HttpRe
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def csv_response(
+    header: Iterable[Any], rows: Iterable[Iterable[Any]], filename: str
+) -> HttpResponse:
+    """A CSV download (UTF-8 with BOM, which Excel and WPS need), every cell through
+    :func:`safe_cell`, ``Cache-Control: no-store``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(safe_row(header))
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in safe_row(row)])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- reading uploaded sheets: one reader with the size and row limits ----------------------
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be read (size, format, header, row count); ``str`` says why."""
+
+
+@dataclass
+class SheetRows:
+    """The data rows of a sheet's first worksheet, by the field names of its known columns."""
+
+    columns: dict[int, str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (row number, values)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as one line of text (``12.0`` → ``12``, runs of white space folded)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def read_sheet(
+    file: IO[bytes],
+    *,
+    filename: str = "",
+    headers: Mapping[str, str],
+    required: Iterable[tuple[str, str]],
+    missing_message: str,
+) -> SheetRows:
+    """Read the first worksheet of an uploaded .xlsx within ``DDT_EXCEL_MAX_BYTES`` and
+    ``DDT_EXCEL_MAX_ROWS``.
+
+    ``headers`` maps a header label (``*`` for "required" is ignored) to a field name;
+    ``required`` lists (field, label) pairs that must be present, else ``missing_message``
+    (with ``%(cols)s``) is the error. Blank rows are skipped. Raises :class:`SheetError`.
+    """
+    max_bytes = settings.DDT_EXCEL_MAX_BYTES
+    max_rows = settings.DDT_EXCEL_MAX_ROWS
+    if filename and not filename.lower().endswith(".xlsx"):
+        raise SheetError(_("只能导入 .xlsx 格式的 Excel 文件。"))
+    data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise SheetError(_("文件超过大小上限（%(mb).1f MB）。") % {"mb": max_bytes / 1024 / 1024})
+    if not data.startswith(b"PK"):
+        raise SheetError(_("文件不是有效的 Excel（.xlsx）文件。"))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise SheetError(_("文件已损坏或不是有效的 Excel（.xlsx）文件，无法读取。")) from exc
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        columns: dict[int, str] = {}
+        for index, cell in enumerate(header):
+            label = cell_text(cell).replace("*", "").strip()
+            if label in headers:
+                columns[index] = headers[label]
+        missing = [label for name, label in required if name not in columns.values()]
+        if missing:
+            raise SheetError(missing_message % {"cols": "、".join(missing)})
+        sheet = SheetRows(columns=columns)
+        for number, cells in enumerate(rows, start=2):
+            values = {columns[i]: v for i, v in enumerate(cells) if i in columns}
+            if not any(cell_text(v) for v in values.values()):
+                continue
+            if len(sheet.rows) >= max_rows:
+                raise SheetError(_("数据行数超过上限（%(n)d 行）。") % {"n": max_rows})
+            sheet.rows.append((number, values))
+        if not sheet.rows:
+            raise SheetError(_("文件中没有数据行。"))
+        return sheet
+    finally:
+        workbook.close()

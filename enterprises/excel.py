@@ -6,20 +6,18 @@ Reading only parses and resolves names (county, kind, belt, park); the rules liv
 
 from __future__ import annotations
 
-import io
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from codes.models import County
-from core.excel import safe_row, workbook_bytes
+from core.excel import SheetError, cell_text, read_sheet, safe_row, workbook_bytes
 from enterprises.models import Enterprise, EnterpriseKind, EnterpriseStatus, IndustryBelt, Park
 from enterprises.validators import customs_code_generate, uscc_generate
 
@@ -70,12 +68,7 @@ def _file_error(message: str) -> ParsedFile:
     return ParsedFile(errors=[RowError(None, "", message)])
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
 
 
 class _Lookups:
@@ -119,56 +112,31 @@ def read_import_file(file: IO[bytes], *, filename: str = "") -> ParsedFile:
     """Parse an uploaded .xlsx; file-level problems come back as errors with row None."""
     from enterprises.services import RowError
 
-    max_bytes = settings.DDT_EXCEL_MAX_BYTES
-    max_rows = settings.DDT_EXCEL_MAX_ROWS
-    if filename and not filename.lower().endswith(".xlsx"):
-        return _file_error(_("只能导入 .xlsx 格式的 Excel 文件。"))
-    data = file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        return _file_error(_("文件超过大小上限（%(mb).1f MB）。") % {"mb": max_bytes / 1024 / 1024})
-    if not data.startswith(b"PK"):
-        return _file_error(_("文件不是有效的 Excel（.xlsx）文件。"))
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for damaged files
-        return _file_error(_("文件已损坏或不是有效的 Excel（.xlsx）文件，无法读取。"))
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        columns: dict[int, str] = {}
-        for index, cell in enumerate(header):
-            label = _text(cell).replace("*", "").strip()
-            if label in _HEADER_TO_FIELD:
-                columns[index] = _HEADER_TO_FIELD[label]
-        missing = [label for name, label, req in COLUMNS if req and name not in columns.values()]
-        if missing:
-            return _file_error(
-                _("第1行缺少必填列：%(cols)s。请使用导入模板。") % {"cols": "、".join(missing)}
-            )
-        parsed = ParsedFile()
-        lookups = _Lookups()
-        for number, cells in enumerate(rows, start=2):
-            texts = {columns[i]: _text(v) for i, v in enumerate(cells) if i in columns}
-            if not any(texts.values()):
+        sheet = read_sheet(
+            file,
+            filename=filename,
+            headers=_HEADER_TO_FIELD,
+            required=[(name, label) for name, label, req in COLUMNS if req],
+            missing_message=_("第1行缺少必填列：%(cols)s。请使用导入模板。"),
+        )
+    except SheetError as exc:
+        return _file_error(str(exc))
+    parsed = ParsedFile()
+    lookups = _Lookups()
+    for number, cells in sheet.rows:
+        row = ParsedRow(number=number, values={})
+        for name, value in cells.items():
+            text = _text(value)
+            if not text:
                 continue
-            if len(parsed.rows) >= max_rows:
-                return _file_error(_("数据行数超过上限（%(n)d 行）。") % {"n": max_rows})
-            row = ParsedRow(number=number, values={})
-            for name, text in texts.items():
-                if not text:
-                    continue
-                try:
-                    row.values[name] = lookups.resolve(name, text)
-                except LookupError as exc:
-                    row.errors.append(RowError(number, COLUMN_LABELS[name], str(exc.args[0])))
-                    row.failed_columns.add(COLUMN_LABELS[name])
-            parsed.rows.append(row)
-        if not parsed.rows:
-            return _file_error(_("文件中没有数据行。"))
-        return parsed
-    finally:
-        workbook.close()
+            try:
+                row.values[name] = lookups.resolve(name, text)
+            except LookupError as exc:
+                row.errors.append(RowError(number, COLUMN_LABELS[name], str(exc.args[0])))
+                row.failed_columns.add(COLUMN_LABELS[name])
+        parsed.rows.append(row)
+    return parsed
 
 
 def build_template() -> bytes:

@@ -6,17 +6,15 @@ match rows to registrations live in :func:`events.services.attendance_import`.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.excel import safe_row, workbook_bytes
+from core.excel import SheetError, cell_text, read_sheet, safe_row, workbook_bytes
 
 # (field, column header, required). Headers stay Chinese whatever the UI language.
 COLUMNS: list[tuple[str, str, bool]] = [
@@ -67,12 +65,7 @@ def is_mobile(phone: str) -> bool:
     return bool(MOBILE_RE.match(phone))
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+_text = cell_text
 
 
 def _file_error(message: str) -> ParsedSheet:
@@ -81,82 +74,57 @@ def _file_error(message: str) -> ParsedSheet:
 
 def read_attendance_file(file: IO[bytes], *, filename: str = "") -> ParsedSheet:
     """Parse a sign-in sheet; every problem is reported, none is fixed silently."""
-    max_bytes = settings.DDT_EXCEL_MAX_BYTES
-    max_rows = settings.DDT_EXCEL_MAX_ROWS
-    if filename and not filename.lower().endswith(".xlsx"):
-        return _file_error(_("只能导入 .xlsx 格式的 Excel 文件。"))
-    data = file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        return _file_error(_("文件超过大小上限（%(mb).1f MB）。") % {"mb": max_bytes / 1024 / 1024})
-    if not data.startswith(b"PK"):
-        return _file_error(_("文件不是有效的 Excel（.xlsx）文件。"))
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for damaged files
-        return _file_error(_("文件已损坏或不是有效的 Excel（.xlsx）文件，无法读取。"))
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        columns: dict[int, str] = {}
-        for index, cell in enumerate(header):
-            label = _text(cell).replace("*", "").strip()
-            if label in _HEADER_TO_FIELD:
-                columns[index] = _HEADER_TO_FIELD[label]
-        missing = [label for name, label, req in COLUMNS if req and name not in columns.values()]
-        if missing:
-            return _file_error(
-                _("第1行缺少必填列：%(cols)s。请使用签到名单模板。") % {"cols": "、".join(missing)}
+        sheet = read_sheet(
+            file,
+            filename=filename,
+            headers=_HEADER_TO_FIELD,
+            required=[(name, label) for name, label, req in COLUMNS if req],
+            missing_message=_("第1行缺少必填列：%(cols)s。请使用签到名单模板。"),
+        )
+    except SheetError as exc:
+        return _file_error(str(exc))
+    parsed = ParsedSheet()
+    seen: dict[str, int] = {}
+    for number, values in sheet.rows:
+        texts = {k: _text(v) for k, v in values.items()}
+        name = texts.get("name", "")
+        phone = normalise_phone(values.get("phone"))
+        if not name:
+            parsed.errors.append(RowError(number, COLUMN_LABELS["name"], _("请填写姓名。")))
+        elif len(name) > 50:
+            parsed.errors.append(
+                RowError(number, COLUMN_LABELS["name"], _("姓名不能超过 50 个字符。"))
             )
-        parsed = ParsedSheet()
-        seen: dict[str, int] = {}
-        for number, cells in enumerate(rows, start=2):
-            values = {columns[i]: v for i, v in enumerate(cells) if i in columns}
-            texts = {k: _text(v) for k, v in values.items()}
-            if not any(texts.values()):
-                continue
-            if len(parsed.rows) >= max_rows:
-                return _file_error(_("数据行数超过上限（%(n)d 行）。") % {"n": max_rows})
-            name = texts.get("name", "")
-            phone = normalise_phone(values.get("phone"))
-            if not name:
-                parsed.errors.append(RowError(number, COLUMN_LABELS["name"], _("请填写姓名。")))
-            elif len(name) > 50:
-                parsed.errors.append(
-                    RowError(number, COLUMN_LABELS["name"], _("姓名不能超过 50 个字符。"))
-                )
-            if not phone:
-                parsed.errors.append(RowError(number, COLUMN_LABELS["phone"], _("请填写手机号。")))
-            elif not is_mobile(phone):
-                parsed.errors.append(
-                    RowError(
-                        number,
-                        COLUMN_LABELS["phone"],
-                        _("手机号“%(p)s”无效，应为 11 位手机号码。") % {"p": texts.get("phone")},
-                    )
-                )
-            elif phone in seen:
-                parsed.errors.append(
-                    RowError(
-                        number,
-                        COLUMN_LABELS["phone"],
-                        _("手机号与第 %(r)d 行重复。") % {"r": seen[phone]},
-                    )
-                )
-            else:
-                seen[phone] = number
-            parsed.rows.append(
-                AttendanceRow(
-                    number=number,
-                    name=name,
-                    phone=phone,
-                    organisation=texts.get("organisation", "")[:200],
+        if not phone:
+            parsed.errors.append(RowError(number, COLUMN_LABELS["phone"], _("请填写手机号。")))
+        elif not is_mobile(phone):
+            parsed.errors.append(
+                RowError(
+                    number,
+                    COLUMN_LABELS["phone"],
+                    _("手机号“%(p)s”无效，应为 11 位手机号码。") % {"p": texts.get("phone")},
                 )
             )
-        if not parsed.rows:
-            return _file_error(_("文件中没有数据行。"))
-        return parsed
-    finally:
-        workbook.close()
+        elif phone in seen:
+            parsed.errors.append(
+                RowError(
+                    number,
+                    COLUMN_LABELS["phone"],
+                    _("手机号与第 %(r)d 行重复。") % {"r": seen[phone]},
+                )
+            )
+        else:
+            seen[phone] = number
+        parsed.rows.append(
+            AttendanceRow(
+                number=number,
+                name=name,
+                phone=phone,
+                organisation=texts.get("organisation", "")[:200],
+            )
+        )
+    return parsed
 
 
 def build_template() -> bytes:
