@@ -17,6 +17,7 @@ from entitlement.measures import BeneficiaryKind, Kind, Measure, catalogue
 BENEFICIARY_OF_KIND = {
     "park_operator": BeneficiaryKind.PARK_OPERATOR,
     "warehouse_operator": BeneficiaryKind.WAREHOUSE_OPERATOR,
+    "association": BeneficiaryKind.ASSOCIATION,
 }
 
 IN_PLAN_MEASURES = frozenset({"a5.exhibition"})  # (五) needs the fair to be in the plan

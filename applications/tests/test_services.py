@@ -96,7 +96,11 @@ def test_measures_offered_fit_the_guide_and_the_enterprise_kind(world: Any) -> N
     trader = {m.id for m in measures_open_for(rnd=world.round, enterprise_kind="trader")}
     park = {m.id for m in measures_open_for(rnd=world.round, enterprise_kind="park_operator")}
     assert "a7.brand_promotion" in trader and "a8.park_recognition" not in trader
-    assert park == {"a8.park_recognition"}
+    # only (八) and (十) restrict the kind: a park operator also gets the enterprise measures
+    assert "a8.park_recognition" in park and "a18.event" in park
+    assert "a10.public_warehouse" not in park
+    association = {m.id for m in measures_open_for(rnd=world.round, enterprise_kind="association")}
+    assert "a12.standard" in association and "a7.brand_promotion" not in association
     assert "a16.talent" not in trader  # not open in the 2026 guide
     with pytest.raises(ValidationError) as exc:
         services.application_save_draft(

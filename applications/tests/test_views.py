@@ -38,6 +38,7 @@ def test_enterprise_applies_with_evidence_and_double_submit_makes_one(world: Any
         "idempotency_key": key,
         "matter": "FP-2026-777",
         "cost": "80000",
+        "cost_date": "2026-03-10",
         "other_public_money": "0",
         "action": "submit",
     }
@@ -61,6 +62,7 @@ def test_renamed_text_file_is_refused_with_a_message(world: Any) -> None:
             "idempotency_key": "form-key-0001",
             "matter": "FP-1",
             "cost": "100",
+            "cost_date": "2026-03-10",
             "action": "submit",
             "evidence_files": SimpleUploadedFile(
                 "invoice.pdf", b"plain text", content_type="application/pdf"
@@ -276,3 +278,31 @@ def test_enterprise_sees_amount_explanation_and_messages(world: Any, make_app: A
     assert "拟支持" in notes
     c.post(reverse("applications:notifications_read"))
     assert not world.user_a.application_notifications.filter(read_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_cost_date_outside_the_guide_period_is_refused_with_a_message(world: Any) -> None:
+
+    c = Client()
+    c.force_login(world.user_a)
+    url = reverse("applications:new", args=[world.round.pk, "a7.brand_promotion"])
+    before = Application.objects.count()
+    page = c.post(
+        url,
+        {
+            "idempotency_key": "form-key-0099",
+            "matter": "FP-OLD",
+            "cost": "100",
+            "cost_date": "2023-05-01",
+            "action": "submit",
+        },
+    )
+    assert page.status_code == 400
+    assert "不在本批次指南的考核期" in page.content.decode()
+    assert Application.objects.count() == before  # nothing saved
+    missing = c.post(
+        url,
+        {"idempotency_key": "form-key-0098", "matter": "FP-X", "cost": "100", "action": "submit"},
+    )
+    assert "cost_date" in missing.context["form"].errors
+    assert Application.objects.count() == before
