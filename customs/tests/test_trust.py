@@ -113,6 +113,13 @@ def test_enterprise_uploaded_release_receipt_does_not_release_or_count(
     assert cbec_trade(world.a, 2025) == Decimal("0.00")
     assert customs_stats(year=2025)["total_cny"] == "0.00"
     assert LedgerAggregate.objects.count() == 0
+    # Nor in the engine fact, the targets' source or the open data's.
+    from funds.inputs import trade_fact
+    from stats import sources
+
+    assert trade_fact(world.a, 2025) == Decimal("0.00")
+    assert sources.cbec_trade(year=2025).value == Decimal("0.00")
+    assert sources.enterprise_trade(enterprise_id=world.a.pk, year=2025) == Decimal("0.00")
 
     # The same receipt through the customs channel releases it and counts.
     channel = ingest_paths(actor=None, paths=[write("r.xml", _released_receipt("OWN1"))])
@@ -120,6 +127,8 @@ def test_enterprise_uploaded_release_receipt_does_not_release_or_count(
     declaration.refresh_from_db()
     assert declaration.released and declaration.is_confirmed
     assert cbec_trade(world.a, 2025) == declaration.total_cny > 0
+    assert trade_fact(world.a, 2025) == declaration.total_cny
+    assert sources.cbec_trade(year=2025).value == declaration.total_cny
     assert Receipt.objects.get().origin == MessageOrigin.CHANNEL
 
 
