@@ -1,10 +1,16 @@
-"""Form helpers shared by every app: accessible error wiring."""
+"""Form helpers shared by every app: accessible error wiring and the submit step."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+T = TypeVar("T")
 
 
 class AccessibleFormMixin:
@@ -22,3 +28,59 @@ class AccessibleFormMixin:
                 if form.fields[name].help_text:
                     ids.append(f"{bound.auto_id}_helptext")
                 attrs["aria-describedby"] = " ".join(ids)
+
+
+def apply_errors(
+    form: forms.BaseForm, exc: ValidationError, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Attach a service's ValidationError to the matching form fields (others: non-field).
+
+    ``aliases`` maps a service argument to the form field that holds it
+    (``{"password": "password1"}``).
+    """
+    aliases = aliases or {}
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, messages in exc.message_dict.items():
+        name = aliases.get(key, key)
+        form.add_error(name if name in form.fields else None, messages)
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A form the service accepted; ``value`` is what the service returned."""
+
+    value: T
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[[dict[str, Any]], T],
+    *,
+    aliases: Mapping[str, str] | None = None,
+) -> Done[T] | None:
+    """The one "POST, valid form, call the service, errors back on the form" step.
+
+    On a POST whose form is valid, calls ``action(form.cleaned_data)``; the service's
+    ``ValidationError`` lands on the form (:func:`apply_errors`) and the result is None. Returns
+    ``Done(value)`` when the service accepted it, so the view redirects::
+
+        if done := submit(request, form, lambda data: services.x(actor=request.user, **data)):
+            messages.success(request, _("已保存。"))
+            return redirect(done.value)
+        return render(request, "x.html", {"form": form}, status=form_status(request))
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return Done(action(form.cleaned_data))
+    except ValidationError as exc:
+        apply_errors(form, exc, aliases)
+        return None
+
+
+def form_status(request: HttpRequest) -> int:
+    """400 for a POST that came back to the form (invalid or refused), else 200."""
+    return 400 if request.method == "POST" else 200

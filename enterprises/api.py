@@ -10,7 +10,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from core.lists import api_list
 from enterprises import change_services, selectors, services
+from enterprises.filters import EnterpriseQuery
 from enterprises.models import (
     ChangeRequestStatus,
     Enterprise,
@@ -117,26 +119,7 @@ class EnterpriseOut(Schema):
         return obj.park.name if obj.park else None
 
 
-class EnterprisePage(Schema):
-    count: int
-    items: list[EnterpriseOut]
-
-
 MAX_ID = 2**63 - 1  # the database's bigint: larger ids are a 422, never a 500
-
-
-class EnterpriseQuery(Schema):
-    county: str = Field("", description="县区代码 County code")
-    kind: str = ""
-    industry_belt: int | None = Field(None, ge=1, le=MAX_ID)
-    park: int | None = Field(None, ge=1, le=MAX_ID)
-    status: str = ""
-    recognition: str = Field("", description="认定类型 Recognition type")
-    first_cbec_year: int | None = Field(None, ge=1900, le=2100)
-    q: str = Field("", description="名称/信用代码/海关编码 Name, USCC or customs code")
-    ordering: str = Field("", description="name, -name, created, -created, year, -year, county")
-    limit: int = Field(25, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 class EnterprisePatch(Schema):
@@ -201,15 +184,11 @@ class BeltOut(PlaceOut):
     products: str
 
 
-@router.get("", response=EnterprisePage, summary="企业列表 List enterprises in scope")
-def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> dict[str, Any]:
-    data = query.dict()
-    limit, offset = data.pop("limit"), data.pop("offset")
-    qs = selectors.enterprise_list_for(
-        user=request.user, filters=selectors.EnterpriseFilters.from_mapping(data)
-    )
-    items = list(selectors.with_pending_changes(qs[offset : offset + limit]))
-    return {"count": qs.count(), "items": items}
+@router.get("", response=list[EnterpriseOut], summary="企业列表 List enterprises in scope")
+@api_list
+def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> Any:
+    qs = selectors.enterprise_list_for(user=request.user, filters=query.dict())
+    return selectors.with_pending_changes(qs)
 
 
 @router.get("/belts", response=list[BeltOut], summary="产业带 Industry belts")

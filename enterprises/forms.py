@@ -10,18 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from codes.models import County
 from core.forms import AccessibleFormMixin
 from enterprises.models import (
     Enterprise,
-    EnterpriseKind,
-    EnterpriseStatus,
-    IndustryBelt,
-    Park,
     RecognitionLevel,
     RecognitionType,
 )
-from enterprises.selectors import ORDERINGS
 from enterprises.validators import django_validate_customs_code, django_validate_uscc
 
 PROFILE_FORM_FIELDS = [
@@ -41,19 +35,6 @@ PROFILE_FORM_FIELDS = [
     "tags",
     "status",
 ]
-
-
-def apply_service_errors(
-    form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Attach a service's ValidationError to the matching form fields (others: non-field)."""
-    aliases = aliases or {}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, messages in exc.message_dict.items():
-        name = aliases.get(key, key)
-        form.add_error(name if name in form.fields else None, messages)
 
 
 def profile_formfield(model_field: models.Field, **kwargs: Any) -> Any:
@@ -149,73 +130,6 @@ def edit_initial(enterprise: Enterprise) -> dict[str, Any]:
     initial = forms.model_to_dict(enterprise)
     initial["tags"] = ", ".join(enterprise.tags or [])
     return initial
-
-
-class FilterForm(AccessibleFormMixin, forms.Form):
-    """GET filters of the registry list. Invalid values are ignored, never an error page."""
-
-    q = forms.CharField(
-        label=_("搜索"), required=False, help_text=_("企业名称、信用代码或海关编码")
-    )
-    county = forms.ModelChoiceField(
-        label=_("县区"),
-        queryset=County.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("全部"),
-    )
-    kind = forms.ChoiceField(label=_("企业类型"), required=False)
-    industry_belt = forms.ModelChoiceField(
-        label=_("产业带"),
-        queryset=IndustryBelt.objects.all(),
-        required=False,
-        empty_label=_("全部"),
-    )
-    park = forms.ModelChoiceField(
-        label=_("园区"), queryset=Park.objects.all(), required=False, empty_label=_("全部")
-    )
-    status = forms.ChoiceField(label=_("状态"), required=False)
-    recognition = forms.ChoiceField(label=_("认定"), required=False)
-    first_cbec_year = forms.IntegerField(
-        label=_("首次跨境年份"), required=False, min_value=1990, max_value=2100
-    )
-    ordering = forms.ChoiceField(label=_("排序"), required=False)
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if user is not None and getattr(user, "is_county_officer", False):
-            # A county officer's registry is their county: offer only its places.
-            own = County.objects.filter(pk=user.county_id)
-            self.fields["county"].queryset = own  # type: ignore[attr-defined]
-            self.fields["industry_belt"].queryset = IndustryBelt.objects.filter(  # type: ignore[attr-defined]
-                county_id=user.county_id
-            )
-            self.fields["park"].queryset = Park.objects.filter(county_id=user.county_id)  # type: ignore[attr-defined]
-        blank: list[tuple[str, Any]] = [("", _("全部"))]
-        labels = {
-            "name": _("名称 A→Z"),
-            "-name": _("名称 Z→A"),
-            "-created": _("最新登记"),
-            "created": _("最早登记"),
-            "-year": _("首次跨境年份（新→旧）"),
-            "year": _("首次跨境年份（旧→新）"),
-            "county": _("县区"),
-        }
-        choices: dict[str, list[tuple[str, Any]]] = {
-            "kind": blank + list(EnterpriseKind.choices),
-            "status": blank + list(EnterpriseStatus.choices),
-            "recognition": blank + list(RecognitionType.choices),
-            "ordering": [(k, labels[k]) for k in ORDERINGS],
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
-
-    def filters(self) -> dict[str, Any]:
-        """Valid values only; a bad value in one filter does not drop the others."""
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
 
 
 class RecognitionForm(AccessibleFormMixin, forms.Form):

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.status import tones
+
 
 class EnterpriseKind(models.TextChoices):
     MANUFACTURER = "manufacturer", _("生产制造企业")
@@ -21,6 +23,7 @@ class EnterpriseKind(models.TextChoices):
     ASSOCIATION = "association", _("行业协会、社会团体")  # the 单位 of (十二)
 
 
+@tones(active="ok", pending="warn", suspended="err", deregistered="err")
 class EnterpriseStatus(models.TextChoices):
     PENDING = "pending", _("待核验")
     ACTIVE = "active", _("正常")
@@ -192,6 +195,7 @@ class Enterprise(models.Model):
         return str(getattr(self, f"{field}_source"))
 
 
+@tones(approved="ok", pending="warn", rejected="err")
 class ChangeRequestStatus(models.TextChoices):
     PENDING = "pending", _("待县区核验")
     APPROVED = "approved", _("核验通过")

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.status import tones
+
 
 class EventKind(models.TextChoices):
     TRAINING = "training", _("培训")
@@ -34,6 +36,7 @@ MATCHMAKING_KINDS: frozenset[str] = frozenset(
 )
 
 
+@tones(published="ok", cancelled="err")
 class EventStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
     CANCELLED = "cancelled", _("已取消")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.status import tones
 
+
+@tones(operating="ok", planning="warn", closed="err")
 class WarehouseStatus(models.TextChoices):
     PLANNING = "planning", _("筹建中")
     OPERATING = "operating", _("运营中")

@@ -1,4 +1,4 @@
-"""Excel views: import (upload + template) and export of the filtered list."""
+"""Excel views: import (upload + template). The export is the list page's (``registry``)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.excel import excel_response
 from enterprises import excel, selectors, services
-from enterprises.forms import FilterForm, ImportForm
-
-
-@login_required
-@require_GET
-def export(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_view_registry(request.user):
-        raise PermissionDenied(_("企业档案仅对政府部门开放。"))
-    form = FilterForm(request.GET or None, user=request.user)
-    filters = selectors.EnterpriseFilters.from_mapping(form.filters() if request.GET else {})
-    qs = selectors.enterprise_list_for(user=request.user, filters=filters)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return excel_response(excel.build_export(qs), f"enterprises-{stamp}.xlsx")
+from enterprises.forms import ImportForm
 
 
 @login_required

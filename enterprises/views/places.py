@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import apply_errors
 from enterprises import place_selectors, place_services
-from enterprises.forms import apply_service_errors
 from enterprises.models import IndustryBelt, Park
 from enterprises.place_forms import BeltForm, ParkForm
 
@@ -68,7 +68,7 @@ def _belt_form(request: HttpRequest, belt: IndustryBelt | None) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("产业带已保存。"))
             return redirect("enterprises:belt_detail", pk=saved.pk)
@@ -128,7 +128,7 @@ def _park_form(request: HttpRequest, park: Park | None) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("园区已保存。"))
             return redirect("enterprises:park_detail", pk=saved.pk)

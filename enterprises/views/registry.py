@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -9,25 +10,21 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.views import registration_throttle
-from enterprises import selectors, services
-from enterprises.forms import (
-    EnterpriseEditForm,
-    FilterForm,
-    RecognitionForm,
-    RegisterForm,
-    apply_service_errors,
-    edit_initial,
-)
+from core.forms import apply_errors
+from core.http import AuthedHttpRequest
+from core.lists import Column, ListPage
+from enterprises import excel, selectors, services
+from enterprises.filters import EnterpriseFilterSet
+from enterprises.forms import EnterpriseEditForm, RecognitionForm, RegisterForm, edit_initial
 from enterprises.models import Enterprise
 
-PAGE_SIZE = 25
 _PROFILE_KEYS = (
     "uscc",
     "name",
@@ -65,7 +62,7 @@ def register(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.messages)
             refused = True
         except ValidationError as exc:
-            apply_service_errors(form, exc, aliases={"password": "password1"})
+            apply_errors(form, exc, aliases={"password": "password1"})
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(
@@ -108,26 +105,48 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "enterprises/mine.html", _detail_context(request, enterprise))
 
 
-@login_required
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+ENTERPRISES = ListPage(
+    filters=EnterpriseFilterSet,
+    columns=(
+        Column(_l("企业名称"), "name"),
+        Column(_l("统一社会信用代码"), "uscc"),
+        Column(_l("县区"), "county.name"),
+        Column(_l("企业类型"), "get_kind_display"),
+        Column(_l("产业带"), lambda e: e.industry_belt.name if e.industry_belt else ""),
+        Column(_l("首次跨境年份"), "first_cbec_year", num=True),
+        Column(_l("状态"), "get_status_display"),
+    ),
+    template="enterprises/list.html",
+    results_template="enterprises/_results.html",
+    export_name="enterprises",
+    export_workbook=excel.build_export,
+    formats=("xlsx",),
+)
+
+
+def _registry(request: AuthedHttpRequest) -> Callable[[Mapping[str, Any]], Any]:
     if not selectors.can_view_registry(request.user):
         raise PermissionDenied(_("企业档案仅对政府部门开放。"))
-    form = FilterForm(request.GET or None, user=request.user)
-    filters = selectors.EnterpriseFilters.from_mapping(form.filters() if request.GET else {})
-    qs = selectors.enterprise_list_for(user=request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return lambda values: selectors.enterprise_list_for(user=request.user, filters=values)
+
+
+@login_required
+def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
     context = {
-        "form": form,
-        "page_obj": page,
-        "total": page.paginator.count,
         "can_import": selectors.can_import_enterprises(request.user),
         "can_decide_changes": selectors.can_view_change_inbox(request.user),
         "pending_changes": selectors.change_request_inbox_for(user=request.user).count(),
     }
-    template = "enterprises/list.html"
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
-        template = "enterprises/_results.html"
-    return render(request, template, context)
+    return ENTERPRISES.render(request, _registry(request), context)
+
+
+@login_required
+@require_GET
+def export(request: AuthedHttpRequest) -> HttpResponse:
+    """The filtered registry as Excel (the list's ``?format=xlsx``, kept at its own URL)."""
+    queryset = _registry(request)
+    _form, values = ENTERPRISES.filter_values(request)
+    return ENTERPRISES.export(queryset(values), "xlsx")
 
 
 @login_required
@@ -157,7 +176,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("企业档案已保存。"))
             if needs_verification and selectors.pending_changes_for(enterprise):
@@ -189,7 +208,7 @@ def recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("认定已登记。"))
             return redirect("enterprises:detail", pk=enterprise.pk)
