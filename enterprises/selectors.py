@@ -13,25 +13,36 @@ too, so the services, views and API ask one place.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Field, Prefetch, QuerySet
+from django.db.models import F, Field, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import (
+    in_county,
+    is_city_level,
+    is_officer,
+    own_enterprise_id,
+    role_of,
+    scope_by_enterprise,
+)
 from accounts.models import Role
-from enterprises.filters import EnterpriseFilterSet
 from enterprises.models import (
     ChangeRequestStatus,
     Enterprise,
     EnterpriseChangeRequest,
+    EnterpriseStatus,
     FactSource,
     IndustryBelt,
     Park,
     Recognition,
     VerifiedFact,
 )
+from enterprises.models import RecognitionType as RecognitionType  # for other apps' figures
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -74,27 +85,20 @@ COMPLETENESS_FIELDS = (
     "contact_email",
 )
 
-
-def _role(user: AnyUser | None) -> str:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ""
-    if user.is_superuser:
-        return Role.ADMINISTRATOR
-    return str(user.role)
-
-
-def is_city_level(user: AnyUser | None) -> bool:
-    return _role(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+ORDERINGS: dict[str, tuple[Any, ...]] = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+    "year": (F("first_cbec_year").asc(nulls_last=True), "name"),
+    "-year": (F("first_cbec_year").desc(nulls_last=True), "name"),
+    "county": ("county__sort_order", "name"),
+}
 
 
 def can_view_registry(user: AnyUser | None) -> bool:
     """The officers' registry list, filters and export (not for enterprises or partners)."""
-    return _role(user) in {
-        Role.COUNTY_OFFICER,
-        Role.CITY_REVIEWER,
-        Role.FINANCE_OFFICER,
-        Role.ADMINISTRATOR,
-    }
+    return is_officer(user)
 
 
 def can_import_enterprises(user: AnyUser | None) -> bool:
@@ -106,20 +110,16 @@ def can_manage_recognitions(user: AnyUser | None) -> bool:
 
 
 def can_create_enterprise(user: AnyUser | None, county_id: int | None = None) -> bool:
-    role = _role(user)
-    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}:
-        return True
-    return role == Role.COUNTY_OFFICER and county_id is not None and county_id == user.county_id  # type: ignore[union-attr]
+    return is_city_level(user) or (county_id is not None and in_county(user, county_id))
 
 
 def editable_fields_for(user: AnyUser | None, enterprise: Enterprise) -> frozenset[str]:
     """The fields ``user`` may change on ``enterprise`` (empty: may not edit at all)."""
-    role = _role(user)
-    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}:
+    if is_city_level(user):
         return CITY_FIELDS
-    if role == Role.COUNTY_OFFICER and enterprise.county_id == user.county_id:  # type: ignore[union-attr]
+    if in_county(user, enterprise.county_id):
         return COUNTY_OFFICER_FIELDS
-    if role == Role.ENTERPRISE and enterprise.pk == user.enterprise_id:  # type: ignore[union-attr]
+    if role_of(user) == Role.ENTERPRISE and enterprise.pk == own_enterprise_id(user):
         return ENTERPRISE_USER_FIELDS
     return frozenset()
 
@@ -133,19 +133,16 @@ def facts_need_verification(user: AnyUser | None, enterprise: Enterprise) -> boo
 
     True for the enterprise's own users; officers who may edit the enterprise are a trusted source.
     """
-    return _role(user) == Role.ENTERPRISE
+    return role_of(user) == Role.ENTERPRISE
 
 
 def can_decide_changes(user: AnyUser | None, enterprise: Enterprise) -> bool:
     """Verify ``enterprise``'s facts: its county officer, a city reviewer or an administrator."""
-    role = _role(user)
-    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}:
-        return True
-    return role == Role.COUNTY_OFFICER and enterprise.county_id == user.county_id  # type: ignore[union-attr]
+    return is_city_level(user) or in_county(user, enterprise.county_id)
 
 
 def can_view_change_inbox(user: AnyUser | None) -> bool:
-    return _role(user) in {Role.COUNTY_OFFICER, Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+    return is_city_level(user) or role_of(user) == Role.COUNTY_OFFICER
 
 
 def change_request_visible_qs(*, user: AnyUser | None) -> QuerySet[EnterpriseChangeRequest]:
@@ -153,8 +150,7 @@ def change_request_visible_qs(*, user: AnyUser | None) -> QuerySet[EnterpriseCha
     qs = EnterpriseChangeRequest.objects.select_related(
         "enterprise", "enterprise__county", "requested_by", "decided_by"
     )
-    role = _role(user)
-    if role == Role.FINANCE_OFFICER:
+    if role_of(user) == Role.FINANCE_OFFICER:
         return qs.none()
     return qs.filter(enterprise__in=enterprise_visible_qs(user=user).values("pk"))
 
@@ -215,22 +211,82 @@ def fact_rows(enterprise: Enterprise) -> dict[str, dict[str, Any]]:
 def enterprise_visible_qs(*, user: AnyUser | None) -> QuerySet[Enterprise]:
     """Every enterprise ``user`` may read, unfiltered."""
     qs = Enterprise.objects.select_related("county", "industry_belt", "park")
-    role = _role(user)
-    if role in {Role.CITY_REVIEWER, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}:
-        return qs
-    if role == Role.COUNTY_OFFICER and user.county_id:  # type: ignore[union-attr]
-        return qs.filter(county_id=user.county_id)  # type: ignore[union-attr]
-    if role == Role.ENTERPRISE and user.enterprise_id:  # type: ignore[union-attr]
-        return qs.filter(pk=user.enterprise_id)  # type: ignore[union-attr]
-    return qs.none()
+    return scope_by_enterprise(qs, user, field="pk")
+
+
+@dataclass(frozen=True)
+class EnterpriseFilters:
+    """Registry filters, parsed from the UI filter form or the API query."""
+
+    county: str = ""  # County.code
+    kind: str = ""
+    industry_belt: int | None = None
+    park: int | None = None
+    status: str = ""
+    recognition: str = ""  # RecognitionType value
+    first_cbec_year: int | None = None
+    q: str = ""
+    ordering: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> EnterpriseFilters:
+        """Build from cleaned data; model instances become their code / pk, blanks become unset."""
+        if not data:
+            return cls()
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            value: Any = data.get(f.name)
+            if value in (None, ""):
+                continue
+            if f.name == "county":
+                value = getattr(value, "code", value)
+            elif f.name in {"industry_belt", "park"}:
+                value = getattr(value, "pk", value)
+            if f.name in {"industry_belt", "park", "first_cbec_year"}:
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    continue
+            else:
+                value = str(value).strip()
+            values[f.name] = value
+        return cls(**values)
+
+    def as_params(self) -> dict[str, str]:
+        return {
+            f.name: str(getattr(self, f.name))
+            for f in fields(self)
+            if getattr(self, f.name) not in (None, "")
+        }
 
 
 def enterprise_list_for(
-    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
+    *, user: AnyUser | None, filters: EnterpriseFilters | Mapping[str, Any] | None = None
 ) -> QuerySet[Enterprise]:
-    """The enterprises ``user`` may see, narrowed by ``filters`` (``EnterpriseFilterSet``
-    values: county code, kind, belt/park ids, status, recognition, year, q, ordering)."""
-    return EnterpriseFilterSet.apply(enterprise_visible_qs(user=user), filters)
+    """The enterprises ``user`` may see, narrowed by ``filters`` and ordered."""
+    if not isinstance(filters, EnterpriseFilters):
+        filters = EnterpriseFilters.from_mapping(filters)
+    qs = enterprise_visible_qs(user=user)
+    if filters.county:
+        qs = qs.filter(county__code=filters.county)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.industry_belt is not None:
+        qs = qs.filter(industry_belt_id=filters.industry_belt)
+    if filters.park is not None:
+        qs = qs.filter(park_id=filters.park)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.first_cbec_year is not None:
+        qs = qs.filter(first_cbec_year=filters.first_cbec_year)
+    if filters.recognition:
+        qs = qs.filter(
+            pk__in=Recognition.objects.filter(type=filters.recognition).values("enterprise_id")
+        )
+    if filters.q:
+        q = filters.q.strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(uscc__icontains=q) | Q(customs_code__icontains=q))
+    return qs.order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
 
 
 def enterprise_get_for(*, user: AnyUser | None, pk: int) -> Enterprise:
@@ -290,3 +346,116 @@ def county_by_code(code: str | None) -> Any:
     if county is None:
         raise ValidationError({"county": [_("县区代码“%(c)s”不存在。") % {"c": code}]})
     return county
+
+
+# --- for other apps: registry reads outside a user's scope --------------------------------------
+#
+# Customs ingestion, the funds engine inputs and the statistics read the registry as the system,
+# not as a user: they go through these functions instead of importing ``enterprises.models``. A
+# caller that acts for a user checks that user's permission first (its own selectors).
+
+
+def registry_qs(*, county: Any = None) -> QuerySet[Enterprise]:
+    """Every enterprise (no permission: aggregated figures, system jobs), in ``county`` if given
+    (a ``codes.County`` or its id)."""
+    qs = Enterprise.objects.all()
+    return qs.filter(county=county) if county is not None else qs
+
+
+def enterprise_get(*, pk: int) -> Enterprise:
+    """One enterprise by id for a caller that has already checked its permission; Http404."""
+    enterprise = Enterprise.objects.select_related("county").filter(pk=pk).first()
+    if enterprise is None:
+        raise Http404("not found")
+    return enterprise
+
+
+def enterprise_by_uscc(uscc: str) -> Enterprise | None:
+    """The enterprise with this unified social credit code (exact, surrounding blanks ignored)."""
+    return Enterprise.objects.select_related("county").filter(uscc=uscc.strip()).first()
+
+
+def enterprise_code_index() -> dict[str, tuple[int, int]]:
+    """USCC and customs code → (enterprise id, county id), for matching customs messages."""
+    index: dict[str, tuple[int, int]] = {}
+    for pk, county, code, uscc in Enterprise.objects.values_list(
+        "pk", "county_id", "customs_code", "uscc"
+    ):
+        index[uscc] = (pk, county)
+        if code:
+            index[code] = (pk, county)
+    return index
+
+
+def enterprise_values(ids: Any, *fields: str) -> dict[int, tuple[Any, ...]]:
+    """``fields`` of the enterprises ``ids``, by id (names for reports, without a join per row)."""
+    return {
+        row[0]: tuple(row[1:])
+        for row in Enterprise.objects.filter(pk__in=ids).values_list("pk", *fields)
+    }
+
+
+# --- figures for the 2027 targets (aggregated, no permission: used by the statistics app) -------
+
+
+def active_qs(*, county: Any = None) -> QuerySet[Enterprise]:
+    return registry_qs(county=county).filter(status=EnterpriseStatus.ACTIVE)
+
+
+def registered_qs(*, county: Any = None) -> QuerySet[Enterprise]:
+    """Enterprises on the platform (registration verified: not pending)."""
+    return registry_qs(county=county).exclude(status=EnterpriseStatus.PENDING)
+
+
+def new_cbec_qs(*, first_year: int, last_year: int, county: Any = None) -> QuerySet[Enterprise]:
+    """Active enterprises whose first CBEC year is in ``first_year`` … ``last_year``."""
+    return active_qs(county=county).filter(
+        first_cbec_year__gte=first_year, first_cbec_year__lte=last_year
+    )
+
+
+def in_recognised_parks_qs(*, until: dt.date, county: Any = None) -> QuerySet[Enterprise]:
+    """Active enterprises in a recognised park, registered on or before ``until``."""
+    return active_qs(county=county).filter(
+        park__isnull=False, park__recognised_year__isnull=False, created_at__date__lte=until
+    )
+
+
+def recognised_enterprises_qs(*, kind: str, year: int, county: Any = None) -> QuerySet[Enterprise]:
+    """Non-deregistered enterprises with a ``kind`` recognition of ``year`` or before (may repeat
+    an enterprise: count distinct ``pk``)."""
+    return (
+        registry_qs(county=county)
+        .filter(recognitions__type=kind, recognitions__year__lte=year)
+        .exclude(status=EnterpriseStatus.DEREGISTERED)
+    )
+
+
+def recognitions_qs(*, kind: str, until_year: int, county: Any = None) -> QuerySet[Recognition]:
+    """Dated ``kind`` recognitions up to ``until_year`` of non-deregistered enterprises."""
+    qs = Recognition.objects.filter(type=kind, year__isnull=False, year__lte=until_year).exclude(
+        enterprise__status=EnterpriseStatus.DEREGISTERED
+    )
+    return qs.filter(enterprise__county=county) if county is not None else qs
+
+
+def recognised_belts_qs(*, year: int, county: Any = None) -> QuerySet[IndustryBelt]:
+    """Industry belts the bureau recognised in ``year`` or before."""
+    qs = IndustryBelt.objects.filter(recognised_year__isnull=False, recognised_year__lte=year)
+    return qs.filter(county=county) if county is not None else qs
+
+
+def recognised_parks_qs(*, year: int, county: Any = None) -> QuerySet[Park]:
+    """Parks the bureau recognised in ``year`` or before."""
+    qs = Park.objects.filter(recognised_year__isnull=False, recognised_year__lte=year)
+    return qs.filter(county=county) if county is not None else qs
+
+
+def belt_members_qs(belt_ids: list[int]) -> QuerySet[Enterprise]:
+    """Member and lead enterprises of the belts ``belt_ids`` (may repeat: count distinct)."""
+    return Enterprise.objects.filter(Q(industry_belt_id__in=belt_ids) | Q(led_belts__in=belt_ids))
+
+
+def park_members_qs(park_ids: list[int]) -> QuerySet[Enterprise]:
+    """Member enterprises and operators of the parks ``park_ids`` (may repeat: count distinct)."""
+    return Enterprise.objects.filter(Q(park_id__in=park_ids) | Q(operated_parks__in=park_ids))

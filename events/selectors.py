@@ -30,7 +30,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.access import (
+    in_county,
+    is_city_level,
+    is_county_officer,
+    is_enterprise_user,
+    is_partner,
+    is_signed_in,
+    own_county_id,
+)
 from events.models import (
     MATCHMAKING_KINDS,
     TRAINING_KINDS,
@@ -49,56 +57,38 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 
-def _role(user: AnyUser | None) -> str:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ""
-    if user.is_superuser:
-        return Role.ADMINISTRATOR
-    return str(user.role)
-
-
-def is_city_level(user: AnyUser | None) -> bool:
-    return _role(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
-
-
 def can_publish(user: AnyUser | None, county: County | None = None) -> bool:
     """May ``user`` publish an event (in ``county``; None = city-wide / not yet chosen)?"""
-    role = _role(user)
-    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR, Role.PARTNER}:
+    if is_city_level(user) or is_partner(user):
         return True
-    if role == Role.COUNTY_OFFICER:
-        return county is None or county.pk == user.county_id  # type: ignore[union-attr]
+    if is_county_officer(user):
+        return county is None or county.pk == own_county_id(user)
     return False
 
 
 def can_publish_in(user: AnyUser | None, county: County | None) -> bool:
     """Like :func:`can_publish`, but a county officer may not publish city-wide events."""
-    if _role(user) == Role.COUNTY_OFFICER:
-        return county is not None and county.pk == user.county_id  # type: ignore[union-attr]
+    if is_county_officer(user):
+        return county is not None and county.pk == own_county_id(user)
     return can_publish(user, county)
 
 
 def can_manage(user: AnyUser | None, event: Event) -> bool:
-    role = _role(user)
-    if not role:
+    if not is_signed_in(user) or user is None:
         return False
-    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}:
+    if is_city_level(user):
         return True
-    if event.organiser_user_id is not None and event.organiser_user_id == user.pk:  # type: ignore[union-attr]
+    if event.organiser_user_id is not None and event.organiser_user_id == user.pk:
         return True
-    return (
-        role == Role.COUNTY_OFFICER
-        and event.county_id is not None
-        and event.county_id == user.county_id  # type: ignore[union-attr]
-    )
+    return event.county_id is not None and in_county(user, event.county_id)
 
 
 def can_register(user: AnyUser | None) -> bool:
-    return _role(user) == Role.ENTERPRISE and bool(getattr(user, "enterprise_id", None))
+    return is_enterprise_user(user)
 
 
 def can_check_in(user: AnyUser | None) -> bool:
-    return bool(_role(user))
+    return is_signed_in(user)
 
 
 @dataclass(frozen=True)
@@ -131,7 +121,7 @@ def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def event_list_for(*, user: AnyUser | None, filters: EventFilters | None = None) -> QuerySet[Event]:
-    if not _role(user):
+    if not is_signed_in(user):
         return Event.objects.none()
     filters = filters or EventFilters()
     qs = (
@@ -167,7 +157,7 @@ def event_list_for(*, user: AnyUser | None, filters: EventFilters | None = None)
 def event_get_for(*, user: AnyUser | None, pk: int) -> Event:
     event = (
         Event.objects.select_related("county", "organiser_user").filter(pk=pk).first()
-        if _role(user)
+        if is_signed_in(user)
         else None
     )
     if event is None:
@@ -187,13 +177,13 @@ def registrations_for(*, user: AnyUser | None, event: Event) -> QuerySet[Registr
 
 def registration_of(*, user: AnyUser | None, event: Event) -> Registration | None:
     """The user's own registration for ``event``, if any."""
-    if not _role(user) or user is None or user.pk is None:
+    if not is_signed_in(user) or user is None or user.pk is None:
         return None
     return event.registrations.filter(user_id=int(user.pk)).first()
 
 
 def my_registrations(*, user: AnyUser | None) -> QuerySet[Registration]:
-    if not _role(user) or user is None or user.pk is None:
+    if not is_signed_in(user) or user is None or user.pk is None:
         return Registration.objects.none()
     return Registration.objects.filter(user_id=int(user.pk)).select_related(
         "event", "event__county"

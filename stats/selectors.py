@@ -24,7 +24,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.access import (
+    is_city_level,
+    is_county_officer,
+    is_enterprise_user,
+    own_county_id,
+    reads_all,
+)
+from enterprises import selectors as registry
 from stats import sources
 from stats.cache import cached
 from stats.targets import all_progress
@@ -34,39 +41,28 @@ if TYPE_CHECKING:
 
     from accounts.models import User
     from codes.models import County
+    from enterprises.models import Enterprise
 
     AnyUser = User | AnonymousUser
 
-CITY_ROLES = {Role.CITY_REVIEWER, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}
-REPORT_WRITERS = {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
 TOP_N = 10
 PEER_MINIMUM = 3
 
 
-def role_of(user: AnyUser | None) -> str:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ""
-    if user.is_superuser:
-        return Role.ADMINISTRATOR
-    return str(user.role)
-
-
 def can_view_city(user: AnyUser | None) -> bool:
-    return role_of(user) in CITY_ROLES
+    return reads_all(user)
 
 
 def can_view_dashboards(user: AnyUser | None) -> bool:
-    return can_view_city(user) or (
-        role_of(user) == Role.COUNTY_OFFICER and bool(getattr(user, "county_id", None))
-    )
+    return can_view_city(user) or (is_county_officer(user) and bool(own_county_id(user)))
 
 
 def can_view_own(user: AnyUser | None) -> bool:
-    return role_of(user) == Role.ENTERPRISE and bool(getattr(user, "enterprise_id", None))
+    return is_enterprise_user(user)
 
 
 def can_write_reports(user: AnyUser | None) -> bool:
-    return role_of(user) in REPORT_WRITERS
+    return is_city_level(user)
 
 
 def can_read_reports(user: AnyUser | None) -> bool:
@@ -80,13 +76,12 @@ def county_scope(user: AnyUser | None, code: str | None) -> County | None:
     """
     from codes.models import County
 
-    role = role_of(user)
-    if role == Role.COUNTY_OFFICER and getattr(user, "county_id", None):
+    if is_county_officer(user) and own_county_id(user):
         own: County = user.county  # type: ignore[union-attr, assignment]
         if code and code != own.code:
             raise PermissionDenied(_("县区用户只能查看本县区的统计。"))
         return own
-    if role not in CITY_ROLES:
+    if not reads_all(user):
         raise PermissionDenied(_("无权查看统计看板。"))
     if not code:
         return None
@@ -247,14 +242,10 @@ def _trade_tables(
             .annotate(f=Sum("amount_cny_fen"))
             .order_by("-f", "enterprise_id")[:TOP_N]
         )
-        from enterprises.models import Enterprise
-
         top_rows = list(top_rows)
-        ent_names = dict(
-            Enterprise.objects.filter(pk__in=[pk for pk, _f in top_rows]).values_list("pk", "name")
-        )
+        ent_names = registry.enterprise_values([pk for pk, _f in top_rows], "name")
         for pk, fen in top_rows:
-            top.rows.append([ent_names.get(pk, str(pk)), sources.fen_to_yuan(fen)])
+            top.rows.append([ent_names.get(pk, (str(pk),))[0], sources.fen_to_yuan(fen)])
         tables.append(top)
     return tables
 
@@ -371,7 +362,6 @@ def _county_comparison(*, year: int) -> Table:
     """One row per county: trade, new CBEC enterprises, belts, parks, in-park enterprises,
     training person-times and matchmaking events of ``year`` (grouped queries, not per county)."""
     from codes.models import County as CountyModel
-    from enterprises.models import Enterprise, EnterpriseStatus, IndustryBelt, Park
 
     trade = dict(
         sources.trade_aggregates(year=year, county=None)
@@ -380,33 +370,25 @@ def _county_comparison(*, year: int) -> Table:
         .order_by()
     )
     new_ent = dict(
-        Enterprise.objects.filter(
-            status=EnterpriseStatus.ACTIVE,
-            first_cbec_year__gte=sources.POLICY_FIRST_YEAR,
-            first_cbec_year__lte=year,
-        )
+        registry.new_cbec_qs(first_year=sources.POLICY_FIRST_YEAR, last_year=year)
         .values_list("county_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     belts = dict(
-        IndustryBelt.objects.filter(recognised_year__lte=year)
+        registry.recognised_belts_qs(year=year)
         .values_list("county_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     park_n = dict(
-        Park.objects.filter(recognised_year__lte=year)
+        registry.recognised_parks_qs(year=year)
         .values_list("county_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     in_parks = dict(
-        Enterprise.objects.filter(
-            status=EnterpriseStatus.ACTIVE,
-            park__recognised_year__isnull=False,
-            created_at__date__lte=dt.date(year, 12, 31),
-        )
+        registry.in_recognised_parks_qs(until=dt.date(year, 12, 31))
         .values_list("county_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -489,8 +471,6 @@ def enterprise_view(*, user: AnyUser | None, year: int) -> dict[str, Any]:
     (same industry belt, else same county). Peer statistics only with at least 3 peers."""
     if not can_view_own(user):
         raise PermissionDenied(_("只有企业用户可以查看本企业统计。"))
-    from enterprises.models import Enterprise
-
     enterprise: Enterprise = user.enterprise  # type: ignore[union-attr, assignment]
     own = sources.trade_aggregates(year=year, county=None).filter(enterprise=enterprise)
     months = dict(own.values_list("month").annotate(f=Sum("amount_cny_fen")).order_by())

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from enterprises import selectors as registry
+
 if TYPE_CHECKING:
     from codes.models import County
 
@@ -43,10 +45,7 @@ def _year_end(year: int) -> dt.date:
 
 
 def _enterprises(county: County | None) -> QuerySet[Any]:
-    from enterprises.models import Enterprise
-
-    qs = Enterprise.objects.all()
-    return qs.filter(county=county) if county is not None else qs
+    return registry.registry_qs(county=county)
 
 
 def _distinct(qs: QuerySet[Any], field: str) -> int:
@@ -61,13 +60,9 @@ def industry_belts(*, year: int, county: County | None = None) -> Measure:
 
     Enterprises: distinct member enterprises and lead enterprises of those belts.
     """
-    from enterprises.models import Enterprise, IndustryBelt
-
-    belts = IndustryBelt.objects.filter(recognised_year__isnull=False, recognised_year__lte=year)
-    if county is not None:
-        belts = belts.filter(county=county)
+    belts = registry.recognised_belts_qs(year=year, county=county)
     ids = list(belts.values_list("pk", flat=True))
-    members = Enterprise.objects.filter(Q(industry_belt_id__in=ids) | Q(led_belts__in=ids))
+    members = registry.belt_members_qs(ids)
     return _measure(len(ids), _distinct(members, "pk"))
 
 
@@ -76,40 +71,26 @@ def parks(*, year: int, county: County | None = None) -> Measure:
 
     Enterprises: distinct member enterprises and operators of those parks.
     """
-    from enterprises.models import Enterprise, Park
-
-    qs = Park.objects.filter(recognised_year__isnull=False, recognised_year__lte=year)
-    if county is not None:
-        qs = qs.filter(county=county)
+    qs = registry.recognised_parks_qs(year=year, county=county)
     ids = list(qs.values_list("pk", flat=True))
-    members = Enterprise.objects.filter(Q(park_id__in=ids) | Q(operated_parks__in=ids))
+    members = registry.park_members_qs(ids)
     return _measure(len(ids), _distinct(members, "pk"))
 
 
 def _recognised(kind: str, year: int, county: County | None) -> Measure:
-    from enterprises.models import EnterpriseStatus
-
-    qs = (
-        _enterprises(county)
-        .filter(recognitions__type=kind, recognitions__year__lte=year)
-        .exclude(status=EnterpriseStatus.DEREGISTERED)
-    )
+    qs = registry.recognised_enterprises_qs(kind=kind, year=year, county=county)
     n = _distinct(qs, "pk")
     return _measure(n, n)
 
 
 def benchmark_enterprises(*, year: int, county: County | None = None) -> Measure:
     """Distinct non-deregistered enterprises with a ``benchmark`` recognition, year <= ``year``."""
-    from enterprises.models import RecognitionType
-
-    return _recognised(RecognitionType.BENCHMARK, year, county)
+    return _recognised(registry.RecognitionType.BENCHMARK, year, county)
 
 
 def export_brands(*, year: int, county: County | None = None) -> Measure:
     """Distinct non-deregistered enterprises with a ``brand`` recognition (any level), <= year."""
-    from enterprises.models import RecognitionType
-
-    return _recognised(RecognitionType.BRAND, year, county)
+    return _recognised(registry.RecognitionType.BRAND, year, county)
 
 
 def overseas_warehouses(*, year: int, county: County | None = None) -> Measure:
@@ -129,36 +110,21 @@ def overseas_warehouses(*, year: int, county: County | None = None) -> Measure:
 
 def new_cbec_enterprises(*, year: int, county: County | None = None) -> Measure:
     """Active enterprises with ``2024 <= first_cbec_year <= year`` (new since the policy start)."""
-    from enterprises.models import EnterpriseStatus
-
-    qs = _enterprises(county).filter(
-        status=EnterpriseStatus.ACTIVE,
-        first_cbec_year__gte=POLICY_FIRST_YEAR,
-        first_cbec_year__lte=year,
-    )
+    qs = registry.new_cbec_qs(first_year=POLICY_FIRST_YEAR, last_year=year, county=county)
     n = qs.count()
     return _measure(n, n)
 
 
 def enterprises_in_parks(*, year: int, county: County | None = None) -> Measure:
     """Active enterprises in a recognised park, registered on or before 31 Dec of ``year``."""
-    from enterprises.models import EnterpriseStatus
-
-    qs = _enterprises(county).filter(
-        status=EnterpriseStatus.ACTIVE,
-        park__isnull=False,
-        park__recognised_year__isnull=False,
-        created_at__date__lte=_year_end(year),
-    )
+    qs = registry.in_recognised_parks_qs(until=_year_end(year), county=county)
     n = qs.count()
     return _measure(n, n)
 
 
 def new_platform_enterprises(*, year: int, county: County | None = None) -> Measure:
     """Enterprises registered on the platform in ``year`` (Asia/Shanghai), status not pending."""
-    from enterprises.models import EnterpriseStatus
-
-    qs = _enterprises(county).filter(created_at__year=year).exclude(status=EnterpriseStatus.PENDING)
+    qs = registry.registered_qs(county=county).filter(created_at__year=year)
     n = qs.count()
     return _measure(n, n)
 
@@ -285,13 +251,7 @@ def _cumulative(firsts: dict[int, int], years: list[int]) -> dict[int, Measure]:
 
 
 def _recognised_series(kind: str, years: list[int], county: County | None) -> dict[int, Measure]:
-    from enterprises.models import EnterpriseStatus, Recognition
-
-    qs = Recognition.objects.filter(type=kind, year__isnull=False, year__lte=max(years)).exclude(
-        enterprise__status=EnterpriseStatus.DEREGISTERED
-    )
-    if county is not None:
-        qs = qs.filter(enterprise__county=county)
+    qs = registry.recognitions_qs(kind=kind, until_year=max(years), county=county)
     firsts: dict[int, int] = {}
     for first in (
         qs.values("enterprise_id").annotate(first=Min("year")).values_list("first", flat=True)
@@ -303,15 +263,11 @@ def _recognised_series(kind: str, years: list[int], county: County | None) -> di
 def benchmark_enterprises_series(
     *, years: list[int], county: County | None = None
 ) -> dict[int, Measure]:
-    from enterprises.models import RecognitionType
-
-    return _recognised_series(RecognitionType.BENCHMARK, years, county)
+    return _recognised_series(registry.RecognitionType.BENCHMARK, years, county)
 
 
 def export_brands_series(*, years: list[int], county: County | None = None) -> dict[int, Measure]:
-    from enterprises.models import RecognitionType
-
-    return _recognised_series(RecognitionType.BRAND, years, county)
+    return _recognised_series(registry.RecognitionType.BRAND, years, county)
 
 
 def _count_by(qs: QuerySet[Any], expression: Any) -> dict[int, int]:
@@ -322,27 +278,14 @@ def _count_by(qs: QuerySet[Any], expression: Any) -> dict[int, int]:
 def new_cbec_enterprises_series(
     *, years: list[int], county: County | None = None
 ) -> dict[int, Measure]:
-    from enterprises.models import EnterpriseStatus
-
-    qs = _enterprises(county).filter(
-        status=EnterpriseStatus.ACTIVE,
-        first_cbec_year__gte=POLICY_FIRST_YEAR,
-        first_cbec_year__lte=max(years),
-    )
+    qs = registry.new_cbec_qs(first_year=POLICY_FIRST_YEAR, last_year=max(years), county=county)
     return _cumulative(_count_by(qs, F("first_cbec_year")), years)
 
 
 def enterprises_in_parks_series(
     *, years: list[int], county: County | None = None
 ) -> dict[int, Measure]:
-    from enterprises.models import EnterpriseStatus
-
-    qs = _enterprises(county).filter(
-        status=EnterpriseStatus.ACTIVE,
-        park__isnull=False,
-        park__recognised_year__isnull=False,
-        created_at__date__lte=_year_end(max(years)),
-    )
+    qs = registry.in_recognised_parks_qs(until=_year_end(max(years)), county=county)
     # The local (current time zone) year of created_at, as ``created_at__date`` compares it.
     return _cumulative(_count_by(qs, ExtractYear("created_at")), years)
 
@@ -350,12 +293,8 @@ def enterprises_in_parks_series(
 def new_platform_enterprises_series(
     *, years: list[int], county: County | None = None
 ) -> dict[int, Measure]:
-    from enterprises.models import EnterpriseStatus
-
-    qs = (
-        _enterprises(county)
-        .filter(created_at__year__gte=min(years), created_at__year__lte=max(years))
-        .exclude(status=EnterpriseStatus.PENDING)
+    qs = registry.registered_qs(county=county).filter(
+        created_at__year__gte=min(years), created_at__year__lte=max(years)
     )
     by_year = _count_by(qs, ExtractYear("created_at"))
     return {y: _measure(by_year.get(y, 0), by_year.get(y, 0)) for y in years}

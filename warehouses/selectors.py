@@ -14,13 +14,24 @@ warehouse recognition); an enterprise user for warehouses its own enterprise ope
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.access import (
+    is_city_level,
+    is_county_officer,
+    is_enterprise_user,
+    is_signed_in,
+    own_county_id,
+    own_enterprise_id,
+    reads_all,
+    role_of,
+)
 from accounts.models import Role
+from warehouses.filters import WarehouseFilterSet
 from warehouses.models import OverseasWarehouse, WarehouseStatus
 
 if TYPE_CHECKING:
@@ -33,35 +44,20 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 
-def _role(user: AnyUser | None) -> str:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ""
-    if user.is_superuser:
-        return Role.ADMINISTRATOR
-    return str(user.role)
-
-
-def is_city_level(user: AnyUser | None) -> bool:
-    return _role(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
-
-
 def can_create_warehouse(user: AnyUser | None, operator: Enterprise | None = None) -> bool:
     """City level for any operator; an enterprise user for its own enterprise only."""
     if is_city_level(user):
         return True
-    if _role(user) != Role.ENTERPRISE or not user.enterprise_id:  # type: ignore[union-attr]
+    if not is_enterprise_user(user):
         return False
-    return operator is None or operator.pk == user.enterprise_id  # type: ignore[union-attr]
+    return operator is None or operator.pk == own_enterprise_id(user)
 
 
 def can_edit_warehouse(user: AnyUser | None, warehouse: OverseasWarehouse) -> bool:
     if is_city_level(user):
         return True
-    return (
-        _role(user) == Role.ENTERPRISE
-        and user.enterprise_id is not None  # type: ignore[union-attr]
-        and user.enterprise_id == warehouse.operator_id  # type: ignore[union-attr]
-    )
+    own = own_enterprise_id(user)
+    return role_of(user) == Role.ENTERPRISE and own is not None and own == warehouse.operator_id
 
 
 def can_recognise_warehouse(user: AnyUser | None) -> bool:
@@ -70,65 +66,29 @@ def can_recognise_warehouse(user: AnyUser | None) -> bool:
 
 def warehouse_visible_qs(*, user: AnyUser | None) -> QuerySet[OverseasWarehouse]:
     qs = OverseasWarehouse.objects.select_related("operator", "operator__county", "country")
-    role = _role(user)
-    if not role:
+    if not is_signed_in(user):
         return qs.none()
-    if role in {Role.CITY_REVIEWER, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}:
+    if reads_all(user):
         return qs
+    # Everyone signed in sees the operating ones; a county officer also its county's operators',
+    # an enterprise user also its own enterprise's.
     operating = Q(status=WarehouseStatus.OPERATING)
-    if role == Role.COUNTY_OFFICER and user.county_id:  # type: ignore[union-attr]
-        return qs.filter(operating | Q(operator__county_id=user.county_id))  # type: ignore[union-attr]
-    if role == Role.ENTERPRISE and user.enterprise_id:  # type: ignore[union-attr]
-        return qs.filter(operating | Q(operator_id=user.enterprise_id))  # type: ignore[union-attr]
+    county_id, enterprise_id = own_county_id(user), own_enterprise_id(user)
+    if is_county_officer(user) and county_id:
+        return qs.filter(operating | Q(operator__county_id=county_id))
+    if role_of(user) == Role.ENTERPRISE and enterprise_id:
+        return qs.filter(operating | Q(operator_id=enterprise_id))
     return qs.filter(operating)
 
 
-@dataclass(frozen=True)
-class WarehouseFilters:
-    country: str = ""  # Country.customs_code
-    status: str = ""
-    public: bool | None = None  # recognised municipal public warehouse
-    q: str = ""
-    mine: bool = False
-
-    @classmethod
-    def from_mapping(cls, data: Any) -> WarehouseFilters:
-        data = data or {}
-        public = str(data.get("public", "")).lower()
-        return cls(
-            country=str(data.get("country", "") or "").strip(),
-            status=str(data.get("status", "") or "").strip(),
-            public=True
-            if public in {"1", "true", "yes"}
-            else False
-            if public in {"0", "false", "no"}
-            else None,
-            q=str(data.get("q", "") or "").strip(),
-            mine=str(data.get("mine", "")).lower() in {"1", "true", "yes", "on"},
-        )
-
-
 def warehouse_list_for(
-    *, user: AnyUser | None, filters: WarehouseFilters | None = None
+    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[OverseasWarehouse]:
-    filters = filters or WarehouseFilters()
-    qs = warehouse_visible_qs(user=user)
-    if filters.country:
-        qs = qs.filter(country__customs_code=filters.country)
-    if filters.status in WarehouseStatus.values:
-        qs = qs.filter(status=filters.status)
-    if filters.public is True:
-        qs = qs.filter(public_recognition_year__isnull=False)
-    elif filters.public is False:
-        qs = qs.filter(public_recognition_year__isnull=True)
-    if filters.q:
-        qs = qs.filter(
-            Q(name__icontains=filters.q)
-            | Q(city__icontains=filters.q)
-            | Q(services__icontains=filters.q)
-            | Q(operator__name__icontains=filters.q)
-        )
-    if filters.mine:
+    """The warehouses ``user`` may see, narrowed by ``WarehouseFilterSet`` values; ``mine``
+    keeps the caller's own enterprise's."""
+    filters = filters or {}
+    qs = WarehouseFilterSet.apply(warehouse_visible_qs(user=user), filters)
+    if filters.get("mine"):
         qs = qs.filter(operator_id=getattr(user, "enterprise_id", None) or 0)
     return qs
 
