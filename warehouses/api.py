@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from core.lists import api_list
 from enterprises.models import Enterprise
 from warehouses import selectors, services
+from warehouses.filters import WarehouseQuery
 from warehouses.models import OverseasWarehouse
 
 router = Router(tags=["warehouses"])
@@ -58,21 +60,6 @@ class WarehouseOut(Schema):
         return str(obj.get_status_display())
 
 
-class WarehousePage(Schema):
-    count: int
-    items: list[WarehouseOut]
-
-
-class WarehouseQuery(Schema):
-    country: str = Field("", description="海关国别代码 Customs country code")
-    status: str = Field("", description="planning, operating, closed")
-    public: str = Field("", description="1: recognised public warehouses; 0: not recognised")
-    q: str = ""
-    mine: bool = False
-    limit: int = Field(25, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=2**63 - 1)
-
-
 class WarehouseIn(Schema):
     operator_id: int | None = Field(None, description="运营企业 (city level only; default: own)")
     name: str
@@ -110,14 +97,10 @@ class RecognitionIn(Schema):
     year: int | None = Field(None, description="认定年度; null withdraws the recognition")
 
 
-@router.get("", response=WarehousePage, summary="海外仓列表 List warehouses in scope")
-def list_warehouses(request: HttpRequest, query: Query[WarehouseQuery]) -> dict[str, Any]:
-    data = query.dict()
-    limit, offset = data.pop("limit"), data.pop("offset")
-    qs = selectors.warehouse_list_for(
-        user=request.user, filters=selectors.WarehouseFilters.from_mapping(data)
-    )
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+@router.get("", response=list[WarehouseOut], summary="海外仓列表 List warehouses in scope")
+@api_list
+def list_warehouses(request: HttpRequest, query: Query[WarehouseQuery]) -> Any:
+    return selectors.warehouse_list_for(user=request.user, filters=query.dict())
 
 
 @router.get("/{int:warehouse_id}", response=WarehouseOut, summary="海外仓 One warehouse")

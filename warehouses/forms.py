@@ -13,32 +13,6 @@ from enterprises.models import Enterprise
 from warehouses.models import OverseasWarehouse, WarehouseStatus
 
 
-class WarehouseFilterForm(AccessibleFormMixin, forms.Form):
-    q = forms.CharField(label=_("关键词"), required=False)
-    country = forms.ChoiceField(label=_("国家（地区）"), required=False)
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), *WarehouseStatus.choices]
-    )
-    public = forms.ChoiceField(
-        label=_("市级公共海外仓"),
-        required=False,
-        choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))],
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        used = (
-            Country.objects.filter(overseas_warehouses__isnull=False)
-            .distinct()
-            .order_by("customs_code")
-        )
-        country = self.fields["country"]
-        assert isinstance(country, forms.ChoiceField)
-        country.choices = [("", _("全部"))] + [
-            (c.customs_code, f"{c.name}（{c.customs_code}）") for c in used
-        ]
-
-
 class WarehouseForm(AccessibleFormMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=200)
     country = forms.ModelChoiceField(

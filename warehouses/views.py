@@ -7,39 +7,49 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enterprises.forms import apply_service_errors
+from core.forms import apply_errors
+from core.http import AuthedHttpRequest
+from core.lists import Column, ListPage
 from warehouses import selectors, services
+from warehouses.filters import WarehouseFilterSet
 from warehouses.forms import (
     RecognitionForm,
     StatusForm,
     WarehouseCreateForm,
-    WarehouseFilterForm,
     WarehouseForm,
 )
 from warehouses.models import OverseasWarehouse
 
-PAGE_SIZE = 25
+WAREHOUSES = ListPage(
+    filters=WarehouseFilterSet,
+    columns=(
+        Column(_l("名称"), "name"),
+        Column(_l("国家（地区）"), "country.name"),
+        Column(_l("城市"), "city"),
+        Column(_l("运营企业"), "operator.name"),
+        Column(_l("面积（平方米）"), "area_m2", num=True),
+        Column(_l("状态"), "get_status_display"),
+        Column(_l("市级公共海外仓"), "public_recognition_year"),
+    ),
+    template="warehouses/list.html",
+    results_template="warehouses/_results.html",
+    export_name="warehouses",
+)
 
 
 @login_required
-def warehouse_list(request: HttpRequest) -> HttpResponse:
-    form = WarehouseFilterForm(request.GET or None)
-    filters = selectors.WarehouseFilters.from_mapping(request.GET)
-    qs = selectors.warehouse_list_for(user=request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page_obj": page,
-        "total": page.paginator.count,
-        "can_create": selectors.can_create_warehouse(request.user),
-    }
-    return render(request, "warehouses/list.html", context)
+def warehouse_list(request: AuthedHttpRequest) -> HttpResponse:
+    return WAREHOUSES.render(
+        request,
+        lambda values: selectors.warehouse_list_for(user=request.user, filters=values),
+        {"can_create": selectors.can_create_warehouse(request.user)},
+    )
 
 
 def _detail_context(request: HttpRequest, w: OverseasWarehouse, **extra: Any) -> dict[str, Any]:
@@ -88,7 +98,7 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("海外仓已登记。"))
             return redirect("warehouses:detail", pk=warehouse.pk)
@@ -111,7 +121,7 @@ def warehouse_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("海外仓信息已保存。"))
             return redirect("warehouses:detail", pk=warehouse.pk)
@@ -135,7 +145,7 @@ def warehouse_status(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("状态已更新。"))
             return redirect("warehouses:detail", pk=warehouse.pk)
@@ -158,7 +168,7 @@ def warehouse_recognise(request: HttpRequest, pk: int) -> HttpResponse:
                 year=form.cleaned_data["year"],
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("认定信息已保存。"))
             return redirect("warehouses:detail", pk=warehouse.pk)
