@@ -11,7 +11,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from codes.models import County
+from core.lists import api_list
 from events import selectors, services
+from events.filters import EventQuery
 from events.models import Event, Registration
 
 router = Router(tags=["events"])
@@ -53,22 +55,6 @@ class EventOut(Schema):
 
 class EventManagedOut(EventOut):
     check_in_code: str
-
-
-class EventPage(Schema):
-    count: int
-    items: list[EventOut]
-
-
-class EventQuery(Schema):
-    kind: str = ""
-    status: str = ""
-    county: str = Field("", description="县区代码; 'city' = city-wide events")
-    year: int | None = Field(None, ge=2000, le=2100)
-    upcoming: bool = False
-    q: str = ""
-    limit: int = Field(25, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
 class EventIn(Schema):
@@ -144,14 +130,10 @@ def _out(request: HttpRequest, event: Event) -> Event:
     return selectors.event_get_for(user=request.user, pk=event.pk)
 
 
-@router.get("", response=EventPage, summary="活动列表 List events")
-def list_events(request: HttpRequest, query: Query[EventQuery]) -> dict[str, Any]:
-    data = query.dict()
-    limit, offset = data.pop("limit"), data.pop("offset")
-    qs = selectors.event_list_for(
-        user=request.user, filters=selectors.EventFilters.from_mapping(data)
-    )
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+@router.get("", response=list[EventOut], summary="活动列表 List events")
+@api_list
+def list_events(request: HttpRequest, query: Query[EventQuery]) -> Any:
+    return selectors.event_list_for(user=request.user, filters=query.dict())
 
 
 @router.get("/figures", response=FiguresOut, summary="目标口径数据 Target figures")

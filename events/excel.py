@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.excel import SheetError, cell_text, read_sheet, safe_row, workbook_bytes
+from core.excel import SheetError, cell_text, read_sheet, workbook_bytes
 
 # (field, column header, required). Headers stay Chinese whatever the UI language.
 COLUMNS: list[tuple[str, str, bool]] = [
@@ -139,18 +139,4 @@ def build_template() -> bytes:
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 16
     sheet.column_dimensions["C"].width = 36
-    return workbook_bytes(workbook)
-
-
-def build_registrations(rows: list[tuple[str, str, str, str, bool]]) -> bytes:
-    """The registration list of an event: (name, phone, organisation, source, attended)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "报名名单"
-    sheet.append(["姓名", "手机号", "单位", "来源", "已签到"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for name, phone, organisation, source, attended in rows:
-        sheet.append(safe_row([name, phone, organisation, source, "是" if attended else "否"]))
     return workbook_bytes(workbook)

@@ -14,26 +14,6 @@ from events.models import Event, EventKind, EventStatus
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class EventFilterForm(AccessibleFormMixin, forms.Form):
-    q = forms.CharField(label=_("关键词"), required=False)
-    kind = forms.ChoiceField(
-        label=_("活动类型"), required=False, choices=[("", _("全部")), *EventKind.choices]
-    )
-    county = forms.ChoiceField(label=_("县区"), required=False)
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), *EventStatus.choices]
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        county = self.fields["county"]
-        assert isinstance(county, forms.ChoiceField)
-        county.choices = [("", _("全部")), ("city", _("全市性活动"))] + [
-            (c.code, c.name) for c in County.objects.all()
-        ]
-
-
 class EventForm(AccessibleFormMixin, forms.Form):
     title = forms.CharField(label=_("活动名称"), max_length=200)
     kind = forms.ChoiceField(label=_("活动类型"), choices=EventKind.choices)

@@ -23,7 +23,7 @@ By county: events held in that county; city-wide events (no county) count only c
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
@@ -39,11 +39,11 @@ from accounts.access import (
     is_signed_in,
     own_county_id,
 )
+from events.filters import EventFilterSet, RegistrationFilterSet
 from events.models import (
     MATCHMAKING_KINDS,
     TRAINING_KINDS,
     Event,
-    EventKind,
     EventStatus,
     Registration,
 )
@@ -91,39 +91,18 @@ def can_check_in(user: AnyUser | None) -> bool:
     return is_signed_in(user)
 
 
-@dataclass(frozen=True)
-class EventFilters:
-    kind: str = ""
-    status: str = ""
-    county: str = ""  # County.code; "city" = city-wide events
-    year: int | None = None
-    upcoming: bool = False
-    q: str = ""
-
-    @classmethod
-    def from_mapping(cls, data: Any) -> EventFilters:
-        data = data or {}
-        year = str(data.get("year", "") or "").strip()
-        return cls(
-            kind=str(data.get("kind", "") or "").strip(),
-            status=str(data.get("status", "") or "").strip(),
-            county=str(data.get("county", "") or "").strip(),
-            year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
-            upcoming=str(data.get("upcoming", "")).lower() in {"1", "true", "yes", "on"},
-            q=str(data.get("q", "") or "").strip(),
-        )
-
-
 def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_default_timezone()
     start = dt.datetime(year, 1, 1, tzinfo=tz)
     return start, dt.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def event_list_for(*, user: AnyUser | None, filters: EventFilters | None = None) -> QuerySet[Event]:
+def event_list_for(
+    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Event]:
+    """Events with their registration and attendance counts, narrowed by ``EventFilterSet``."""
     if not is_signed_in(user):
         return Event.objects.none()
-    filters = filters or EventFilters()
     qs = (
         Event.objects.select_related("county")
         .annotate(
@@ -134,24 +113,7 @@ def event_list_for(*, user: AnyUser | None, filters: EventFilters | None = None)
         )
         .order_by("-starts_at", "-pk")
     )
-    if filters.kind in EventKind.values:
-        qs = qs.filter(kind=filters.kind)
-    if filters.status in EventStatus.values:
-        qs = qs.filter(status=filters.status)
-    if filters.county == "city":
-        qs = qs.filter(county__isnull=True)
-    elif filters.county:
-        qs = qs.filter(county__code=filters.county)
-    if filters.year is not None:
-        start, end = _year_bounds(filters.year)
-        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
-    if filters.upcoming:
-        qs = qs.filter(starts_at__gte=timezone.now(), status=EventStatus.PUBLISHED).order_by(
-            "starts_at"
-        )
-    if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(organiser__icontains=filters.q))
-    return qs
+    return EventFilterSet.apply(qs, filters)
 
 
 def event_get_for(*, user: AnyUser | None, pk: int) -> Event:
@@ -165,14 +127,18 @@ def event_get_for(*, user: AnyUser | None, pk: int) -> Event:
     return event
 
 
-def registrations_for(*, user: AnyUser | None, event: Event) -> QuerySet[Registration]:
-    """The registration list of ``event`` — only for those who manage it."""
+def registrations_for(
+    *, user: AnyUser | None, event: Event, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Registration]:
+    """The registration list of ``event`` — only for those who manage it — narrowed by
+    ``RegistrationFilterSet`` values."""
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
 
     if not can_manage(user, event):
         raise PermissionDenied(_("无权查看该活动的报名名单。"))
-    return event.registrations.select_related("enterprise", "user")
+    qs = event.registrations.select_related("enterprise", "user")
+    return RegistrationFilterSet.apply(qs, filters)
 
 
 def registration_of(*, user: AnyUser | None, event: Event) -> Registration | None:

@@ -7,44 +7,70 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from codes.models import County
 from core.excel import excel_response
-from enterprises.forms import apply_service_errors
+from core.forms import apply_errors
+from core.http import AuthedHttpRequest
+from core.lists import Column, ListPage
 from events import excel, selectors, services
+from events.filters import EventFilterSet, RegistrationFilterSet
 from events.forms import (
     AttendanceImportForm,
     CheckInForm,
-    EventFilterForm,
     EventForm,
     RegisterForm,
     StatusForm,
 )
 from events.models import Event, EventStatus
 
-PAGE_SIZE = 25
+EVENTS = ListPage(
+    filters=EventFilterSet,
+    columns=(
+        Column(_l("活动名称"), "title"),
+        Column(_l("类型"), "get_kind_display"),
+        Column(_l("开始时间"), "starts_at"),
+        Column(_l("县区"), lambda e: e.county.name if e.county else _("全市")),
+        Column(_l("主办单位"), "organiser"),
+        Column(_l("报名人数"), "registered", num=True),
+        Column(_l("名额"), "capacity", num=True),
+        Column(_l("签到人数"), "attended_count", num=True),
+        Column(_l("状态"), "get_status_display"),
+    ),
+    template="events/list.html",
+    results_template="events/_results.html",
+    export_name="events",
+)
+
+REGISTRATIONS = ListPage(
+    filters=RegistrationFilterSet,
+    columns=(
+        Column(_l("姓名"), "name"),
+        Column(_l("手机号"), "phone"),
+        Column(_l("单位"), "organisation"),
+        Column(_l("来源"), "get_source_display"),
+        Column(_l("已签到"), lambda r: _("是") if r.attended else _("否")),
+        Column(_l("签到时间"), "checked_in_at"),
+    ),
+    template="events/registrations.html",
+    results_template="events/_registration_results.html",
+    export_name="registrations",
+)
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET or None)
-    filters = selectors.EventFilters.from_mapping(request.GET)
-    qs = selectors.event_list_for(user=request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page_obj": page,
-        "total": page.paginator.count,
-        "can_publish": selectors.can_publish(request.user),
-        "now": timezone.now(),
-    }
-    return render(request, "events/list.html", context)
+def event_list(request: AuthedHttpRequest) -> HttpResponse:
+    return EVENTS.render(
+        request,
+        lambda values: selectors.event_list_for(user=request.user, filters=values),
+        {"can_publish": selectors.can_publish(request.user), "now": timezone.now()},
+    )
 
 
 def _detail_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
@@ -105,7 +131,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             event = services.event_publish(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("活动已发布，签到码：%(c)s") % {"c": event.check_in_code})
             return redirect("events:detail", pk=event.pk)
@@ -128,7 +154,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.event_update(actor=request.user, event=event, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("活动已保存。"))
             return redirect("events:detail", pk=event.pk)
@@ -171,7 +197,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.registration_create(actor=request.user, event=event, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("报名成功。"))
             return redirect("events:detail", pk=event.pk)
@@ -198,19 +224,19 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def registrations(request: HttpRequest, pk: int) -> HttpResponse:
+def registrations(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for(user=request.user, pk=pk)
-    rows = selectors.registrations_for(user=request.user, event=event)
-    if request.GET.get("format") == "xlsx":
-        data = excel.build_registrations(
-            [
-                (r.name, r.phone, r.organisation, str(r.get_source_display()), r.attended)
-                for r in rows
-            ]
-        )
-        return excel_response(data, f"event-{event.pk}-registrations.xlsx")
-    context = {"event": event, "rows": rows, "attended": sum(1 for r in rows if r.attended)}
-    return render(request, "events/registrations.html", context)
+    everyone = selectors.registrations_for(user=request.user, event=event)
+    context = {
+        "event": event,
+        "registered": everyone.count(),
+        "attended": everyone.filter(attended=True).count(),
+    }
+    return REGISTRATIONS.render(
+        request,
+        lambda values: selectors.registrations_for(user=request.user, event=event, filters=values),
+        context,
+    )
 
 
 @login_required
@@ -257,7 +283,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
         try:
             result = services.check_in(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             event = result.registration.event
             if result.already:

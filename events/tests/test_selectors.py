@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from events.models import Event, Registration
 from events.selectors import (
-    EventFilters,
     can_manage,
     event_list_for,
     matchmaking_event_count,
@@ -109,7 +108,7 @@ def test_event_list_annotations_and_filters(dataset: Any) -> None:
     qs = event_list_for(user=dataset.user_a, filters=None)
     first = qs.get(title="training 03-01")
     assert (first.registered, first.attended_count) == (5, 3)  # type: ignore[attr-defined]
-    city = event_list_for(user=dataset.user_a, filters=EventFilters(county="city"))
+    city = event_list_for(user=dataset.user_a, filters={"county": "city"})
     assert {e.kind for e in city} == {"competition", "summit"}
     assert event_list_for(user=None).count() == 0
 
