@@ -227,8 +227,9 @@ def test_run_audit_names_enterprises_and_amounts(world: Any, write: Any) -> None
     )
     folder = write("b/r.xml", receipts=[receipt("A1"), receipt("B1", "120", code=CODE_B)]).parent
     run = ingest_paths(actor=None, paths=[folder])
-    entry = AuditEntry.objects.filter(action="customs.ingest", object_id=str(run.pk)).get()
-    listed = {(e["uscc"] or e["code"]): e for e in entry.after["enterprises"]}
+    after = AuditEntry.objects.filter(action="customs.ingest", object_id=str(run.pk)).get().after
+    assert after is not None
+    listed = {(e["uscc"] or e["code"]): e for e in after["enterprises"]}
     a = listed[world.a.uscc]
     assert (a["enterprise"], a["name"], a["declarations"], a["released"]) == (
         world.a.pk,
@@ -240,8 +241,8 @@ def test_run_audit_names_enterprises_and_amounts(world: Any, write: Any) -> None
     b = listed[world.b.uscc]
     assert (b["declarations"], b["released"], b["released_cny"]) == (1, 0, "0.00")
     assert listed["X9"]["enterprise"] is None and listed["X9"]["declarations"] == 1
-    assert entry.after["origin"] == MessageOrigin.CHANNEL
-    assert IngestRun.objects.get(pk=run.pk).touched == entry.after["enterprises"]
+    assert after["origin"] == MessageOrigin.CHANNEL
+    assert IngestRun.objects.get(pk=run.pk).touched == after["enterprises"]
 
 
 # -- pages show confirmed and self-declared apart ----------------------------------------------
