@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.testing import MID_POLICY
+from core.testing import LATE_2026
 from enterprises.validators import uscc_check_char
 from journeys.conftest import PASSWORD
 
@@ -23,7 +23,7 @@ from journeys.conftest import PASSWORD
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.time_machine(MID_POLICY),
+    pytest.mark.time_machine(LATE_2026),
 ]
 
 # A minimal but well-formed PDF: the upload check sniffs the content, not the name.

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from time_machine import TimeMachineFixture
 
-from core.testing import MID_POLICY
+from core.testing import LATE_2026
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -22,8 +22,8 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 @pytest.fixture(autouse=True)
 def _clock(time_machine: TimeMachineFixture) -> None:
-    """A fixed day inside the policy: the tests' 2026 round is open around it (see core.testing)."""
-    time_machine.move_to(MID_POLICY)
+    """A fixed day: the tests' 2026 round is open around it, their dates lie before it."""
+    time_machine.move_to(LATE_2026)
 
 
 @pytest.fixture(autouse=True)

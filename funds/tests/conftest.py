@@ -19,15 +19,15 @@ from time_machine import TimeMachineFixture
 from applications import services as app_services
 from applications import workflow
 from applications.models import Application, ApplicationStatus, Round
-from core.testing import MID_POLICY
+from core.testing import LATE_2026
 from enterprises.demo import generate_uscc
 from enterprises.models import Enterprise
 
 
 @pytest.fixture(autouse=True)
 def _clock(time_machine: TimeMachineFixture) -> None:
-    """A fixed day inside the policy: the tests' 2026 round is open around it (see core.testing)."""
-    time_machine.move_to(MID_POLICY)
+    """A fixed day: the tests' 2026 round is open around it, their dates lie before it."""
+    time_machine.move_to(LATE_2026)
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
+from core.testing import LATE_2026
 from stats import sources
 from stats.targets import load_targets
 from stats.tests.conftest import aware
 
-pytestmark = pytest.mark.django_db
+# "Started" events and "this year" figures are counted on that day.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(LATE_2026)]
 
 
 def test_every_target_names_its_computation_and_the_seed_article() -> None:
