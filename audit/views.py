@@ -2,37 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from audit import selectors
-from audit.forms import AuditFilterForm
+from audit.filters import AuditFilterSet
 from audit.services import audit_verify
+from core.http import AuthedHttpRequest
+from core.lists import ListPage
 
-PAGE_SIZE = 50
+
+def _attach_diffs(entries: list[Any]) -> None:
+    for entry in entries:
+        entry.diff = selectors.entry_diff(entry)
+
+
+ENTRIES = ListPage(
+    filters=AuditFilterSet,
+    template="audit/list.html",
+    results_template="audit/_results.html",
+    page_size=50,
+    prepare_rows=_attach_diffs,
+)
 
 
 @login_required
 @require_GET
-def entry_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = AuditFilterForm(
-        request.GET or None,
-        actions=selectors.audit_actions(user=user),
-        object_types=selectors.audit_object_types(user=user),
-    )
-    entries = selectors.audit_entry_list(user=user, filters=form.filters())
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "rows": [(entry, selectors.entry_diff(entry)) for entry in page.object_list],
-        "query": query.urlencode(),
-        "chain": audit_verify(),
-    }
-    return render(request, "audit/list.html", context)
+def entry_list(request: AuthedHttpRequest) -> HttpResponse:
+    def entries(values: Any) -> Any:
+        filters = selectors.AuditFilters(**values)
+        return selectors.audit_entry_list(user=request.user, filters=filters)
+
+    return ENTRIES.render(request, entries, {"chain": audit_verify()})

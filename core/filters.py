@@ -123,6 +123,8 @@ class FilterSet:
     # ordering key -> (label, order_by arguments); the API takes the key as ``ordering``
     orderings: ClassVar[dict[str, tuple[Any, tuple[Any, ...]]]] = {}
     default_ordering: ClassVar[str] = ""
+    # the page form's base class (e.g. one with a ``clean`` that compares two filters)
+    form_base: ClassVar[type[forms.Form]] = forms.Form
     _form_class: ClassVar[type[forms.Form] | None] = None
     _schema: ClassVar[type[Schema] | None] = None
 
@@ -155,7 +157,7 @@ class FilterSet:
                     choices=[(k, label) for k, (label, _args) in cls.orderings.items()],
                 )
             name = cls.__name__.removesuffix("Set") + "Form"
-            cls._form_class = type(name, (AccessibleFormMixin, forms.Form), attrs)
+            cls._form_class = type(name, (AccessibleFormMixin, cls.form_base), attrs)
         return cls._form_class
 
     @classmethod

@@ -145,6 +145,7 @@ class ListPage:
         full: dict[str, Any] = {
             "form": form,
             "page_obj": page,
+            "page": page,
             "rows": rows,
             "total": page.paginator.count,
             "list": self,
