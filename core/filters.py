@@ -80,7 +80,7 @@ class Filter:
         if isinstance(self.field, forms.ModelChoiceField | forms.BooleanField):
             return True
         if isinstance(self.field, forms.ChoiceField) and self.field.choices:
-            return str(value) in {str(k) for k, _label in self.field.choices}  # type: ignore[misc]
+            return str(value) in {str(k) for k, _label in list(self.field.choices)}  # type: ignore[arg-type]
         return True
 
     def apply(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
@@ -104,12 +104,12 @@ class Filter:
         if isinstance(field, forms.ModelChoiceField) and not field.to_field_name:
             return int | None, Field(None, ge=1, le=MAX_ID, description=text)
         if isinstance(field, forms.IntegerField):
-            bounds = {"ge": field.min_value, "le": field.max_value}
-            return int | None, Field(None, description=text, **bounds)
+            low, high = field.min_value, field.max_value
+            return int | None, Field(None, description=text, ge=low, le=high)
         if isinstance(field, forms.DateField):
             return dt.date | None, Field(None, description=text)
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            values = [str(k) for k, _label in field.choices if k]  # type: ignore[misc]
+            values = [str(k) for k, _label in list(field.choices) if k]  # type: ignore[arg-type]
             if values:
                 text = f"{text}: {', '.join(values)}"
         return str, Field("", description=text)

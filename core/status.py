@@ -30,7 +30,8 @@ def tones(**by_value: str) -> Callable[[C], C]:
     """Class decorator: the badge tone of each value of a status ``TextChoices``."""
 
     def register(choices: C) -> C:
-        unknown = set(by_value) - set(choices.values)  # type: ignore[attr-defined]
+        known = {str(member.value) for member in choices}
+        unknown = set(by_value) - known
         bad = {t for t in by_value.values() if t not in TONES}
         if unknown or bad:
             raise ValueError(f"{choices.__name__}: unknown values {unknown} or tones {bad}")
