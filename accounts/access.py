@@ -91,6 +91,15 @@ def own_enterprise_id(user: AnyUser | None) -> int | None:
     return enterprise_id if isinstance(enterprise_id, int) else None
 
 
+def own_logistics_code(user: AnyUser | None) -> str:
+    """The logistics company (customs code) a logistics partner user is bound to, or ``""``
+    (every other role, and a logistics partner without a code)."""
+    if role_of(user) != Role.PARTNER or getattr(user, "partner_kind", "") != "logistics":
+        return ""
+    code = getattr(user, "logistics_code", "")
+    return code if isinstance(code, str) else ""
+
+
 def is_city_level(user: AnyUser | None) -> bool:
     """City reviewer or administrator."""
     return role_of(user) in CITY_LEVEL_ROLES

@@ -25,7 +25,15 @@ from accounts.models import ApiToken, LoginFailure, User
 # Who is setting a password in the admin (the form API gives the form no request).
 _password_actor: ContextVar[User | None] = ContextVar("ddt_admin_password_actor", default=None)
 
-PROFILE_FIELDS = ("role", "enterprise", "county", "partner_kind", "organisation", "phone")
+PROFILE_FIELDS = (
+    "role",
+    "enterprise",
+    "county",
+    "partner_kind",
+    "logistics_code",
+    "organisation",
+    "phone",
+)
 
 
 class _BindingCheckMixin:
@@ -39,6 +47,7 @@ class _BindingCheckMixin:
                 enterprise=data.get("enterprise"),
                 county=data.get("county"),
                 partner_kind=data.get("partner_kind", "") if data.get("role") == "partner" else "",
+                logistics_code=data.get("logistics_code", "") or "",
             )
         except ValidationError as exc:
             self.add_error(None, exc)  # type: ignore[attr-defined]
@@ -122,6 +131,7 @@ class UserAdmin(DjangoUserAdmin):
                 county=data.get("county"),
                 partner_kind=data.get("partner_kind", ""),
                 organisation=data.get("organisation", ""),
+                logistics_code=data.get("logistics_code", "") or "",
                 phone=data.get("phone", ""),
                 validate=False,  # the add form validated the password
             )

@@ -66,6 +66,12 @@ class User(AbstractUser):
         _("合作机构类型"), max_length=16, choices=PartnerKind.choices, blank=True
     )
     organisation = models.CharField(_("所属机构"), max_length=200, blank=True)
+    # A logistics partner's company: the customs code of its logistics enterprise (物流企业代码,
+    # ``logisticsCode`` in the CEB messages). Logistics tracking and capacity vouchers both
+    # scope a logistics partner user's data by this code (``accounts.access.own_logistics_code``).
+    logistics_code = models.CharField(
+        _("物流企业海关编码"), max_length=18, blank=True, db_index=True
+    )
     phone = models.CharField(_("手机号"), max_length=32, blank=True)
 
     objects: ClassVar[DdtUserManager] = DdtUserManager()

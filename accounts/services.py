@@ -30,7 +30,12 @@ if TYPE_CHECKING:
 
 
 def _check_binding(
-    *, role: str, enterprise: Enterprise | None, county: County | None, partner_kind: str
+    *,
+    role: str,
+    enterprise: Enterprise | None,
+    county: County | None,
+    partner_kind: str,
+    logistics_code: str = "",
 ) -> None:
     if role not in Role.values:
         raise ValidationError({"role": _("未知角色：%(role)s") % {"role": role}})
@@ -44,6 +49,10 @@ def _check_binding(
         raise ValidationError({"county": _("只有县区用户可以绑定县区。")})
     if role == Role.PARTNER and partner_kind not in PartnerKind.values:
         raise ValidationError({"partner_kind": _("合作机构必须选择机构类型。")})
+    if logistics_code and (role != Role.PARTNER or partner_kind != PartnerKind.LOGISTICS):
+        raise ValidationError({"logistics_code": _("只有物流企业合作机构可以绑定物流企业编码。")})
+    if len(logistics_code) > 18 or (logistics_code and not logistics_code.isalnum()):
+        raise ValidationError({"logistics_code": _("物流企业编码应为不超过 18 位的字母或数字。")})
 
 
 @transaction.atomic
@@ -57,6 +66,7 @@ def user_create(
     county: County | None = None,
     partner_kind: str = "",
     organisation: str = "",
+    logistics_code: str = "",
     email: str = "",
     full_name: str = "",
     phone: str = "",
@@ -68,7 +78,14 @@ def user_create(
         raise ValidationError({"username": _("请填写用户名。")})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("用户名“%(u)s”已被使用。") % {"u": username}})
-    _check_binding(role=role, enterprise=enterprise, county=county, partner_kind=partner_kind)
+    logistics_code = logistics_code.strip()
+    _check_binding(
+        role=role,
+        enterprise=enterprise,
+        county=county,
+        partner_kind=partner_kind,
+        logistics_code=logistics_code,
+    )
     user = User(
         username=username,
         role=role,
@@ -76,6 +93,7 @@ def user_create(
         county=county,
         partner_kind=partner_kind if role == Role.PARTNER else "",
         organisation=organisation,
+        logistics_code=logistics_code,
         email=email,
         first_name=full_name,
         phone=phone,
@@ -108,16 +126,28 @@ USER_EDITABLE_FIELDS = frozenset(
         "enterprise",
         "county",
         "partner_kind",
+        "logistics_code",
         "is_active",
     }
 )
 
 
 def user_binding_check(
-    *, role: str, enterprise: Enterprise | None, county: County | None, partner_kind: str
+    *,
+    role: str,
+    enterprise: Enterprise | None,
+    county: County | None,
+    partner_kind: str,
+    logistics_code: str = "",
 ) -> None:
     """Raise ValidationError unless the enterprise / county / partner kind fit the role."""
-    _check_binding(role=role, enterprise=enterprise, county=county, partner_kind=partner_kind)
+    _check_binding(
+        role=role,
+        enterprise=enterprise,
+        county=county,
+        partner_kind=partner_kind,
+        logistics_code=logistics_code,
+    )
 
 
 @transaction.atomic
@@ -138,12 +168,14 @@ def user_update(*, actor: User | None, user: User, changes: dict[str, Any]) -> U
     user = User.objects.select_for_update().get(pk=user.pk)
     names = {User._meta.get_field(name).name for name in changes}
     if "role" in changes:
-        names |= {"is_staff", "is_superuser", "partner_kind"}
+        names |= {"is_staff", "is_superuser", "partner_kind", "logistics_code"}
     before = snapshot(user, fields=sorted(names))
     for name, value in changes.items():
         setattr(user, name, value)
     if user.role != Role.PARTNER:
         user.partner_kind = ""
+    if user.partner_kind != PartnerKind.LOGISTICS:
+        user.logistics_code = ""
     if "role" in changes:
         # Administrator rights follow the role, exactly as in ``user_create``.
         user.is_staff = user.is_superuser = user.role == Role.ADMINISTRATOR
@@ -152,6 +184,7 @@ def user_update(*, actor: User | None, user: User, changes: dict[str, Any]) -> U
         enterprise=user.enterprise,
         county=user.county,
         partner_kind=user.partner_kind,
+        logistics_code=user.logistics_code,
     )
     user.save()
     after = snapshot(user, fields=sorted(names))
