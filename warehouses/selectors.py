@@ -14,7 +14,7 @@ warehouse recognition); an enterprise user for warehouses its own enterprise ope
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -31,6 +31,7 @@ from accounts.access import (
     role_of,
 )
 from accounts.models import Role
+from warehouses.filters import WarehouseFilterSet
 from warehouses.models import OverseasWarehouse, WarehouseStatus
 
 if TYPE_CHECKING:
@@ -80,52 +81,14 @@ def warehouse_visible_qs(*, user: AnyUser | None) -> QuerySet[OverseasWarehouse]
     return qs.filter(operating)
 
 
-@dataclass(frozen=True)
-class WarehouseFilters:
-    country: str = ""  # Country.customs_code
-    status: str = ""
-    public: bool | None = None  # recognised municipal public warehouse
-    q: str = ""
-    mine: bool = False
-
-    @classmethod
-    def from_mapping(cls, data: Any) -> WarehouseFilters:
-        data = data or {}
-        public = str(data.get("public", "")).lower()
-        return cls(
-            country=str(data.get("country", "") or "").strip(),
-            status=str(data.get("status", "") or "").strip(),
-            public=True
-            if public in {"1", "true", "yes"}
-            else False
-            if public in {"0", "false", "no"}
-            else None,
-            q=str(data.get("q", "") or "").strip(),
-            mine=str(data.get("mine", "")).lower() in {"1", "true", "yes", "on"},
-        )
-
-
 def warehouse_list_for(
-    *, user: AnyUser | None, filters: WarehouseFilters | None = None
+    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[OverseasWarehouse]:
-    filters = filters or WarehouseFilters()
-    qs = warehouse_visible_qs(user=user)
-    if filters.country:
-        qs = qs.filter(country__customs_code=filters.country)
-    if filters.status in WarehouseStatus.values:
-        qs = qs.filter(status=filters.status)
-    if filters.public is True:
-        qs = qs.filter(public_recognition_year__isnull=False)
-    elif filters.public is False:
-        qs = qs.filter(public_recognition_year__isnull=True)
-    if filters.q:
-        qs = qs.filter(
-            Q(name__icontains=filters.q)
-            | Q(city__icontains=filters.q)
-            | Q(services__icontains=filters.q)
-            | Q(operator__name__icontains=filters.q)
-        )
-    if filters.mine:
+    """The warehouses ``user`` may see, narrowed by ``WarehouseFilterSet`` values; ``mine``
+    keeps the caller's own enterprise's."""
+    filters = filters or {}
+    qs = WarehouseFilterSet.apply(warehouse_visible_qs(user=user), filters)
+    if filters.get("mine"):
         qs = qs.filter(operator_id=getattr(user, "enterprise_id", None) or 0)
     return qs
 
