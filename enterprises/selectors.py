@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Field, Prefetch, Q, QuerySet
+from django.db.models import Field, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -31,6 +30,7 @@ from accounts.access import (
     scope_by_enterprise,
 )
 from accounts.models import Role
+from enterprises.filters import EnterpriseFilterSet
 from enterprises.models import (
     ChangeRequestStatus,
     Enterprise,
@@ -84,16 +84,6 @@ COMPLETENESS_FIELDS = (
     "contact_phone",
     "contact_email",
 )
-
-ORDERINGS: dict[str, tuple[Any, ...]] = {
-    "name": ("name", "pk"),
-    "-name": ("-name", "-pk"),
-    "created": ("created_at", "pk"),
-    "-created": ("-created_at", "-pk"),
-    "year": (F("first_cbec_year").asc(nulls_last=True), "name"),
-    "-year": (F("first_cbec_year").desc(nulls_last=True), "name"),
-    "county": ("county__sort_order", "name"),
-}
 
 
 def can_view_registry(user: AnyUser | None) -> bool:
@@ -214,79 +204,12 @@ def enterprise_visible_qs(*, user: AnyUser | None) -> QuerySet[Enterprise]:
     return scope_by_enterprise(qs, user, field="pk")
 
 
-@dataclass(frozen=True)
-class EnterpriseFilters:
-    """Registry filters, parsed from the UI filter form or the API query."""
-
-    county: str = ""  # County.code
-    kind: str = ""
-    industry_belt: int | None = None
-    park: int | None = None
-    status: str = ""
-    recognition: str = ""  # RecognitionType value
-    first_cbec_year: int | None = None
-    q: str = ""
-    ordering: str = ""
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any] | None) -> EnterpriseFilters:
-        """Build from cleaned data; model instances become their code / pk, blanks become unset."""
-        if not data:
-            return cls()
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            value: Any = data.get(f.name)
-            if value in (None, ""):
-                continue
-            if f.name == "county":
-                value = getattr(value, "code", value)
-            elif f.name in {"industry_belt", "park"}:
-                value = getattr(value, "pk", value)
-            if f.name in {"industry_belt", "park", "first_cbec_year"}:
-                try:
-                    value = int(value)
-                except (TypeError, ValueError):
-                    continue
-            else:
-                value = str(value).strip()
-            values[f.name] = value
-        return cls(**values)
-
-    def as_params(self) -> dict[str, str]:
-        return {
-            f.name: str(getattr(self, f.name))
-            for f in fields(self)
-            if getattr(self, f.name) not in (None, "")
-        }
-
-
 def enterprise_list_for(
-    *, user: AnyUser | None, filters: EnterpriseFilters | Mapping[str, Any] | None = None
+    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Enterprise]:
-    """The enterprises ``user`` may see, narrowed by ``filters`` and ordered."""
-    if not isinstance(filters, EnterpriseFilters):
-        filters = EnterpriseFilters.from_mapping(filters)
-    qs = enterprise_visible_qs(user=user)
-    if filters.county:
-        qs = qs.filter(county__code=filters.county)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.industry_belt is not None:
-        qs = qs.filter(industry_belt_id=filters.industry_belt)
-    if filters.park is not None:
-        qs = qs.filter(park_id=filters.park)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.first_cbec_year is not None:
-        qs = qs.filter(first_cbec_year=filters.first_cbec_year)
-    if filters.recognition:
-        qs = qs.filter(
-            pk__in=Recognition.objects.filter(type=filters.recognition).values("enterprise_id")
-        )
-    if filters.q:
-        q = filters.q.strip()
-        qs = qs.filter(Q(name__icontains=q) | Q(uscc__icontains=q) | Q(customs_code__icontains=q))
-    return qs.order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+    """The enterprises ``user`` may see, narrowed by ``filters`` (``EnterpriseFilterSet``
+    values: county code, kind, belt/park ids, status, recognition, year, q, ordering)."""
+    return EnterpriseFilterSet.apply(enterprise_visible_qs(user=user), filters)
 
 
 def enterprise_get_for(*, user: AnyUser | None, pk: int) -> Enterprise:
