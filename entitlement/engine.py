@@ -23,6 +23,7 @@ from . import ENGINE_VERSION
 from .batch import no_gc
 from .explain import Reason, Record, Why, reasons, reasons_json
 from .guide import BudgetMode, Guide
+from .matter import matter_key, matter_keys
 from .measures import Catalogue, Policy, catalogue
 from .money import (
     floor_cents,
@@ -311,6 +312,7 @@ class _Run:
         self.remaining = self.budget  # first come: what is left of the budget
         self.first_come = scenario.guide.budget_mode is BudgetMode.FIRST_COME
         self.out = Outcomes(scenario.claims, ctx.records, self.policy)
+        self.keys: dict[str, str] = {}  # rule 6: matter label → matter_key (set by run)
         if self.first_come:
             art = self.policy.budget_article
             self.out.partial = ("budget_crossing", art, self.budget)
@@ -319,9 +321,13 @@ class _Run:
     def run(self) -> Evaluation:
         claims, out = self.scenario.claims, self.out
         rows = claim_rows(self.scenario)  # the claims as plain tuples: fast indexing
+        # rule 6: each distinct matter label's identity (matter_key), computed once per run
+        labels = {row[3] for row in rows}
+        labels.discard(None)
+        self.keys = keys = matter_keys(labels)
         rules, bens, pay = self.rules, self.scenario.beneficiaries, self.payer()
         computed, records, start = out.computed, out.records, out.start
-        out.sequence = groups = rule_6_groups(rows, rule_7_processing_order(rows))
+        out.sequence = groups = rule_6_groups(rows, rule_7_processing_order(rows), keys)
         for group in groups:
             if isinstance(group, int):  # a group of one claim (the common case)
                 row = rows[group]
@@ -367,13 +373,16 @@ class _Run:
         )
         status, due, granted, later, paid = out.status, out.due, out.granted, out.later, out.paid
         first_come, by_matter, accounts = self.first_come, ledger.by_matter, ledger.accounts
-        matters = {matter for _, matter in by_matter}  # a first check without a tuple key
+        keys = self.keys
+        paid_keys = {key for _, key in by_matter}
+        # a first check without a tuple key: the labels whose matter has history
+        matters = {label for label, key in keys.items() if key in paid_keys}
         claims = out.claims
 
         def pay(i: int, row: Row, computed: int) -> None:
             payable = computed
             # row[1], row[2], row[3]: the claim's beneficiary, measure and matter
-            if row[3] in matters and (row[1], row[3]) in by_matter:
+            if row[3] in matters and (row[1], keys[row[3]]) in by_matter:
                 top_up = row[2] in top_ups
                 why: Why = []
                 payable = rule_6_deduct_matter(
@@ -404,23 +413,32 @@ class _Run:
 
 
 def group_key(claim: Claim) -> tuple[str, str]:
-    """Rule 6: one beneficiary's claims for one matter form a group; no matter, no group."""
-    if claim.matter is None:
-        return (claim.beneficiary, "\x00" + claim.id)
-    return (claim.beneficiary, claim.matter)
+    """Rule 6: one beneficiary's claims for one matter (``matter_key`` of the label) form a
+    group; no matter (or a label with no letter or digit), no group."""
+    key = matter_key(claim.matter) if claim.matter is not None else ""
+    return (claim.beneficiary, key or "\x00" + claim.id)
 
 
-def rule_6_groups(claims: Sequence[Row], order: list[int]) -> list[int | list[int]]:
+def rule_6_groups(
+    claims: Sequence[Row], order: list[int], keys: dict[str, str] | None = None
+) -> list[int | list[int]]:
     """Rule 6/7: the groups (``group_key``) in the order their earliest claim comes up.
+
+    ``keys``: each matter label's ``matter_key`` (``matter_keys`` of the labels; computed
+    here when not given).
 
     A group is the index of its one claim, or the list of its claims' indices in processing
     order (most groups have one claim: no list is built for them). Group keys are read in
     the scenario's order (memory order, cache friendly); the processing order then only
     handles small integers. ``claims``: ``Claim`` records or their plain rows (faster).
     """
+    if keys is None:
+        keys = matter_keys(c[3] for c in claims if c[3] is not None)
+    get = keys.get
     index: dict[tuple[str, str], int] = {}
     setdefault = index.setdefault
-    gids = [setdefault((c[1], c[3] or "\x00" + c[0]), len(index)) for c in claims]  # group_key
+    # group_key: c[1] the beneficiary, c[3] the matter label (None: no matter), c[0] the id
+    gids = [setdefault((c[1], get(c[3]) or "\x00" + c[0]), len(index)) for c in claims]
     members: list[int | list[int] | None] = [None] * len(index)
     firsts: list[int] = []
     for i in order:
@@ -475,11 +493,12 @@ def rule_6_deduct_matter(
     """
     if claim.matter is None:
         return computed
-    paid = ledger.by_matter.get((claim.beneficiary, claim.matter), 0)
+    key = matter_key(claim.matter)  # the label is kept as typed for the reasons
+    paid = ledger.by_matter.get((claim.beneficiary, key), 0) if key else 0
     if paid <= 0:
         return computed
     if top_up:
-        paid -= ledger.by_matter_measure.get((claim.beneficiary, claim.matter, claim.measure), 0)
+        paid -= ledger.by_matter_measure.get((claim.beneficiary, key, claim.measure), 0)
         if paid <= 0:
             return computed
     left = floor_cents(computed - paid, unit)

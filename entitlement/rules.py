@@ -26,6 +26,7 @@ from typing import Any
 
 from .explain import Record, Why
 from .guide import Guide, Terms
+from .matter import matter_keys
 from .measures import Catalogue, Kind, Measure, Policy
 from .money import RATE_SCALE, floor_cents, rate_units, share_cents, to_cents
 from .records import Beneficiary, Claim, Payment, Row
@@ -61,7 +62,7 @@ class Ledger:
     "每年" caps count by the calendar year of a claim's date, a history entry by its
     ``year``; a guide's period may span two years), and the history year or claim id of the
     first payment. One look-up serves rules 4 and 5 (a rule function holds its measure's book).
-    ``by_matter`` and ``by_matter_measure`` hold history only (rule 6).
+    ``by_matter`` and ``by_matter_measure`` hold history only (rule 6), keyed by ``matter_key``.
     """
 
     __slots__ = ("accounts", "by_matter", "by_matter_measure", "year")
@@ -81,13 +82,15 @@ class Ledger:
         by_matter, by_matter_measure = self.by_matter, self.by_matter_measure
         if fen is None:
             fen = [to_cents(payment.amount) for payment in history]
+        # rule 6 matches matters by their identity (matter_key), not the label as typed
+        keys = matter_keys(payment[4] for payment in history if payment[4] is not None)
         for (beneficiary, measure, paid_in, _, matter), cents in zip(history, fen, strict=True):
             if measure in self.accounts:
                 self.add(beneficiary, measure, paid_in, cents, paid_in)
-            if matter is not None:
-                key = (beneficiary, matter)
+            if matter is not None and keys[matter]:
+                key = (beneficiary, keys[matter])
                 by_matter[key] = by_matter.get(key, 0) + cents
-                mkey = (beneficiary, matter, measure)
+                mkey = (beneficiary, keys[matter], measure)
                 by_matter_measure[mkey] = by_matter_measure.get(mkey, 0) + cents
 
     def add(self, beneficiary: str, measure: str, year: int, amount: int, when: int | str) -> None:

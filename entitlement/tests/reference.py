@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from entitlement.matter import matter_key
 from entitlement.measures import Kind, catalogue
 from entitlement.records import Claim, Scenario
 
@@ -66,9 +67,9 @@ def reference(sc: Scenario) -> list[Outcome]:
     for h in sc.history:
         if h.measure in cat.measures:
             pay(h.beneficiary, h.measure, h.year, h.amount, h.year)
-        if h.matter is not None:
-            matter_paid[h.beneficiary, h.matter] += h.amount
-            matter_measure[h.beneficiary, h.matter, h.measure] += h.amount
+        if h.matter is not None and matter_key(h.matter):  # rule 6: the matter's identity
+            matter_paid[h.beneficiary, matter_key(h.matter)] += h.amount
+            matter_measure[h.beneficiary, matter_key(h.matter), h.measure] += h.amount
 
     def due(c: Claim, out: Outcome) -> Decimal:
         m, b = cat.measures[c.measure], sc.beneficiaries[c.beneficiary]
@@ -192,7 +193,8 @@ def reference(sc: Scenario) -> list[Outcome]:
     ordered = sorted(sc.claims, key=lambda c: (c.submitted_at, c.id))  # rule 7
     groups: dict[tuple[str, str], list[Claim]] = {}
     for c in ordered:
-        groups.setdefault((c.beneficiary, c.matter or "\x00" + c.id), []).append(c)
+        key = matter_key(c.matter) if c.matter is not None else ""
+        groups.setdefault((c.beneficiary, key or "\x00" + c.id), []).append(c)
     remaining = guide.budget_total
     for members in groups.values():  # rule 6
         for c in members:
@@ -212,9 +214,9 @@ def reference(sc: Scenario) -> list[Outcome]:
         c = best.claim
         payable = best.computed
         if c.matter is not None:
-            before = matter_paid[c.beneficiary, c.matter]
+            before = matter_paid[c.beneficiary, matter_key(c.matter)]
             if cat.measures[c.measure].top_up and top_up_on:
-                before -= matter_measure[c.beneficiary, c.matter, c.measure]
+                before -= matter_measure[c.beneficiary, matter_key(c.matter), c.measure]
             if before > 0:
                 payable = floor(best.computed - before)
                 codes = best.codes

@@ -31,7 +31,8 @@ CLAIMED = [
 ]
 DISCRETIONARY = [m.id for m in catalogue().measures.values() if m.discretionary]
 BENS = ["E1", "E2", "E3"]
-MATTERS = ["m1", "m2", "m3"]
+# variants of one number (case, spaces, dashes, full-width) are one matter; "--" names none
+MATTERS = ["m1", "M-1", "ｍ１", "m2", "m 2", "m3", "--"]
 KINDS = ["enterprise"] * 6 + ["park_operator", "warehouse_operator", "association"]
 RECOGNITIONS = [
     *[{"type": "benchmark", "year": 2025}] * 3,
