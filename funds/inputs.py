@@ -111,6 +111,9 @@ class Inputs:
     history: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
+    # application id → the matter label it is grouped under because a reviewer decided that
+    # it and another application sharing an evidence file are the same matter (就高不重复)
+    same_matter: dict[int, str] = field(default_factory=dict)
 
     def scenario(self, description: str = "") -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -149,6 +152,21 @@ class Inputs:
             if d.matter:
                 entry["matter"] = d.matter
             self.history.append(entry)
+        # redeemed capacity vouchers (运力券) are money paid under a11.capacity_voucher for the
+        # contract (the matter): they count against the annual cap and for 就高不重复
+        from vouchers.selectors import payment_history
+
+        for v in payment_history(list(enterprises)):
+            self.history.append(
+                {
+                    "beneficiary": beneficiary_id(v["enterprise_id"]),
+                    "measure": "a11.capacity_voucher",
+                    "year": v["year"],
+                    "amount": money(v["amount"]),
+                    "matter": v["matter"],
+                    "note": "capacity vouchers redeemed",
+                }
+            )
 
     def add_claim(self, application: Application) -> str:
         bid = self.add_beneficiary(application.enterprise)
@@ -173,8 +191,16 @@ class Inputs:
             "date": day.isoformat(),
             "submitted_at": local.isoformat(),
         }
-        if application.matter:
-            claim["matter"] = application.matter
+        matter = self.same_matter.get(application.pk) or application.matter
+        if application.pk in self.same_matter:
+            self.note(
+                "evidence_same_matter",
+                f"申报 #{application.pk} 与其他申报使用相同证明材料，经审核认定为同一事项，"
+                f"按事项「{matter}」就高不重复",
+                bid,
+            )
+        if matter:
+            claim["matter"] = matter  # the engine groups by its identity (entitlement.matter)
         if application.cost is not None:
             claim["cost"] = money(application.cost)
         attrs = {k: v for k, v in (application.attributes or {}).items() if k in CLAIM_ATTRIBUTES}
@@ -189,14 +215,14 @@ class Inputs:
         self.claims.append(claim)
         other = application.other_public_money or Decimal(0)
         if other > 0:
-            if application.matter:
+            if matter:
                 self.history.append(
                     {
                         "beneficiary": bid,
                         "measure": OTHER_PUBLIC_MONEY,
                         "year": self.year,
                         "amount": money(other),
-                        "matter": application.matter,
+                        "matter": matter,
                         "note": f"declared in application {application.pk}",
                     }
                 )
@@ -257,8 +283,12 @@ def beneficiary_facts(enterprise: Enterprise, year: int, inputs: Inputs) -> dict
 
 def round_inputs(round: Round, applications: Iterable[Application]) -> Inputs:
     """The inputs of a proposal run over ``applications`` of ``round``."""
+    from applications.duplicate_selectors import same_matter_labels
+
     guide = guide_object(round)
+    applications = list(applications)
     inputs = Inputs(year=int(guide["year"]), guide=guide)
+    inputs.same_matter = same_matter_labels(applications)
     for application in applications:
         inputs.add_claim(application)
     inputs.add_disbursements(inputs.beneficiaries)
