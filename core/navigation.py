@@ -72,6 +72,13 @@ NAV: list[NavItem] = [
     NavItem(_("产业带"), "enterprises:belt_list", OFFICERS),
     NavItem(_("园区"), "enterprises:park_list", OFFICERS),
     NavItem(_("海外仓"), "warehouses:list", ALL),
+    NavItem(
+        _("物流跟踪"),
+        "logistics:list",
+        frozenset({"enterprise", "partner", "county_officer", "city_reviewer", "administrator"}),
+    ),
+    NavItem(_("物流统计"), "logistics:aggregates", OFFICERS),
+    NavItem(_("运单查询"), "logistics:track", ALL | {"public"}),
     NavItem(_("培训与活动"), "events:list", ALL),
     NavItem(_("我的报名"), "events:mine", frozenset({"enterprise"})),
     NavItem(_("代码表"), "codes:index", frozenset({"administrator", "city_reviewer"})),

@@ -48,7 +48,7 @@ from ceb.messages.import_inventory import (
 )
 from ceb.safety import check_prolog, safe_parser, translate_syntax_error
 from ceb.schema import DS_NS, Kind
-from customs import reference, textscan
+from customs import extensions, reference, textscan
 from customs.leafread import leaf_fields, leaf_picker, leaf_reader, values_of
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -152,7 +152,7 @@ class OtherRecord:
     summary: dict[str, str]
 
 
-Record = InventoryRecord | ReceiptRecord | OtherRecord
+Record = InventoryRecord | ReceiptRecord | OtherRecord | extensions.ExtensionRecords
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -331,6 +331,10 @@ def read_message(data: bytes) -> list[Record]:
                 records.append(_other(node, message_type, index))
     if not records:
         raise MessageError(f"{message_type}: 报文没有业务数据 / no business data")
+    try:  # other apps' records of this message (customs/extensions.py)
+        records.extend(extensions.read(message))
+    except ValueError as exc:
+        raise MessageError(f"{message_type}: {exc}") from exc
     return records
 
 

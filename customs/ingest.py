@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from customs import adapters, ledger, prepare, reference, retail
+from customs import adapters, extensions, ledger, prepare, reference, retail
 from customs.adapters import OtherRecord, ReceiptRecord
 from customs.models import (
     BuyerYearTotal,
@@ -181,6 +181,7 @@ class Buffer:
     inventories: list[tuple[PreparedInventory, str]] = field(default_factory=list)
     receipts: list[ReceiptRecord] = field(default_factory=list)
     others: list[OtherRecord] = field(default_factory=list)
+    extension: list[extensions.ExtensionRecords] = field(default_factory=list)
     lines: int = 0
 
     def size(self) -> int:
@@ -190,6 +191,7 @@ class Buffer:
         self.inventories.clear()
         self.receipts.clear()
         self.others.clear()
+        self.extension.clear()
         self.lines = 0
 
 
@@ -494,6 +496,8 @@ class Ingestor:
                 self.buffer.lines += record.declaration[_LINES_COUNT]
             elif isinstance(record, ReceiptRecord):
                 self.buffer.receipts.append(record)
+            elif isinstance(record, extensions.ExtensionRecords):
+                self.buffer.extension.append(record)
             else:
                 self.buffer.others.append(record)
 
@@ -543,6 +547,12 @@ class Ingestor:
             ledger.mark_released(newly_released)
             run.released += len(newly_released)
         self._write_others()
+        extensions.write(  # other apps' records and the chunk's releases (logistics …)
+            run=run,
+            records=self.buffer.extension,
+            released=newly_released,
+            enterprises=self.lookups.enterprises,
+        )
 
     def _existing(
         self, model: Any, type_field: str, key_field: str, pairs: set[tuple[str, str]]

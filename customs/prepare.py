@@ -26,6 +26,7 @@ from typing import Any
 
 from customs import adapters, reference
 from customs.adapters import InventoryRecord, MessageError, OtherRecord, ReceiptRecord
+from customs.extensions import ExtensionRecords
 from customs.rates import ONE, RateMissing, month_of, to_fen
 from customs.sources import SourceError, read_path
 
@@ -95,7 +96,7 @@ class PreparedInventory:
         )
 
 
-Prepared = PreparedInventory | ReceiptRecord | OtherRecord
+Prepared = PreparedInventory | ReceiptRecord | OtherRecord | ExtensionRecords
 
 # The declaration and line columns the worker fills, in this order (see ``customs.ingest``).
 DECLARATION_COLUMNS = (

@@ -25,6 +25,7 @@ from customs.api import router as customs_router
 from enterprises.api import router as enterprises_router
 from events.api import router as events_router
 from funds.api import router as funds_router
+from logistics.api import router as logistics_router
 from stats.api import router as stats_router
 from warehouses.api import router as warehouses_router
 
@@ -181,6 +182,7 @@ api.add_router("/customs", customs_router)
 api.add_router("/warehouses", warehouses_router)
 api.add_router("/events", events_router)
 api.add_router("/stats", stats_router)
+api.add_router("/logistics", logistics_router)
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

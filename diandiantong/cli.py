@@ -38,6 +38,7 @@ ddt — 点点通 跨境电商公共服务平台命令行 / Diandiantong command
   customs stats         跨境电商进出口统计 / CBEC trade statistics
   customs rates FILE    更新月度汇率表 / Update the monthly exchange-rate table
   stats report          生成统计月报（PDF）/ Produce the monthly statistics report
+  logistics track NO    运单物流轨迹（--format json|table）/ A waybill's timeline
   db_worker             后台任务进程 / Background task worker
 
 Django 命令 Django commands: migrate, runserver, createsuperuser, check --deploy, shell …
@@ -46,7 +47,17 @@ Django 命令 Django commands: migrate, runserver, createsuperuser, check --depl
 """
 
 # "ddt audit verify" → "ddt audit_verify": two-word project commands.
-_GROUPS = {"audit", "codes", "demo", "enterprises", "accounts", "policy", "customs", "stats"}
+_GROUPS = {
+    "audit",
+    "codes",
+    "demo",
+    "enterprises",
+    "accounts",
+    "policy",
+    "customs",
+    "stats",
+    "logistics",
+}
 
 
 def normalise_argv(argv: list[str]) -> list[str]:

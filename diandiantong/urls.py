@@ -19,6 +19,7 @@ urlpatterns = [
     path("warehouses/", include("warehouses.urls")),
     path("events/", include("events.urls")),
     path("stats/", include("stats.urls")),
+    path("logistics/", include("logistics.urls")),
     path("", include("core.urls")),
 ]
 

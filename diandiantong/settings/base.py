@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "warehouses",
     "events",
     "stats",
+    "logistics",
 ]
 
 # Background jobs: django-tasks with its database backend (no Redis); run `ddt db_worker`.
