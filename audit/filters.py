@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import selectors
 from core.filters import Filter, FilterSet
+from core.widgets import DateInput
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = DateInput()
 
 
 class _DateRangeForm(forms.Form):

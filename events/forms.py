@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from codes.models import County
 from core.forms import AccessibleFormMixin
+from core.widgets import DateTimeInput
 from events.models import Event, EventKind, EventStatus
 
-_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_DT = DateTimeInput()
 
 
 class EventForm(AccessibleFormMixin, forms.Form):

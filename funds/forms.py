@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleFormMixin
+from core.widgets import DateInput
 
 
 class NoticeForm(AccessibleFormMixin, forms.Form):
@@ -46,9 +47,7 @@ class ResolveForm(AccessibleFormMixin, forms.Form):
 
 
 class PaymentForm(AccessibleFormMixin, forms.Form):
-    paid_on = forms.DateField(
-        label=_("拨付日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    paid_on = forms.DateField(label=_("拨付日期"), widget=DateInput())
     bank_reference = forms.CharField(label=_("银行流水号"), max_length=64)
 
 

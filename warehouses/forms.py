@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from codes.models import Country
 from core.forms import AccessibleFormMixin
+from core.widgets import DateInput
 from enterprises.models import Enterprise
 from warehouses.models import OverseasWarehouse, WarehouseStatus
 
@@ -34,9 +35,7 @@ class WarehouseForm(AccessibleFormMixin, forms.Form):
     capacity_notes = forms.CharField(
         label=_("仓容说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    opened_on = forms.DateField(
-        label=_("投入运营日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    opened_on = forms.DateField(label=_("投入运营日期"), required=False, widget=DateInput())
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
 
@@ -83,7 +82,7 @@ class StatusForm(AccessibleFormMixin, forms.Form):
     on = forms.DateField(
         label=_("日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("投入运营或关闭的日期，默认今天。"),
     )
 

@@ -145,3 +145,16 @@ def test_api_create_for_other_operator_denied(world: Any) -> None:
         content_type="application/json",
     )
     assert response.status_code == 403 and OverseasWarehouse.objects.count() == 0
+
+
+def test_edit_form_keeps_its_saved_date_in_chinese_and_english(
+    world: Any, make_warehouse: Callable
+) -> None:
+    """A date input takes only ISO values: a saved 2025-02-01 must not render as 2025/02/01."""
+    w = make_warehouse("东京仓", opened_on="2025-02-01")
+    client = client_for(world.user_a)
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        body = client.get(reverse("warehouses:edit", args=[w.pk])).content.decode()
+        assert 'type="date"' in body and 'value="2025-02-01"' in body, language
+        assert "2025/02/01" not in body and "02/01/2025" not in body, language
