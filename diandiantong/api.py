@@ -27,6 +27,7 @@ from events.api import router as events_router
 from funds.api import router as funds_router
 from logistics.api import router as logistics_router
 from stats.api import router as stats_router
+from vouchers.api import router as vouchers_router
 from warehouses.api import router as warehouses_router
 
 ERROR_STATUSES = {
@@ -183,6 +184,7 @@ api.add_router("/warehouses", warehouses_router)
 api.add_router("/events", events_router)
 api.add_router("/stats", stats_router)
 api.add_router("/logistics", logistics_router)
+api.add_router("/vouchers", vouchers_router)
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

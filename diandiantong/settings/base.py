@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "events",
     "stats",
     "logistics",
+    "vouchers",
 ]
 
 # Background jobs: django-tasks with its database backend (no Redis); run `ddt db_worker`.
