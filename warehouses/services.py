@@ -1,6 +1,7 @@
 """Writes to the overseas warehouse registry. Keyword-only, transactional, audited.
 
-Status changes go through :func:`warehouse_set_status`, the one place that knows the edges.
+Status changes go through :func:`warehouse_set_status`, which checks them against the one
+table of edges in :mod:`warehouses.workflow`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, snapshot
 from codes.models import Country
 from enterprises.models import Enterprise, EnterpriseStatus
-from warehouses import selectors
+from warehouses import selectors, workflow
 from warehouses.models import OverseasWarehouse, WarehouseStatus
 
 if TYPE_CHECKING:
@@ -26,12 +27,6 @@ if TYPE_CHECKING:
 
 MAX_AREA_M2 = Decimal("10000000")
 EARLIEST_RECOGNITION_YEAR = 2015
-
-STATUS_EDGES: dict[str, frozenset[str]] = {
-    WarehouseStatus.PLANNING: frozenset({WarehouseStatus.OPERATING, WarehouseStatus.CLOSED}),
-    WarehouseStatus.OPERATING: frozenset({WarehouseStatus.CLOSED}),
-    WarehouseStatus.CLOSED: frozenset({WarehouseStatus.OPERATING}),
-}
 
 #: Profile fields the operator and the city may change with :func:`warehouse_update`.
 PROFILE_FIELDS = (
@@ -240,18 +235,9 @@ def warehouse_set_status(
     if actor is not None and not selectors.can_edit_warehouse(actor, warehouse):
         raise PermissionDenied(_("无权修改该海外仓。"))
     warehouse = OverseasWarehouse.objects.select_for_update().get(pk=warehouse.pk)
-    if status not in STATUS_EDGES.get(warehouse.status, frozenset()):
-        raise ValidationError(
-            {
-                "status": [
-                    _("海外仓不能从“%(a)s”改为“%(b)s”。")
-                    % {
-                        "a": warehouse.get_status_display(),
-                        "b": dict(WarehouseStatus.choices).get(status, status),
-                    }
-                ]
-            }
-        )
+    refusal = workflow.status_refusal(warehouse, status)
+    if refusal:
+        raise ValidationError({"status": [refusal]})
     day = _date(on, "on") or timezone.localdate()
     before = snapshot(warehouse)
     if status == WarehouseStatus.OPERATING:
