@@ -54,6 +54,7 @@ class MeasureOut(Schema):
     needs_cost: bool
     needs_matter: bool
     needs_in_plan: bool
+    needs_cost_date: bool
 
 
 class EvidenceOut(Schema):
@@ -97,6 +98,7 @@ class ApplicationOut(Schema):
     measure: str
     matter: str
     cost: str | None
+    cost_date: dt.date | None
     attributes: dict[str, Any]
     other_public_money: str
     other_public_money_note: str
@@ -128,6 +130,11 @@ class ApplicationIn(Schema):
     measure: str
     matter: str = Field("", max_length=100, description="发票号或合同号 / invoice or contract no.")
     cost: str | None = Field(None, description="申报费用，十进制字符串 / cost, decimal string")
+    cost_date: dt.date | None = Field(
+        None,
+        description="费用发生日期（费用类事项必填，须在指南考核期内）/ the day the cost arose "
+        "(YYYY-MM-DD; required for cost shares, within the guide's period)",
+    )
     attributes: dict[str, Any] = Field(
         default_factory=dict, description='{"in_plan": bool (a5.exhibition), "note": str}'
     )
@@ -138,6 +145,7 @@ class ApplicationIn(Schema):
 class ApplicationUpdateIn(Schema):
     matter: str = Field("", max_length=100)
     cost: str | None = None
+    cost_date: dt.date | None = None
     attributes: dict[str, Any] = Field(default_factory=dict)
     other_public_money: str | None = None
     other_public_money_note: str = Field("", max_length=300)
@@ -178,6 +186,7 @@ def _out(app: Application) -> dict[str, Any]:
         "measure": app.measure,
         "matter": app.matter,
         "cost": _money(app.cost),
+        "cost_date": app.cost_date,
         "attributes": app.attributes,
         "other_public_money": _money(app.other_public_money),
         "other_public_money_note": app.other_public_money_note,
@@ -277,6 +286,7 @@ def round_measures(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
                 "needs_cost": need.cost,
                 "needs_matter": need.matter_required,
                 "needs_in_plan": need.in_plan,
+                "needs_cost_date": need.dated,
             }
         )
     return out
@@ -305,6 +315,7 @@ def _fields(payload: ApplicationIn | ApplicationUpdateIn) -> dict[str, Any]:
     return {
         "matter": payload.matter,
         "cost": payload.cost,
+        "cost_date": payload.cost_date,
         "attributes": payload.attributes,
         "other_public_money": payload.other_public_money,
         "other_public_money_note": payload.other_public_money_note,

@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.measures import MeasureFields
-from applications.models import ApplicationStatus
+from applications.models import ApplicationStatus, EvidenceMatchDecision
 from core.forms import AccessibleFormMixin
+from core.widgets import DateInput
 from entitlement.guide import shipped_years
 
 
@@ -51,12 +52,8 @@ class RoundCreateForm(AccessibleFormMixin, forms.Form):
 
 class RoundDatesForm(AccessibleFormMixin, forms.Form):
     name = forms.CharField(label=_("批次名称"), max_length=200)
-    opens_on = forms.DateField(
-        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    closes_on = forms.DateField(
-        label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    opens_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    closes_on = forms.DateField(label=_("截止日期"), widget=DateInput())
 
 
 YES_NO = [("", _("请选择")), ("yes", _("是")), ("no", _("否"))]
@@ -83,7 +80,7 @@ class ApplicationForm(AccessibleFormMixin, forms.Form):
     cost_date = forms.DateField(
         label=_("费用发生日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("发票或付款日期，须在本批次指南的考核期内。"),
     )
     in_plan = forms.ChoiceField(
@@ -162,6 +159,14 @@ class TransitionForm(AccessibleFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("退回修改或不予支持时必填，企业会看到此意见。"),
     )
+
+
+class EvidenceMatchForm(forms.Form):
+    """The reviewer's decision on another application carrying the same evidence file."""
+
+    other = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=EvidenceMatchDecision.choices)
+    comment = forms.CharField(label=_("认定说明"), required=False, max_length=300)
 
 
 class ApplicationFilterForm(forms.Form):

@@ -103,6 +103,11 @@ class Application(models.Model):
     matter = models.CharField(
         _("事项凭证号（发票/合同号）"), max_length=100, blank=True, db_index=True
     )
+    # the matter's identity (entitlement.matter.matter_key of ``matter``: case, spaces,
+    # full-width forms and punctuation ignored), set by the services; ``matter`` stays as typed
+    matter_key = models.CharField(
+        _("事项标识"), max_length=100, blank=True, db_index=True, editable=False
+    )
     cost = models.DecimalField(
         _("申报费用（元）"), max_digits=16, decimal_places=2, null=True, blank=True
     )
@@ -205,7 +210,7 @@ class Evidence(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("文件类型"), max_length=64)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -223,6 +228,50 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class EvidenceMatchDecision(models.TextChoices):
+    SAME = "same", _("同一事项")
+    DIFFERENT = "different", _("不同事项")
+
+
+class EvidenceMatch(models.Model):
+    """A reviewer's decision on two applications of one enterprise that share an evidence file
+    (same SHA-256): the same matter (就高不重复: grouped as one matter in proposal runs) or
+    different matters (the flag is cleared). ``first`` is the application with the smaller id.
+    """
+
+    first = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="+"
+    )
+    second = models.ForeignKey(
+        Application, verbose_name=_("另一申报"), on_delete=models.CASCADE, related_name="+"
+    )
+    decision = models.CharField(_("审核认定"), max_length=16, choices=EvidenceMatchDecision.choices)
+    comment = models.CharField(_("说明"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("认定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("认定时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["first", "second"]
+        verbose_name = _("证明材料重复认定")
+        verbose_name_plural = _("证明材料重复认定")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="evidence_match_pair_unique"),
+            models.CheckConstraint(
+                name="evidence_match_pair_ordered", condition=Q(first__lt=models.F("second"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.first_id} ~ #{self.second_id}: {self.decision}"
 
 
 class ApplicationEvent(models.Model):

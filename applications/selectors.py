@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Trim, Upper
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,15 +181,16 @@ class MatterFlag:
 
 
 def matter_flags_for(*, user: Any, application: Application) -> list[MatterFlag]:
-    """Other applications (any year, any enterprise) with the same matter reference.
+    """Other applications (any year, any enterprise) with the same matter reference: the same
+    ``matter_key`` (``INV-001``, ``inv 001`` and ``ＩＮＶ－００１`` are one invoice).
 
     Only reviewers get flags; an enterprise never learns about other enterprises' claims.
     Drafts are not counted (not submitted yet).
     """
-    if not is_reviewer(user) or not application.matter:
+    if not is_reviewer(user) or not application.matter_key:
         return []
     others = (
-        Application.objects.filter(matter__iexact=application.matter.strip())
+        Application.objects.filter(matter_key=application.matter_key)
         .exclude(pk=application.pk)
         .exclude(status=S.DRAFT)
         .select_related("round", "enterprise", "county")
@@ -218,13 +218,13 @@ def matter_flags_for(*, user: Any, application: Application) -> list[MatterFlag]
 
 
 def matter_flag_counts(*, applications: list[Application]) -> dict[int, int]:
-    """For list pages: how many other non-draft applications share each one's matter."""
-    matters = {a.matter.strip().upper() for a in applications if a.matter.strip()}
+    """For list pages: how many other non-draft applications share each one's matter
+    (``matter_key``)."""
+    matters = {a.matter_key for a in applications if a.matter_key}
     if not matters:
         return {}
     rows = (
         Application.objects.exclude(status=S.DRAFT)
-        .annotate(matter_key=Upper(Trim("matter")))
         .filter(matter_key__in=matters)
         .values("matter_key")
         .annotate(n=Count("pk"))
@@ -232,7 +232,7 @@ def matter_flag_counts(*, applications: list[Application]) -> dict[int, int]:
     counts: dict[str, int] = {r["matter_key"]: r["n"] for r in rows}
     result = {}
     for a in applications:
-        key = a.matter.strip().upper()
+        key = a.matter_key
         n = counts.get(key, 0) - (1 if a.status != S.DRAFT and key else 0)
         if key and n > 0:
             result[a.pk] = n

@@ -34,6 +34,7 @@ from applications.models import (
 from applications.workflow import transition
 from audit.services import audit_record, snapshot
 from entitlement.guide import GuideError, shipped_guide
+from entitlement.matter import matter_key
 from entitlement.measures import catalogue
 
 if TYPE_CHECKING:
@@ -203,8 +204,9 @@ def clean_fields(
 ) -> dict[str, Any]:
     """Validate what the enterprise filled in for ``measure``; the cleaned values.
 
-    ``cost_date`` (the day the cost arose) must lie within the round's guide period (考核期);
-    the form requires it where the measure has one."""
+    ``cost_date`` (the day the cost arose) is required where the measure has one (cost
+    shares; the form and the API alike) and must lie within the round's guide period (考核期).
+    ``matter_key`` is the identity of the matter label (``entitlement.matter``)."""
     open_measures = {m.id: m for m in measures_open_for(rnd=rnd, enterprise_kind=enterprise.kind)}
     m = open_measures.get(measure)
     if m is None:
@@ -245,6 +247,8 @@ def clean_fields(
         raise ValidationError(
             {"other_public_money_note": [_("已获其他财政资金时，请说明资金来源和文号。")]}
         )
+    if need.dated and cost_date is None:
+        raise ValidationError({"cost_date": [_("请填写费用发生日期（发票或付款日期）。")]})
     if cost_date is not None:
         if not isinstance(cost_date, dt.date):
             raise ValidationError({"cost_date": [_("请填写有效的费用发生日期。")]})
@@ -268,6 +272,7 @@ def clean_fields(
     return {
         "measure": measure,
         "matter": matter,
+        "matter_key": matter_key(matter)[:100],
         "cost_date": cost_date if need.dated else None,
         "cost": cost_value,
         "attributes": attrs,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from applications import views
+from applications import duplicate_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/edit/", views.application_edit, name="edit"),
     path("<int:pk>/transition/", views.application_transition, name="transition"),
+    path("<int:pk>/evidence-match/", duplicate_views.evidence_match, name="evidence_match"),
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),

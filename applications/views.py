@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import selectors, services
+from applications import duplicate_selectors, selectors, services
 from applications.forms import (
     ApplicationFilterForm,
     ApplicationForm,
@@ -351,7 +351,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/inbox.html",
-        {"apps": apps, "flags": selectors.matter_flag_counts(applications=apps)},
+        {
+            "apps": apps,
+            "flags": selectors.matter_flag_counts(applications=apps),
+            "evidence_flags": duplicate_selectors.evidence_flag_counts(applications=apps),
+        },
     )
 
 
@@ -373,6 +377,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "form": form,
             "flags": selectors.matter_flag_counts(applications=list(page.object_list)),
+            "evidence_flags": duplicate_selectors.evidence_flag_counts(
+                applications=list(page.object_list)
+            ),
         },
     )
 
@@ -391,6 +398,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": app.events.select_related("actor"),
             "evidence": app.evidence.all(),
             "flags": selectors.matter_flags_for(user=request.user, application=app),
+            "evidence_duplicates": duplicate_selectors.evidence_duplicates_for(
+                user=request.user, application=app
+            ),
+            "can_decide_duplicates": duplicate_selectors.can_decide(request.user),
             "is_reviewer": selectors.is_reviewer(request.user),
             "edges": edges,
             "needs_comment": any(e.comment_required for e in edges),

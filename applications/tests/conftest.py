@@ -114,5 +114,6 @@ def cost_fields(**extra: Any) -> dict[str, Any]:
         "measure": "a7.brand_promotion",
         "matter": "FP-2026-001",
         "cost": Decimal("80000"),
+        "cost_date": dt.date(2026, 3, 10),
         **extra,
     }

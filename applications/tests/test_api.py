@@ -47,6 +47,7 @@ def test_draft_evidence_and_submit_flow(world: Any) -> None:
         "measure": "a7.brand_promotion",
         "matter": "FP-9",
         "cost": "1000.50",
+        "cost_date": "2026-03-10",
     }
     draft = c.post(BASE, body, content_type="application/json").json()
     assert draft["status"] == "draft" and draft["cost"] == "1000.50"
@@ -149,3 +150,74 @@ def test_rounds_measures_and_notifications(world: Any, make_app: Any) -> None:
         "marked": 1
     }
     assert _api(world.user_b).get(f"{BASE}/notifications").json() == []
+
+
+def _cost_body(world: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "round_id": world.round.pk,
+        "measure": "a7.brand_promotion",
+        "matter": "FP-API-1",
+        "cost": "800.00",
+        **extra,
+    }
+
+
+@pytest.mark.django_db
+def test_cost_date_is_required_for_cost_shares_and_nothing_is_saved(world: Any) -> None:
+    c = _api(world.user_a)
+    for path, key in ((BASE, ""), (f"{BASE}/submit", "api-key-0101")):
+        response = c.post(
+            path, _cost_body(world), content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+        )
+        assert response.status_code == 400
+        body = response.json()
+        assert body["code"] == "invalid" and "cost_date" in body["fields"]
+        assert "费用发生日期" in body["message"]
+    assert not Application.objects.exists()
+    measures = c.get(f"{BASE}/rounds/{world.round.pk}/measures").json()
+    dated = {m["id"]: m["needs_cost_date"] for m in measures}
+    assert dated["a7.brand_promotion"] is True and dated["a3.benchmark"] is False
+
+
+@pytest.mark.django_db
+def test_cost_date_outside_the_guide_period_is_refused(world: Any) -> None:
+    c = _api(world.user_a)
+    response = c.post(
+        f"{BASE}/submit",
+        _cost_body(world, cost_date="2023-05-01"),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="api-key-0102",
+    )
+    assert response.status_code == 400
+    assert "考核期" in response.json()["message"] and "2026-01-01" in response.json()["message"]
+    malformed = c.post(
+        BASE, _cost_body(world, cost_date="10/03/2026"), content_type="application/json"
+    )
+    assert malformed.status_code == 422 and malformed.json()["code"] == "invalid_request"
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cost_date_is_stored_shown_and_sent_to_the_engine(world: Any) -> None:
+    from funds.inputs import Inputs
+
+    c = _api(world.user_a)
+    created = c.post(
+        BASE, _cost_body(world, cost_date="2026-03-10"), content_type="application/json"
+    )
+    assert created.status_code == 201 and created.json()["cost_date"] == "2026-03-10"
+    app = Application.objects.get()
+    assert str(app.cost_date) == "2026-03-10"
+    # a PATCH that drops the date is refused like the form; the stored date stays
+    patched = c.patch(
+        f"{BASE}/{app.pk}",
+        {"matter": "FP-API-1", "cost": "800.00"},
+        content_type="application/json",
+    )
+    assert patched.status_code == 400 and "cost_date" in patched.json()["fields"]
+    app.refresh_from_db()
+    assert str(app.cost_date) == "2026-03-10"
+    inputs = Inputs(year=2026, guide="2026")
+    inputs.add_claim(app)
+    assert inputs.claims[0]["date"] == "2026-03-10"
+    assert not [n for n in inputs.notes if n["code"] == "cost_date_missing"]

@@ -120,6 +120,7 @@ def test_measures_offered_fit_the_guide_and_the_enterprise_kind(world: Any) -> N
         ({"measure": "a7.brand_promotion", "matter": "X1", "cost": "1.234"}, "cost"),
         ({"measure": "a7.brand_promotion", "matter": "X1", "cost": "abc"}, "cost"),
         ({"measure": "a5.exhibition", "matter": "X1", "cost": "100"}, "in_plan"),
+        ({"measure": "a7.brand_promotion", "matter": "X1", "cost": "100"}, "cost_date"),
         ({"measure": "a3.benchmark", "other_public_money": "1000"}, "other_public_money_note"),
         ({"measure": "a3.benchmark", "attributes": {"amount": "5"}}, "attributes"),
     ],
