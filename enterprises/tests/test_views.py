@@ -203,3 +203,31 @@ def test_county_officer_filter_offers_only_own_county(world) -> None:
     page = client.get(reverse("enterprises:list"), {"county": "320707"}).content.decode()
     assert world.b.name not in page
     assert world.a.name in page  # an invalid filter value is ignored, the scope stays
+
+
+def test_city_reviewer_manages_the_brand_pool_recognition(world) -> None:
+    """重点品牌企业培育库 (brand_pool, issue 16) is offered, added and removed like the others,
+    in Chinese and in English; a county officer may not add it and nothing changes."""
+    from django.conf import settings
+
+    detail = reverse("enterprises:detail", args=[world.a.pk])
+    client = login_client(world.reviewer)
+    page = client.get(detail).content.decode()
+    assert '<option value="brand_pool">重点品牌企业培育库</option>' in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(detail).content.decode()
+    assert '<option value="brand_pool">Key brand enterprise pool</option>' in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    url = reverse("enterprises:recognition_add", args=[world.a.pk])
+    data = {"type": "brand_pool", "level": "", "year": 2025, "note": "第一批"}
+    assert login_client(world.donghai_officer).post(url, data).status_code == 403
+    assert not Recognition.objects.exists()
+    assert client.post(url, data).status_code == 302
+    recognition = Recognition.objects.get()
+    assert (recognition.type, recognition.level, recognition.year) == ("brand_pool", "", 2025)
+    assert "重点品牌企业培育库" in client.get(detail).content.decode()
+    remove = reverse("enterprises:recognition_remove", args=[world.a.pk, recognition.pk])
+    assert login_client(world.donghai_officer).post(remove).status_code == 403
+    assert Recognition.objects.filter(pk=recognition.pk).exists()
+    assert client.post(remove).status_code == 302
+    assert not Recognition.objects.exists()
