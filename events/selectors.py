@@ -174,16 +174,24 @@ def _counted_events(year: int, county: County | None) -> QuerySet[Event]:
     return qs
 
 
-def training_person_times(year: int, county: County | None = None) -> int:
-    """Attended registrations of the year's non-cancelled training events (art. (十六))."""
+def training_person_times(
+    year: int, county: County | None = None, *, until: dt.datetime | None = None
+) -> int:
+    """Attended registrations of the year's non-cancelled training events (art. (十六)),
+    of events starting before ``until`` when given (a report as of a day)."""
     events = _counted_events(year, county).filter(kind__in=TRAINING_KINDS)
+    if until is not None:
+        events = events.filter(starts_at__lt=until)
     return Registration.objects.filter(event__in=events, attended=True).count()
 
 
-def matchmaking_event_count(year: int, county: County | None = None) -> int:
-    """Non-cancelled matchmaking/salon/summit events held in the year so far (art. (十八))."""
+def matchmaking_event_count(
+    year: int, county: County | None = None, *, until: dt.datetime | None = None
+) -> int:
+    """Non-cancelled matchmaking/salon/summit events held in the year so far (art. (十八)),
+    or before ``until`` when given."""
     qs = _counted_events(year, county).filter(
-        kind__in=MATCHMAKING_KINDS, starts_at__lte=timezone.now()
+        kind__in=MATCHMAKING_KINDS, starts_at__lte=until or timezone.now()
     )
     return qs.count()
 

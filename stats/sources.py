@@ -40,6 +40,13 @@ def _measure(value: Any, enterprises: Any) -> Measure:
     return Measure(Decimal(value or 0), int(enterprises or 0))
 
 
+def _day_after(day: dt.date) -> dt.datetime:
+    """Midnight (Shanghai time) at the end of ``day``: "on or before ``day``" is "< this"."""
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
 def _year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
@@ -122,9 +129,14 @@ def enterprises_in_parks(*, year: int, county: County | None = None) -> Measure:
     return _measure(n, n)
 
 
-def new_platform_enterprises(*, year: int, county: County | None = None) -> Measure:
-    """Enterprises registered on the platform in ``year`` (Asia/Shanghai), status not pending."""
+def new_platform_enterprises(
+    *, year: int, county: County | None = None, until: dt.date | None = None
+) -> Measure:
+    """Enterprises registered on the platform in ``year`` (Asia/Shanghai), status not pending;
+    registered on or before ``until`` when given."""
     qs = registry.registered_qs(county=county).filter(created_at__year=year)
+    if until is not None:
+        qs = qs.filter(created_at__lt=_day_after(until))
     n = qs.count()
     return _measure(n, n)
 
@@ -144,14 +156,16 @@ def fen_to_yuan(fen: int | None) -> Decimal:
     return (Decimal(int(fen or 0)) / 100).quantize(Decimal("0.01"))
 
 
-def cbec_trade(*, year: int, county: County | None = None) -> Measure:
+def cbec_trade(*, year: int, county: County | None = None, until: dt.date | None = None) -> Measure:
     """Released customs CBEC lines of ``year``, imports plus exports, in CNY (from the aggregate).
 
-    Enterprises: distinct e-commerce enterprise customs codes (mapped or not).
+    Enterprises: distinct e-commerce enterprise customs codes (mapped or not). ``until``: only
+    the months up to its month (the ledger is kept by month; a report as of a month's end).
     """
-    row = trade_aggregates(year=year, county=county).aggregate(
-        fen=Sum("amount_cny_fen"), n=Count("ebc_code", distinct=True)
-    )
+    qs = trade_aggregates(year=year, county=county)
+    if until is not None:
+        qs = qs.filter(month__lte=until.year * 100 + until.month)
+    row = qs.aggregate(fen=Sum("amount_cny_fen"), n=Count("ebc_code", distinct=True))
     return Measure(fen_to_yuan(row["fen"]), int(row["n"] or 0))
 
 
@@ -175,7 +189,9 @@ def _events_selector(name: str) -> Callable[..., Any] | None:
     return getattr(selectors, name, None)
 
 
-def training_person_times(*, year: int, county: County | None = None) -> Measure:
+def training_person_times(
+    *, year: int, county: County | None = None, until: dt.date | None = None
+) -> Measure:
     """Attended registrations of non-cancelled training events (kinds ``TRAINING_KINDS``:
     training and competitions) starting in ``year``.
 
@@ -190,12 +206,17 @@ def training_person_times(*, year: int, county: County | None = None) -> Measure
     qs = qs.filter(event__starts_at__year=year)
     if county is not None:
         qs = qs.filter(event__county=county)
+    cut = _day_after(until) if until is not None else None
+    if cut is not None:
+        qs = qs.filter(event__starts_at__lt=cut)
     selector = _events_selector("training_person_times")
-    value = selector(year, county=county) if selector is not None else qs.count()
+    value = selector(year, county=county, until=cut) if selector is not None else qs.count()
     return _measure(value, _distinct(qs, "enterprise_id"))
 
 
-def matchmaking_events(*, year: int, county: County | None = None) -> Measure:
+def matchmaking_events(
+    *, year: int, county: County | None = None, until: dt.date | None = None
+) -> Measure:
     """Non-cancelled matchmaking meetings, salons and summits that started in ``year``.
 
     County: events held in the county. Enterprises: distinct enterprises that attended them.
@@ -204,12 +225,13 @@ def matchmaking_events(*, year: int, county: County | None = None) -> Measure:
 
     from events.models import MATCHMAKING_KINDS, Event, EventStatus, Registration
 
+    cut = _day_after(until) if until is not None else timezone.now()
     events = Event.objects.filter(kind__in=MATCHMAKING_KINDS, starts_at__year=year)
-    events = events.exclude(status=EventStatus.CANCELLED).filter(starts_at__lte=timezone.now())
+    events = events.exclude(status=EventStatus.CANCELLED).filter(starts_at__lte=cut)
     if county is not None:
         events = events.filter(county=county)
     selector = _events_selector("matchmaking_event_count")
-    value = selector(year, county=county) if selector is not None else events.count()
+    value = selector(year, county=county, until=cut) if selector is not None else events.count()
     attendees = Registration.objects.filter(attended=True, event__in=events)
     return _measure(value, _distinct(attendees, "enterprise_id"))
 
@@ -327,6 +349,13 @@ SERIES: dict[str, Callable[..., dict[int, Measure]]] = {
     "new_platform_enterprises": new_platform_enterprises_series,
 }
 
+
+# The flow measures that can stop at a day inside their year (``until``), for figures "as of" a
+# date before the year's end (the monthly report of November must not count December). The
+# others are kept by year (recognitions, first CBEC year) or are states at the year's end.
+AS_OF_DAY = frozenset(
+    {"cbec_trade", "new_platform_enterprises", "training_person_times", "matchmaking_events"}
+)
 
 COMPUTATIONS: dict[str, Callable[..., Measure]] = {
     "industry_belts": industry_belts,

@@ -64,8 +64,15 @@ class Target:
     def met(self, figure: Decimal) -> bool:
         return figure > self.value if self.comparison == "more_than" else figure >= self.value
 
-    def measure(self, *, year: int, county: County | None = None) -> sources.Measure:
-        return sources.COMPUTATIONS[self.compute](year=year, county=county)
+    def measure(
+        self, *, year: int, county: County | None = None, until: dt.date | None = None
+    ) -> sources.Measure:
+        """The figure of ``year``; with ``until`` (a day of that year) the flow measures stop
+        there (``sources.AS_OF_DAY``); the others are kept by year and ignore it."""
+        compute = sources.COMPUTATIONS[self.compute]
+        if until is not None and self.compute in sources.AS_OF_DAY:
+            return compute(year=year, county=county, until=until)
+        return compute(year=year, county=county)
 
     def measure_years(
         self, *, years: list[int], county: County | None = None
@@ -198,6 +205,10 @@ def progress(target: Target, *, as_of: dt.date, county: County | None = None) ->
     trend: list[tuple[int, Decimal]] = []
     enterprises = 0
     measures = target.measure_years(years=list(range(FIRST_YEAR, year + 1)), county=county)
+    if as_of.year == year and as_of < dt.date(year, 12, 31) and year in measures:
+        # The running year counts only what happened by the as-of day (a November report
+        # stops at 30 November, even when it is built in December).
+        measures[year] = target.measure(year=year, county=county, until=as_of)
     for y, m in sorted(measures.items()):
         trend.append((y, m.value))
         enterprises = m.enterprises

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -175,3 +176,30 @@ def test_report_prints_the_audit_chain_head(trade: None) -> None:
     ctx = services.report_context(dt.date(2026, 10, 1))
     assert ctx["audit_head"] == f"{last.seq}:{last.hash}"
     assert f"{last.seq}:{last.hash}" in render_to_string("stats/report_pdf.html", ctx)
+
+
+def test_a_month_report_counts_nothing_after_the_month(
+    make_enterprise: Any, add_trade: Any, make_event: Any
+) -> None:
+    """Built on 7 December, the November report stops at 30 November: December's trade and
+    events are not in its targets (they were, through the year's running total)."""
+    from stats.targets import load_targets, progress
+    from stats.tests.conftest import aware
+
+    ent = make_enterprise(first_cbec_year=2025)
+    add_trade(ent, 202611, "1000")
+    add_trade(ent, 202612, "500")
+    make_event("matchmaking", aware(2026, 11, 20))
+    make_event("matchmaking", aware(2026, 12, 3))
+    by_id = {t.compute: t for t in load_targets()}
+    november = dt.date(2026, 11, 30)
+    assert progress(by_id["cbec_trade"], as_of=november).current == Decimal("1000.00")
+    assert progress(by_id["matchmaking_events"], as_of=november).current == 1
+    # The dashboard, as of today, counts what happened so far.
+    today = dt.date(2026, 12, 7)
+    assert progress(by_id["cbec_trade"], as_of=today).current == Decimal("1500.00")
+    assert progress(by_id["matchmaking_events"], as_of=today).current == 2
+    context = services.report_context(dt.date(2026, 11, 1))
+    assert context["as_of"] == november
+    currents = {row[0]: row[3] for row in context["targets"].rows}
+    assert currents[by_id["cbec_trade"].text("name")] == Decimal("1000.00")
