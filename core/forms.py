@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -42,9 +43,9 @@ def apply_errors(
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
         return
-    for key, messages in exc.message_dict.items():
+    for key, texts in exc.message_dict.items():
         name = aliases.get(key, key)
-        form.add_error(name if name in form.fields else None, messages)
+        form.add_error(name if name in form.fields else None, texts)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,27 @@ def submit(
     except ValidationError as exc:
         apply_errors(form, exc, aliases)
         return None
+
+
+def attempt(request: HttpRequest, action: Callable[[], T], *, success: str = "") -> Done[T] | None:
+    """The form-less twin of :func:`submit`, for a button that posts no fields.
+
+    Calls ``action()``; the service's ``ValidationError`` becomes one error message on the next
+    page and the result is None. Otherwise ``success`` (when given) is shown and ``Done(value)``
+    returned. The view redirects either way::
+
+        attempt(request, lambda: services.notice_approve(actor=request.user, notice=notice),
+                success=_("已批准。"))
+        return redirect("funds:notice_review", pk=pk)
+    """
+    try:
+        value = action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+    if success:
+        messages.success(request, success)
+    return Done(value)
 
 
 def form_status(request: HttpRequest) -> int:

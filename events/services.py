@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, snapshot
 from codes.models import County
-from events import excel, selectors
+from events import excel, selectors, workflow
 from events.excel import RowError, is_mobile, normalise_phone
 from events.models import Event, EventKind, EventStatus, Registration, RegistrationSource
 
@@ -33,12 +33,6 @@ CHECK_IN_OPENS_BEFORE = dt.timedelta(hours=2)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 6
 MAX_CAPACITY = 100_000
-
-STATUS_EDGES: dict[str, frozenset[str]] = {
-    EventStatus.PUBLISHED: frozenset({EventStatus.CANCELLED, EventStatus.FINISHED}),
-    EventStatus.CANCELLED: frozenset(),
-    EventStatus.FINISHED: frozenset(),
-}
 
 EVENT_FIELDS = (
     "title",
@@ -169,8 +163,9 @@ def event_update(*, actor: User, event: Event, **changes: Any) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not selectors.can_manage(actor, event):
         raise PermissionDenied(_("无权修改该活动。"))
-    if event.status != EventStatus.PUBLISHED:
-        raise ValidationError(_("已取消或已结束的活动不能修改。"))
+    refusal = workflow.edit_refusal(event)
+    if refusal:
+        raise ValidationError(refusal)
     values = _clean_event(changes)
     moved = "county" in values and values["county"] != event.county
     if moved and not selectors.can_publish_in(actor, values["county"]):
@@ -200,19 +195,9 @@ def event_set_status(*, actor: User, event: Event, status: str) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not selectors.can_manage(actor, event):
         raise PermissionDenied(_("无权修改该活动。"))
-    if status not in STATUS_EDGES.get(event.status, frozenset()):
-        raise ValidationError(
-            _("活动不能从“%(a)s”改为“%(b)s”。")
-            % {
-                "a": event.get_status_display(),
-                "b": dict(EventStatus.choices).get(status, status),
-            }
-        )
-    now = timezone.now()
-    if status == EventStatus.CANCELLED and event.registrations.filter(attended=True).exists():
-        raise ValidationError(_("已有签到记录的活动不能取消。"))
-    if status == EventStatus.FINISHED and event.starts_at > now:
-        raise ValidationError(_("活动尚未开始，不能标记为已结束。"))
+    refusal = workflow.status_refusal(event, status)
+    if refusal:
+        raise ValidationError(refusal)
     before = snapshot(event)
     event.status = status
     event.save(update_fields=["status", "updated_at"])
@@ -239,8 +224,9 @@ def registration_create(
         raise PermissionDenied(_("只有企业用户可以在线报名。"))
     # Lock the event row: concurrent registrations queue here, so the seat count is exact.
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status != EventStatus.PUBLISHED or event.starts_at <= timezone.now():
-        raise ValidationError(_("该活动已开始、已结束或已取消，不能报名。"))
+    refusal = workflow.registration_refusal(event)
+    if refusal:
+        raise ValidationError(refusal)
     name = " ".join(str(name or actor.get_full_name() or actor.username).split())[:50]
     phone = normalise_phone(phone or actor.phone)
     if not is_mobile(phone):
@@ -282,8 +268,9 @@ def registration_cancel(*, actor: User, registration: Registration) -> None:
     registration = Registration.objects.select_related("event").get(pk=registration.pk)
     if registration.user_id != actor.pk:
         raise PermissionDenied(_("只能取消本人的报名。"))
-    if registration.attended or registration.event.starts_at <= timezone.now():
-        raise ValidationError(_("活动已开始或已签到，不能取消报名。"))
+    refusal = workflow.cancel_registration_refusal(registration)
+    if refusal:
+        raise ValidationError(refusal)
     before = snapshot(registration)
     pk = registration.pk
     registration.delete()
