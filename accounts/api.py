@@ -11,8 +11,8 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from accounts import selectors, services
-from accounts.auth import request_token
-from accounts.models import ApiToken, User
+from accounts.auth import api_caller, request_token
+from accounts.models import ApiToken
 
 router = Router(tags=["accounts"])
 
@@ -31,7 +31,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="当前用户 / The current user")
 def me(request: HttpRequest) -> MeOut:
-    user = _user(request)  # api_auth only lets authenticated users through
+    user = api_caller(request)  # api_auth only lets authenticated users through
     return MeOut(
         username=user.get_username(),
         full_name=user.get_full_name(),
@@ -87,14 +87,9 @@ def _token_out(token: ApiToken) -> TokenOut:
     )
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @router.get("/tokens", response=list[TokenOut], summary="我的 API 令牌 / My API tokens")
 def token_list(request: HttpRequest) -> list[TokenOut]:
-    return [_token_out(t) for t in selectors.api_token_list_for(user=_user(request))]
+    return [_token_out(t) for t in selectors.api_token_list_for(user=api_caller(request))]
 
 
 @router.post(
@@ -109,7 +104,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
             "创建令牌须使用浏览器登录会话，不能使用令牌 / "
             "Creating a token needs the browser session, not a bearer token"
         )
-    user = _user(request)
+    user = api_caller(request)
     token, raw = services.api_token_create(
         actor=user, user=user, name=payload.name, scope=payload.scope, days=payload.days
     )
@@ -120,6 +115,6 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
     "/tokens/{token_id}", response=TokenOut, summary="吊销 API 令牌 / Revoke an API token"
 )
 def token_revoke(request: HttpRequest, token_id: int) -> TokenOut:
-    user = _user(request)
+    user = api_caller(request)
     token = selectors.api_token_get_own(user=user, pk=token_id)
     return _token_out(services.api_token_revoke(actor=user, token=token))

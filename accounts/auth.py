@@ -14,10 +14,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts import services
-from accounts.models import ApiToken, TokenScope
+from accounts.models import ApiToken, TokenScope, User
 from core.request_context import client_ip_from_request
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -69,3 +70,16 @@ class SessionAuth(APIKeyCookie):
 
 
 api_auth = [TokenAuth(), SessionAuth()]
+
+
+def api_caller(request: HttpRequest) -> User:
+    """The user an API request was authenticated as: the one way a handler gets its caller.
+
+    Ninja keeps what the authenticator returned in ``request.auth`` (untyped): a ``User`` for
+    both the token and the session authenticator. Handlers of public routes (``auth=None``) do
+    not call this; anywhere else a missing user is answered as unauthenticated (401).
+    """
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise AuthenticationError()
+    return user

@@ -17,6 +17,7 @@ from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from accounts.auth import api_caller
 from applications import selectors, services
 from applications.measures import fields_for, measures_open_for
 from applications.models import Application, Notification
@@ -203,7 +204,7 @@ def _out(app: Application) -> dict[str, Any]:
 
 
 def _detail(request: HttpRequest, app: Application) -> dict[str, Any]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_caller(request)
     return {
         **_out(app),
         "evidence": list(app.evidence.all()),
@@ -236,7 +237,7 @@ def _detail(request: HttpRequest, app: Application) -> dict[str, Any]:
 
 
 def _fresh(request: HttpRequest, pk: int) -> Application:
-    return selectors.application_get_for(user=request.auth, pk=pk)  # type: ignore[attr-defined]
+    return selectors.application_get_for(user=api_caller(request), pk=pk)
 
 
 # ---------------------------------------------------------------- rounds
@@ -259,7 +260,7 @@ def rounds(request: HttpRequest) -> list[dict[str, Any]]:
             "accepting": s.accepting,
             "reason": s.reason,
         }
-        for s in selectors.round_states_for(user=request.auth)  # type: ignore[attr-defined]
+        for s in selectors.round_states_for(user=api_caller(request))
     ]
 
 
@@ -269,8 +270,8 @@ def rounds(request: HttpRequest) -> list[dict[str, Any]]:
     summary="本批次可申报事项 / measures the enterprise may apply for",
 )
 def round_measures(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
-    user: Any = request.auth  # type: ignore[attr-defined]
-    if not selectors.is_enterprise_user(user):
+    user = api_caller(request)
+    if not selectors.is_enterprise_user(user) or user.enterprise is None:
         raise PermissionDenied("只有企业用户可以申报 / enterprise users only")
     rnd = selectors.round_get_for(user=user, pk=round_id)
     out = []
@@ -298,7 +299,7 @@ def round_measures(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
 @router.get("", response=ApplicationPage, summary="申报列表 / applications (scoped)")
 def application_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     qs = selectors.application_list_for(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=api_caller(request),
         status=query.status,
         round_id=query.round_id,
         q=query.q,
@@ -308,7 +309,7 @@ def application_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str,
 
 
 def _round_for(request: HttpRequest, round_id: int) -> Any:
-    return selectors.round_get_for(user=request.auth, pk=round_id)  # type: ignore[attr-defined]
+    return selectors.round_get_for(user=api_caller(request), pk=round_id)
 
 
 def _fields(payload: ApplicationIn | ApplicationUpdateIn) -> dict[str, Any]:
@@ -333,7 +334,7 @@ def application_create(
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ) -> Status:
     app, created = services.application_save_draft(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_caller(request),
         round=_round_for(request, payload.round_id),
         idempotency_key=idempotency_key,
         measure=payload.measure,
@@ -353,7 +354,7 @@ def application_create_and_submit(
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ) -> Status:
     app, created = services.application_create_and_submit(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_caller(request),
         round=_round_for(request, payload.round_id),
         idempotency_key=idempotency_key,
         measure=payload.measure,
@@ -364,13 +365,13 @@ def application_create_and_submit(
 
 @router.get("/notifications", response=list[NotificationOut], summary="站内消息 / notifications")
 def notification_list(request: HttpRequest, unread: bool = False) -> list[Notification]:
-    qs = selectors.notification_list_for(user=request.auth, unread_only=unread)  # type: ignore[attr-defined]
+    qs = selectors.notification_list_for(user=api_caller(request), unread_only=unread)
     return list(qs[:200])
 
 
 @router.post("/notifications/read", summary="标为已读 / mark notifications read")
 def notification_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
-    n = services.notifications_mark_read(actor=request.auth, ids=payload.ids)  # type: ignore[attr-defined]
+    n = services.notifications_mark_read(actor=api_caller(request), ids=payload.ids)
     return {"marked": n}
 
 
@@ -380,7 +381,7 @@ def notification_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     summary="下载证明材料 / download an evidence file (attachment)",
 )
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
-    evidence = selectors.evidence_get_for(user=request.auth, pk=evidence_id)  # type: ignore[attr-defined]
+    evidence = selectors.evidence_get_for(user=api_caller(request), pk=evidence_id)
     return evidence_response(evidence)
 
 
@@ -395,7 +396,7 @@ def application_update(
 ) -> dict[str, Any]:
     app = _fresh(request, application_id)
     services.application_save_draft(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_caller(request),
         application=app,
         measure=app.measure,
         **_fields(payload),
@@ -410,7 +411,7 @@ def application_update(
 )
 def application_submit(request: HttpRequest, application_id: int) -> dict[str, Any]:
     app = _fresh(request, application_id)
-    services.application_submit(actor=request.auth, application=app)  # type: ignore[attr-defined]
+    services.application_submit(actor=api_caller(request), application=app)
     return _out(_fresh(request, app.pk))
 
 
@@ -421,7 +422,7 @@ def application_submit(request: HttpRequest, application_id: int) -> dict[str, A
 )
 def evidence_upload(request: HttpRequest, application_id: int, file: File[UploadedFile]) -> Status:
     app = _fresh(request, application_id)
-    evidence = services.evidence_add(actor=request.auth, application=app, upload=file)  # type: ignore[attr-defined]
+    evidence = services.evidence_add(actor=api_caller(request), application=app, upload=file)
     return Status(201, evidence)
 
 
@@ -433,7 +434,7 @@ def evidence_upload(request: HttpRequest, application_id: int, file: File[Upload
 def application_transition(
     request: HttpRequest, application_id: int, payload: TransitionIn
 ) -> dict[str, Any]:
-    user: Any = request.auth  # type: ignore[attr-defined]
+    user = api_caller(request)
     app = _fresh(request, application_id)
     allowed = {e.to for e in allowed_transitions(actor=user, application=app)}
     if payload.to not in allowed:

@@ -17,7 +17,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.access import (
+    is_city_level,
+    is_city_reviewer,
+    is_county_officer,
+    is_enterprise_user,
+    is_officer,
+    is_signed_in,
+    scope_by_enterprise,
+)
 from applications.models import (
     Application,
     ApplicationStatus,
@@ -28,38 +36,22 @@ from applications.models import (
 )
 
 S = ApplicationStatus
-OFFICER_ROLES = frozenset(
-    {Role.COUNTY_OFFICER, Role.CITY_REVIEWER, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}
-)
 COUNTY_INBOX = (S.SUBMITTED, S.COUNTY_REVIEW)
 CITY_INBOX = (S.CITY_REVIEW,)
 
 
-def _role(user: Any) -> str:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return ""
-    if user.is_superuser:
-        return Role.ADMINISTRATOR
-    return str(user.role)
-
-
 def is_reviewer(user: Any) -> bool:
     """Officers who see matter flags and evidence of applications in their scope."""
-    return _role(user) in OFFICER_ROLES
-
-
-def is_enterprise_user(user: Any) -> bool:
-    return _role(user) == Role.ENTERPRISE and bool(user.enterprise_id)
+    return is_officer(user)
 
 
 # ---------------------------------------------------------------- rounds
 
 
 def round_visible_qs(*, user: Any) -> QuerySet[Round]:
-    role = _role(user)
-    if role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}:
+    if is_city_level(user):
         return Round.objects.all()
-    if role:
+    if is_signed_in(user):
         return Round.objects.exclude(status=RoundStatus.DRAFT)
     return Round.objects.none()
 
@@ -117,15 +109,11 @@ def accepting_rounds(*, today: dt.date | None = None) -> QuerySet[Round]:
 
 
 def application_visible_qs(*, user: Any) -> QuerySet[Application]:
-    qs = Application.objects.select_related("round", "enterprise", "county")
-    role = _role(user)
-    if role == Role.ENTERPRISE and user.enterprise_id:
-        return qs.filter(enterprise_id=user.enterprise_id)
-    if role == Role.COUNTY_OFFICER and user.county_id:
-        return qs.filter(county_id=user.county_id).exclude(status=S.DRAFT)
-    if role in {Role.CITY_REVIEWER, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}:
-        return qs.exclude(status=S.DRAFT)
-    return qs.none()
+    qs = scope_by_enterprise(
+        Application.objects.select_related("round", "enterprise", "county"), user
+    )
+    # Drafts are the enterprise's own until submitted.
+    return qs if is_enterprise_user(user) else qs.exclude(status=S.DRAFT)
 
 
 def application_list_for(
@@ -154,11 +142,10 @@ def application_get_for(*, user: Any, pk: int) -> Application:
 def inbox_for(*, user: Any) -> QuerySet[Application]:
     """The reviewer's 待审 list: county officers their county's new and in-review applications,
     the city reviewer everything awaiting city review. Oldest submission first."""
-    role = _role(user)
     qs = application_visible_qs(user=user)
-    if role == Role.COUNTY_OFFICER:
+    if is_county_officer(user):
         qs = qs.filter(status__in=COUNTY_INBOX)
-    elif role == Role.CITY_REVIEWER:
+    elif is_city_reviewer(user):
         qs = qs.filter(status__in=CITY_INBOX)
     else:
         return qs.none()
@@ -255,7 +242,7 @@ def evidence_get_for(*, user: Any, pk: int) -> Evidence:
 
 
 def notification_list_for(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
-    if not _role(user):
+    if not is_signed_in(user):
         return Notification.objects.none()
     qs = Notification.objects.filter(user=user).select_related("application")
     if unread_only:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from accounts.auth import api_caller
 from codes import selectors, workdays
 
 router = Router(tags=["codes"])
@@ -89,22 +90,22 @@ class WorkingDayOut(Schema):
 
 @router.get("/counties", response=list[CountyOut], summary="县区与功能板块 / Counties and zones")
 def counties(request: HttpRequest) -> list[CountyOut]:
-    return [CountyOut.from_orm(c) for c in selectors.county_list(user=request.user)]
+    return [CountyOut.from_orm(c) for c in selectors.county_list(user=api_caller(request))]
 
 
 @router.get("/countries", response=list[CountryOut], summary="国别（地区）/ Countries")
 def countries(request: HttpRequest) -> list[CountryOut]:
-    return [CountryOut.from_orm(c) for c in selectors.country_list(user=request.user)]
+    return [CountryOut.from_orm(c) for c in selectors.country_list(user=api_caller(request))]
 
 
 @router.get("/currencies", response=list[CurrencyOut], summary="币制 / Currencies")
 def currencies(request: HttpRequest) -> list[CurrencyOut]:
-    return [CurrencyOut.from_orm(c) for c in selectors.currency_list(user=request.user)]
+    return [CurrencyOut.from_orm(c) for c in selectors.currency_list(user=api_caller(request))]
 
 
 @router.get("/units", response=list[UnitOut], summary="计量单位 / Units of measure")
 def units(request: HttpRequest) -> list[UnitOut]:
-    return [UnitOut.from_orm(u) for u in selectors.unit_list(user=request.user)]
+    return [UnitOut.from_orm(u) for u in selectors.unit_list(user=api_caller(request))]
 
 
 @router.get(
@@ -113,13 +114,13 @@ def units(request: HttpRequest) -> list[UnitOut]:
     summary="监管方式 / Customs supervision modes",
 )
 def supervision_modes(request: HttpRequest) -> list[SupervisionModeOut]:
-    rows = selectors.supervision_mode_list(user=request.user)
+    rows = selectors.supervision_mode_list(user=api_caller(request))
     return [SupervisionModeOut.from_orm(m) for m in rows]
 
 
 @router.get("/holidays", response=list[HolidayOut], summary="节假日与调休 / Holidays")
 def holidays(request: HttpRequest, filters: Query[HolidayQuery]) -> list[HolidayOut]:
-    rows = selectors.holiday_list(user=request.user, year=filters.year)
+    rows = selectors.holiday_list(user=api_caller(request), year=filters.year)
     return [HolidayOut.from_orm(h) for h in rows]
 
 
@@ -134,7 +135,7 @@ def holidays(request: HttpRequest, filters: Query[HolidayQuery]) -> list[Holiday
     ),
 )
 def working_days_add(request: HttpRequest, params: Query[AddWorkingDaysQuery]) -> AddWorkingDaysOut:
-    selectors.holiday_list(user=request.user)  # permission check
+    selectors.holiday_list(user=api_caller(request))  # permission check
     try:
         result = workdays.add_working_days(params.date, params.n)
     except ValueError as exc:
@@ -148,7 +149,7 @@ def working_days_add(request: HttpRequest, params: Query[AddWorkingDaysQuery]) -
     summary="是否工作日 / Is this date a working day",
 )
 def working_day_check(request: HttpRequest, params: Query[WorkingDayQuery]) -> WorkingDayOut:
-    selectors.holiday_list(user=request.user)  # permission check
+    selectors.holiday_list(user=api_caller(request))  # permission check
     try:
         working = workdays.is_working_day(params.date)
     except ValueError as exc:

@@ -141,3 +141,13 @@ def holiday_list(*, user: Any, year: int | None = None) -> QuerySet[Holiday]:
     if year is not None:
         qs = qs.filter(date__year=year)
     return _list(user, qs)
+
+
+def county_qs() -> QuerySet[County]:
+    """Every county / zone in the table's order (reference data for choice lists and lookups)."""
+    return County.objects.all()
+
+
+def county_by_code(code: str) -> County | None:
+    """The county / zone with ``code``, or None."""
+    return County.objects.filter(code=code).first()

@@ -160,15 +160,9 @@ def channel_public_key() -> bytes:
 
 def enterprise_index() -> dict[str, tuple[int, int]]:
     """Customs code (or USCC) in the messages → (enterprise id, county id)."""
-    from enterprises.models import Enterprise
+    from enterprises import selectors as registry
 
-    index: dict[str, tuple[int, int]] = {}
-    for pk, county, code, uscc in Enterprise.objects.values_list(
-        "pk", "county_id", "customs_code", "uscc"
-    ):
-        index[uscc] = (pk, county)
-        if code:
-            index[code] = (pk, county)
+    index = registry.enterprise_code_index()
     for code, pk, county in CustomsCodeMapping.objects.values_list(
         "code", "enterprise_id", "enterprise__county_id"
     ):
@@ -461,15 +455,10 @@ class Ingestor:
     def touched_report(self) -> list[dict[str, Any]]:
         """The enterprises (and unmapped codes) the run touched: declarations stored,
         declarations released and their amount in CNY (channel runs only release)."""
-        from enterprises.models import Enterprise
+        from enterprises import selectors as registry
 
         ids = [e for e, _c in self.touched if e is not None]
-        names = {
-            pk: (uscc, name)
-            for pk, uscc, name in Enterprise.objects.filter(pk__in=ids).values_list(
-                "pk", "uscc", "name"
-            )
-        }
+        names = registry.enterprise_values(ids, "uscc", "name")
         report = []
         for (enterprise, code), (stored, released, fen) in sorted(
             self.touched.items(), key=lambda kv: (-kv[1][2], -kv[1][0], str(kv[0]))

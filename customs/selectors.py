@@ -17,6 +17,19 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.http import Http404
 
+from accounts.access import (
+    in_county,
+    in_enterprise_scope,
+    is_administrator,
+    is_city_level,
+    is_county_officer,
+    is_officer,
+    own_county_id,
+    own_enterprise_id,
+    role_of,
+    scope_by_county,
+    scope_by_enterprise,
+)
 from accounts.models import Role
 from customs.models import Declaration, IngestRun, LedgerLine, RetailImportCheck
 
@@ -28,52 +41,34 @@ if TYPE_CHECKING:
 
     AnyUser = User | AnonymousUser
 
-CITY_ROLES = {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
-READ_ALL_ROLES = {Role.CITY_REVIEWER, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}
-
-
-def _role(user: AnyUser | None) -> str:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ""
-    if user.is_superuser:
-        return Role.ADMINISTRATOR
-    return str(user.role)
-
 
 def is_city(user: AnyUser | None) -> bool:
-    return _role(user) in CITY_ROLES
-
-
-def is_officer(user: AnyUser | None) -> bool:
-    return _role(user) in {Role.COUNTY_OFFICER, *READ_ALL_ROLES}
+    return is_city_level(user)
 
 
 def can_upload(user: AnyUser | None) -> bool:
-    role = _role(user)
-    if role == Role.ENTERPRISE:
-        return bool(user.enterprise_id)  # type: ignore[union-attr]
-    return role in {Role.COUNTY_OFFICER, Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+    if role_of(user) == Role.ENTERPRISE:
+        return bool(own_enterprise_id(user))
+    return is_city_level(user) or is_county_officer(user)
 
 
 def can_upload_channel(user: AnyUser | None) -> bool:
     """May load files as the customs data-exchange channel (their receipts release
     declarations): city reviewers and administrators, as the command line does."""
-    return _role(user) in CITY_ROLES
+    return is_city_level(user)
 
 
 def can_view_customs(user: AnyUser | None) -> bool:
-    role = _role(user)
-    if role == Role.ENTERPRISE:
-        return bool(user.enterprise_id)  # type: ignore[union-attr]
-    return role in {Role.COUNTY_OFFICER, *READ_ALL_ROLES}
+    if role_of(user) == Role.ENTERPRISE:
+        return bool(own_enterprise_id(user))
+    return is_officer(user)
 
 
 def can_map_codes(user: AnyUser | None, enterprise: Enterprise | None = None) -> bool:
-    role = _role(user)
-    if role in CITY_ROLES:
+    if is_city_level(user):
         return True
-    if role == Role.COUNTY_OFFICER:
-        return enterprise is None or enterprise.county_id == user.county_id  # type: ignore[union-attr]
+    if is_county_officer(user):
+        return enterprise is None or in_county(user, enterprise.county_id)
     return False
 
 
@@ -82,30 +77,16 @@ def can_view_stats(user: AnyUser | None) -> bool:
 
 
 def can_manage_rates(user: AnyUser | None) -> bool:
-    return _role(user) == Role.ADMINISTRATOR
-
-
-def _scope(qs: QuerySet[Any], user: AnyUser | None) -> QuerySet[Any]:
-    role = _role(user)
-    if role in READ_ALL_ROLES:
-        return qs
-    if role == Role.COUNTY_OFFICER and user.county_id:  # type: ignore[union-attr]
-        return qs.filter(county_id=user.county_id)  # type: ignore[union-attr]
-    if role == Role.ENTERPRISE and user.enterprise_id:  # type: ignore[union-attr]
-        return qs.filter(enterprise_id=user.enterprise_id)  # type: ignore[union-attr]
-    return qs.none()
+    return is_administrator(user)
 
 
 def run_list_for(*, user: AnyUser | None) -> QuerySet[IngestRun]:
     qs = IngestRun.objects.select_related("actor", "enterprise")
-    role = _role(user)
-    if role in READ_ALL_ROLES:
-        return qs
-    if role == Role.COUNTY_OFFICER and user.county_id:  # type: ignore[union-attr]
-        return qs.filter(Q(county_id=user.county_id) | Q(actor=user))  # type: ignore[union-attr]
-    if role == Role.ENTERPRISE and user.enterprise_id:  # type: ignore[union-attr]
-        return qs.filter(enterprise_id=user.enterprise_id)  # type: ignore[union-attr]
-    return qs.none()
+    county_id = own_county_id(user)
+    if is_county_officer(user) and county_id:
+        # also the runs it uploaded itself (e.g. for an enterprise not yet mapped to a county)
+        return qs.filter(Q(county_id=county_id) | Q(actor=user))
+    return scope_by_enterprise(qs, user)
 
 
 def run_get_for(*, user: AnyUser | None, pk: int) -> IngestRun:
@@ -124,7 +105,7 @@ def declaration_list_for(
     status: str = "",
     released: bool | None = None,
 ) -> QuerySet[Declaration]:
-    qs = _scope(Declaration.objects.select_related("enterprise", "county"), user)
+    qs = scope_by_enterprise(Declaration.objects.select_related("enterprise", "county"), user)
     if q:
         q = q.strip()
         qs = qs.filter(
@@ -177,7 +158,7 @@ def ledger_lines_for(
 ) -> QuerySet[LedgerLine]:
     """Released ledger lines of ``enterprise`` if ``user`` may see them (Http404 otherwise), each
     with its declaration's inventory number as ``invt_no``."""
-    if not _can_see_enterprise(user, enterprise):
+    if not in_enterprise_scope(user, enterprise):
         raise Http404("not found")
     # Through the declarations' (enterprise, declared_on) index: a line's enterprise and date
     # are its declaration's.
@@ -198,7 +179,7 @@ def trade_summary_for(*, user: AnyUser | None, enterprise: Enterprise, year: int
     from customs.models import fen_to_yuan
     from customs.stats import cbec_trade
 
-    if not _can_see_enterprise(user, enterprise):
+    if not in_enterprise_scope(user, enterprise):
         raise Http404("not found")
     pending = Declaration.objects.filter(
         enterprise=enterprise, declared_on__year=year, released=False
@@ -210,22 +191,11 @@ def trade_summary_for(*, user: AnyUser | None, enterprise: Enterprise, year: int
     }
 
 
-def _can_see_enterprise(user: AnyUser | None, enterprise: Enterprise) -> bool:
-    role = _role(user)
-    if role in READ_ALL_ROLES:
-        return True
-    if role == Role.COUNTY_OFFICER:
-        return enterprise.county_id == user.county_id  # type: ignore[union-attr]
-    if role == Role.ENTERPRISE:
-        return enterprise.pk == user.enterprise_id  # type: ignore[union-attr]
-    return False
-
-
 def enterprise_for_ledger(*, user: AnyUser | None, pk: int) -> Enterprise:
-    from enterprises.models import Enterprise
+    from enterprises import selectors as registry
 
-    enterprise = Enterprise.objects.filter(pk=pk).select_related("county").first()
-    if enterprise is None or not _can_see_enterprise(user, enterprise):
+    enterprise = registry.enterprise_get(pk=pk)
+    if not in_enterprise_scope(user, enterprise):
         raise Http404("not found")
     return enterprise
 
@@ -252,14 +222,13 @@ def retail_breaches_for(*, user: AnyUser | None) -> QuerySet[RetailImportCheck]:
     if not is_officer(user):
         return RetailImportCheck.objects.none()
     qs = RetailImportCheck.objects.select_related("declaration", "declaration__enterprise")
-    if _role(user) == Role.COUNTY_OFFICER:
-        qs = qs.filter(declaration__county_id=user.county_id)  # type: ignore[union-attr,misc]
+    qs = scope_by_county(qs, user, field="declaration__county_id")
     return qs.order_by("-created_at", "-pk")
 
 
 def stats_county_for(user: AnyUser | None, requested: str) -> str | None:
     """The county a user's statistics are limited to: a county officer always its own."""
-    if _role(user) == Role.COUNTY_OFFICER:
+    if is_county_officer(user):
         county = getattr(user, "county", None)
         return county.code if county is not None else "-"
     return requested.strip() or None

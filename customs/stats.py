@@ -74,13 +74,14 @@ def _name_owners(sums: dict[str, dict[str, int]], rows: list[tuple[Any, Any, int
     """Add (enterprise id, county id, fen) rows to ``by_enterprise`` (USCC) and ``by_county``
     (county code): the ids are named with two small look-ups instead of joins over every row."""
     from codes.models import County
-    from enterprises.models import Enterprise
+    from enterprises import selectors as registry
 
-    usccs = dict(
-        Enterprise.objects.filter(pk__in={e for e, _c, _f in rows if e is not None}).values_list(
-            "pk", "uscc"
-        )
-    )
+    usccs = {
+        pk: uscc
+        for pk, (uscc,) in registry.enterprise_values(
+            {e for e, _c, _f in rows if e is not None}, "uscc"
+        ).items()
+    }
     codes = dict(
         County.objects.filter(pk__in={c for _e, c, _f in rows if c is not None}).values_list(
             "pk", "code"

@@ -187,11 +187,11 @@ def unknown_codes(request: HttpRequest) -> HttpResponse:
 def map_code(request: HttpRequest) -> HttpResponse:
     if not selectors.can_map_codes(request.user):
         raise PermissionDenied(_("仅政府部门可以对应海关代码。"))
-    from enterprises.models import Enterprise
+    from enterprises import selectors as registry
 
     form = MapCodeForm(request.POST)
     if form.is_valid():
-        enterprise = Enterprise.objects.filter(uscc=form.cleaned_data["uscc"].strip()).first()
+        enterprise = registry.enterprise_by_uscc(form.cleaned_data["uscc"])
         if enterprise is None:
             messages.error(request, _("找不到该统一社会信用代码的企业。"))
         else:

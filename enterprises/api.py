@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from accounts.auth import api_caller
 from core.lists import api_list
 from enterprises import change_services, selectors, services
 from enterprises.filters import EnterpriseQuery
@@ -187,7 +188,7 @@ class BeltOut(PlaceOut):
 @router.get("", response=list[EnterpriseOut], summary="企业列表 List enterprises in scope")
 @api_list
 def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> Any:
-    qs = selectors.enterprise_list_for(user=request.user, filters=query.dict())
+    qs = selectors.enterprise_list_for(user=api_caller(request), filters=query.dict())
     return selectors.with_pending_changes(qs)
 
 
@@ -218,7 +219,7 @@ class ChangeReject(Schema):
 )
 def list_changes(request: HttpRequest, query: Query[ChangeQuery]) -> dict[str, Any]:
     status = query.status if query.status in ChangeRequestStatus.values else "pending"
-    qs = selectors.change_request_inbox_for(user=request.user, status=status)
+    qs = selectors.change_request_inbox_for(user=api_caller(request), status=status)
     return {"count": qs.count(), "items": list(qs[query.offset : query.offset + query.limit])}
 
 
@@ -228,8 +229,8 @@ def list_changes(request: HttpRequest, query: Query[ChangeQuery]) -> dict[str, A
     summary="核验通过 Approve a change request",
 )
 def approve_change(request: HttpRequest, change_id: int) -> EnterpriseChangeRequest:
-    change = selectors.change_request_get_for(user=request.user, pk=change_id)
-    return change_services.change_request_approve(actor=request.user, change=change)  # type: ignore[arg-type]
+    change = selectors.change_request_get_for(user=api_caller(request), pk=change_id)
+    return change_services.change_request_approve(actor=api_caller(request), change=change)
 
 
 @router.post(
@@ -240,9 +241,9 @@ def approve_change(request: HttpRequest, change_id: int) -> EnterpriseChangeRequ
 def reject_change(
     request: HttpRequest, change_id: int, payload: ChangeReject
 ) -> EnterpriseChangeRequest:
-    change = selectors.change_request_get_for(user=request.user, pk=change_id)
+    change = selectors.change_request_get_for(user=api_caller(request), pk=change_id)
     return change_services.change_request_reject(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=api_caller(request),
         change=change,
         reason=payload.reason,
     )
@@ -250,19 +251,21 @@ def reject_change(
 
 @router.get("/{int:enterprise_id}", response=EnterpriseOut, summary="企业档案 One enterprise")
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> Enterprise:
-    return selectors.enterprise_get_for(user=request.user, pk=enterprise_id)
+    return selectors.enterprise_get_for(user=api_caller(request), pk=enterprise_id)
 
 
 @router.patch("/{int:enterprise_id}", response=EnterpriseOut, summary="修改企业档案 Update")
 def patch_enterprise(
     request: HttpRequest, enterprise_id: int, payload: EnterprisePatch
 ) -> Enterprise:
-    enterprise = selectors.enterprise_get_for(user=request.user, pk=enterprise_id)
+    enterprise = selectors.enterprise_get_for(user=api_caller(request), pk=enterprise_id)
     changes = payload.dict(exclude_unset=True)
     if "county" in changes:
         changes["county"] = selectors.county_by_code(changes["county"])
-    updated = services.enterprise_update(actor=request.user, enterprise=enterprise, **changes)  # type: ignore[arg-type]
-    return selectors.enterprise_get_for(user=request.user, pk=updated.pk)
+    updated = services.enterprise_update(
+        actor=api_caller(request), enterprise=enterprise, **changes
+    )
+    return selectors.enterprise_get_for(user=api_caller(request), pk=updated.pk)
 
 
 @router.get(
@@ -271,4 +274,4 @@ def patch_enterprise(
     summary="企业认定 Recognitions of an enterprise",
 )
 def list_recognitions(request: HttpRequest, enterprise_id: int) -> Any:
-    return selectors.recognition_list_for(user=request.user, enterprise_pk=enterprise_id)
+    return selectors.recognition_list_for(user=api_caller(request), enterprise_pk=enterprise_id)

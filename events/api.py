@@ -10,7 +10,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from codes.models import County
+from accounts.auth import api_caller
+from codes import selectors as codes
 from core.lists import api_list
 from events import selectors, services
 from events.filters import EventQuery
@@ -127,13 +128,13 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _out(request: HttpRequest, event: Event) -> Event:
-    return selectors.event_get_for(user=request.user, pk=event.pk)
+    return selectors.event_get_for(user=api_caller(request), pk=event.pk)
 
 
 @router.get("", response=list[EventOut], summary="活动列表 List events")
 @api_list
 def list_events(request: HttpRequest, query: Query[EventQuery]) -> Any:
-    return selectors.event_list_for(user=request.user, filters=query.dict())
+    return selectors.event_list_for(user=api_caller(request), filters=query.dict())
 
 
 @router.get("/figures", response=FiguresOut, summary="目标口径数据 Target figures")
@@ -142,7 +143,7 @@ def figures(
 ) -> dict[str, Any]:
     county_obj = None
     if county:
-        county_obj = County.objects.filter(code=county).first()
+        county_obj = codes.county_by_code(county)
         if county_obj is None:
             raise Http404("county not found")
     return {
@@ -155,32 +156,32 @@ def figures(
 
 @router.get("/{int:event_id}", response=EventOut, summary="活动详情 One event")
 def get_event(request: HttpRequest, event_id: int) -> Event:
-    return selectors.event_get_for(user=request.user, pk=event_id)
+    return selectors.event_get_for(user=api_caller(request), pk=event_id)
 
 
 @router.post("", response={201: EventManagedOut}, summary="发布活动 Publish an event")
 def publish(request: HttpRequest, payload: EventIn) -> Status[Event]:
     data = payload.dict()
     data["starts_at"], data["ends_at"] = _aware(data["starts_at"]), _aware(data["ends_at"])
-    event = services.event_publish(actor=request.user, **data)  # type: ignore[arg-type]
+    event = services.event_publish(actor=api_caller(request), **data)
     return Status(201, _out(request, event))
 
 
 @router.patch("/{int:event_id}", response=EventManagedOut, summary="修改活动 Update")
 def patch_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Event:
-    event = selectors.event_get_for(user=request.user, pk=event_id)
+    event = selectors.event_get_for(user=api_caller(request), pk=event_id)
     changes = payload.dict(exclude_unset=True)
     for key in ("starts_at", "ends_at"):
         if key in changes:
             changes[key] = _aware(changes[key])
-    services.event_update(actor=request.user, event=event, **changes)  # type: ignore[arg-type]
+    services.event_update(actor=api_caller(request), event=event, **changes)
     return _out(request, event)
 
 
 @router.post("/{int:event_id}/status", response=EventOut, summary="取消/结束 Cancel or finish")
 def set_status(request: HttpRequest, event_id: int, payload: EventStatusIn) -> Event:
-    event = selectors.event_get_for(user=request.user, pk=event_id)
-    services.event_set_status(actor=request.user, event=event, status=payload.status)  # type: ignore[arg-type]
+    event = selectors.event_get_for(user=api_caller(request), pk=event_id)
+    services.event_set_status(actor=api_caller(request), event=event, status=payload.status)
     return _out(request, event)
 
 
@@ -190,8 +191,10 @@ def set_status(request: HttpRequest, event_id: int, payload: EventStatusIn) -> E
     summary="在线报名 Register (enterprise users)",
 )
 def register(request: HttpRequest, event_id: int, payload: RegisterIn) -> Status[Registration]:
-    event = selectors.event_get_for(user=request.user, pk=event_id)
-    registration = services.registration_create(actor=request.user, event=event, **payload.dict())  # type: ignore[arg-type]
+    event = selectors.event_get_for(user=api_caller(request), pk=event_id)
+    registration = services.registration_create(
+        actor=api_caller(request), event=event, **payload.dict()
+    )
     return Status(201, registration)
 
 
@@ -199,11 +202,11 @@ def register(request: HttpRequest, event_id: int, payload: RegisterIn) -> Status
     "/{int:event_id}/registrations/mine", response={204: None}, summary="取消报名 Withdraw"
 )
 def withdraw(request: HttpRequest, event_id: int) -> Status[None]:
-    event = selectors.event_get_for(user=request.user, pk=event_id)
-    mine = selectors.registration_of(user=request.user, event=event)
+    event = selectors.event_get_for(user=api_caller(request), pk=event_id)
+    mine = selectors.registration_of(user=api_caller(request), event=event)
     if mine is None:
         raise Http404("no registration")
-    services.registration_cancel(actor=request.user, registration=mine)  # type: ignore[arg-type]
+    services.registration_cancel(actor=api_caller(request), registration=mine)
     return Status(204, None)
 
 
@@ -213,11 +216,11 @@ def withdraw(request: HttpRequest, event_id: int) -> Status[None]:
     summary="报名名单 Registrations (organisers)",
 )
 def list_registrations(request: HttpRequest, event_id: int) -> Any:
-    event = selectors.event_get_for(user=request.user, pk=event_id)
-    return selectors.registrations_for(user=request.user, event=event)
+    event = selectors.event_get_for(user=api_caller(request), pk=event_id)
+    return selectors.registrations_for(user=api_caller(request), event=event)
 
 
 @router.post("/check-in", response=CheckInOut, summary="签到码签到 Check in with the code")
 def check_in(request: HttpRequest, payload: CheckInIn) -> dict[str, Any]:
-    result = services.check_in(actor=request.user, code=payload.code, phone=payload.phone)  # type: ignore[arg-type]
+    result = services.check_in(actor=api_caller(request), code=payload.code, phone=payload.phone)
     return {"already": result.already, "registration": result.registration}

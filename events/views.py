@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from codes.models import County
+from codes import selectors as codes
 from core.excel import excel_response
 from core.forms import apply_errors
 from core.http import AuthedHttpRequest
@@ -112,7 +112,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _publish_counties(request: HttpRequest) -> Any:
     if getattr(request.user, "is_county_officer", False):
-        return County.objects.filter(pk=getattr(request.user, "county_id", 0) or 0)
+        return codes.county_qs().filter(pk=getattr(request.user, "county_id", 0) or 0)
     return None
 
 

@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from applications.models import Application, Round
+from accounts.auth import api_caller
 from core.request_context import client_ip_from_request
+from enterprises import selectors as registry
 from funds import selectors, services
 from funds.models import NoticeEntry, Objection, ProposalRun, PublicNotice
 from funds.services.matching import candidates, enterprise_matching
@@ -22,17 +23,6 @@ from funds.services.matching import candidates, enterprise_matching
 router = Router(tags=["funds"])
 
 MAX_ID = 2**63 - 1  # a database id (bigint): larger values are refused with 422, not a 500
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _round(pk: int) -> Round:
-    try:
-        return Round.objects.get(pk=pk)
-    except Round.DoesNotExist:
-        raise Http404 from None
 
 
 # --- schemas ---
@@ -200,33 +190,35 @@ class ProposeIn(Schema):
 
 @router.post("/runs", response={201: ProposalRunOut}, summary="发起资金测算 / Start a proposal run")
 def run_start(request: HttpRequest, payload: RunIn) -> Status:
-    if not selectors.can_run_proposals(_user(request)):
+    if not selectors.can_run_proposals(api_caller(request)):
         raise PermissionDenied("只有市商务局审核人员可以发起资金测算。")
-    run = services.proposal_run_start(actor=_user(request), round=_round(payload.round_id))
+    run = services.proposal_run_start(
+        actor=api_caller(request), round=selectors.round_get(pk=payload.round_id)
+    )
     run.refresh_from_db()
     return Status(201, run)
 
 
 @router.get("/runs", response=list[ProposalRunOut], summary="测算批次列表 / Proposal runs")
 def run_list(request: HttpRequest, round_id: int | None = Query(None, ge=1, le=MAX_ID)) -> Any:
-    return list(selectors.run_list_for(user=_user(request), round_id=round_id)[:200])
+    return list(selectors.run_list_for(user=api_caller(request), round_id=round_id)[:200])
 
 
 @router.get("/runs/{pk}", response=ProposalRunOut, summary="测算进度 / Run status and progress")
 def run_status(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> ProposalRun:
-    return selectors.run_get_for(user=_user(request), pk=pk)
+    return selectors.run_get_for(user=api_caller(request), pk=pk)
 
 
 @router.get("/runs/{pk}/result", response=RunResultOut, summary="测算结果 / Run result")
 def run_result(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
-    run = selectors.run_get_for(user=_user(request), pk=pk)
+    run = selectors.run_get_for(user=api_caller(request), pk=pk)
     return {"run": run, "result": run.result, "notes": run.notes}
 
 
 @router.post("/runs/{pk}/accept", response=ProposalRunOut, summary="采纳测算结果 / Accept a run")
 def run_accept(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> ProposalRun:
-    run = selectors.run_get_for(user=_user(request), pk=pk)
-    return services.proposal_run_accept(actor=_user(request), run=run)
+    run = selectors.run_get_for(user=api_caller(request), pk=pk)
+    return services.proposal_run_accept(actor=api_caller(request), run=run)
 
 
 # --- notices ---
@@ -248,11 +240,11 @@ def notice_detail(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) ->
 
 @router.post("/notices", response={201: NoticeOut}, summary="发布公示 / Publish a notice")
 def notice_publish(request: HttpRequest, payload: NoticeIn) -> Status:
-    if not selectors.can_manage_notices(_user(request)):
+    if not selectors.can_manage_notices(api_caller(request)):
         raise PermissionDenied("只有市商务局审核人员可以发布公示。")
     notice = services.notice_publish(
-        actor=_user(request),
-        round=_round(payload.round_id),
+        actor=api_caller(request),
+        round=selectors.round_get(pk=payload.round_id),
         title=payload.title,
         application_ids=payload.application_ids,
     )
@@ -285,8 +277,8 @@ def objection_file(
     "/notices/{pk}/objections", response=list[ObjectionOut], summary="异议列表 / Objections"
 )
 def objection_list(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    notice = selectors.notice_get_for_reviewer(user=_user(request), pk=pk)
-    return list(selectors.objection_list_for(user=_user(request), notice=notice))
+    notice = selectors.notice_get_for_reviewer(user=api_caller(request), pk=pk)
+    return list(selectors.objection_list_for(user=api_caller(request), notice=notice))
 
 
 @router.post(
@@ -295,9 +287,9 @@ def objection_list(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -
 def objection_resolve(
     request: HttpRequest, payload: ResolveIn, pk: int = Path(..., ge=1, le=MAX_ID)
 ) -> Objection:
-    objection = selectors.objection_get_for(user=_user(request), pk=pk)
+    objection = selectors.objection_get_for(user=api_caller(request), pk=pk)
     return services.objection_resolve(
-        actor=_user(request), objection=objection, resolution=payload.resolution
+        actor=api_caller(request), objection=objection, resolution=payload.resolution
     )
 
 
@@ -307,10 +299,10 @@ def objection_resolve(
     summary="批准公示项目 / Approve a notice's entries",
 )
 def notice_approve(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    notice = selectors.notice_get_for_reviewer(user=_user(request), pk=pk)
-    services.notice_approve(actor=_user(request), notice=notice)
+    notice = selectors.notice_get_for_reviewer(user=api_caller(request), pk=pk)
+    services.notice_approve(actor=api_caller(request), notice=notice)
     ids = list(notice.entries.values_list("application_id", flat=True))
-    return list(Application.objects.filter(pk__in=ids).order_by("pk"))
+    return list(selectors.applications_by_pk(ids))
 
 
 # --- disbursements ---
@@ -320,18 +312,20 @@ def notice_approve(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -
 def disbursement_list(
     request: HttpRequest, year: int | None = Query(None, ge=1900, le=2100)
 ) -> Any:
-    if not selectors.can_view_payments(_user(request)):
+    if not selectors.can_view_payments(api_caller(request)):
         raise PermissionDenied("无权查看拨付记录。")
-    return list(selectors.disbursement_list_for(user=_user(request), year=year)[:1000])
+    return list(selectors.disbursement_list_for(user=api_caller(request), year=year)[:1000])
 
 
 @router.post(
     "/disbursements", response={201: DisbursementOut}, summary="登记拨付 / Record a payment"
 )
 def disbursement_record(request: HttpRequest, payload: DisbursementIn) -> Status:
-    app = selectors.approved_application_for_payment(user=_user(request), pk=payload.application_id)
+    app = selectors.approved_application_for_payment(
+        user=api_caller(request), pk=payload.application_id
+    )
     disbursement = services.disbursement_record(
-        actor=_user(request),
+        actor=api_caller(request),
         application=app,
         paid_on=payload.paid_on,
         bank_reference=payload.bank_reference,
@@ -346,7 +340,9 @@ def disbursement_record(request: HttpRequest, payload: DisbursementIn) -> Status
 def matching(
     request: HttpRequest, enterprise_id: int | None = Query(None, ge=1, le=MAX_ID)
 ) -> dict[str, Any]:
-    enterprise = selectors.enterprise_for_matching(user=_user(request), enterprise_id=enterprise_id)
+    enterprise = selectors.enterprise_for_matching(
+        user=api_caller(request), enterprise_id=enterprise_id
+    )
     year, rows, notes = enterprise_matching(enterprise=enterprise)
     return {"enterprise_id": enterprise.pk, "year": year, "measures": rows, "notes": notes}
 
@@ -355,7 +351,7 @@ def matching(
     "/candidates", response=list[CandidateOut], summary="免申即享候选 / No-application candidates"
 )
 def candidate_list(request: HttpRequest, round_id: int = Query(..., ge=1, le=MAX_ID)) -> Any:
-    if not selectors.can_view_candidates(_user(request)):
+    if not selectors.can_view_candidates(api_caller(request)):
         raise PermissionDenied("无权查看免申即享候选。")
     return [
         {
@@ -368,7 +364,7 @@ def candidate_list(request: HttpRequest, round_id: int = Query(..., ge=1, le=MAX
             "account_confirmed": c.confirmation is not None,
             "application_id": c.application.pk if c.application else None,
         }
-        for c in candidates(round=_round(round_id))
+        for c in candidates(round=selectors.round_get(pk=round_id))
     ]
 
 
@@ -378,17 +374,12 @@ def candidate_list(request: HttpRequest, round_id: int = Query(..., ge=1, le=MAX
     summary="免申即享：进入市级审核 / Propose without application",
 )
 def candidate_propose(request: HttpRequest, payload: ProposeIn) -> Status:
-    from enterprises.models import Enterprise
-
-    if not selectors.can_propose_without_application(_user(request)):
+    if not selectors.can_propose_without_application(api_caller(request)):
         raise PermissionDenied("只有市商务局审核人员可以发起免申即享。")
-    try:
-        enterprise = Enterprise.objects.get(pk=payload.enterprise_id)
-    except Enterprise.DoesNotExist:
-        raise Http404 from None
+    enterprise = registry.enterprise_get(pk=payload.enterprise_id)
     app = services.propose_without_application(
-        actor=_user(request),
-        round=_round(payload.round_id),
+        actor=api_caller(request),
+        round=selectors.round_get(pk=payload.round_id),
         enterprise=enterprise,
         measure=payload.measure,
     )

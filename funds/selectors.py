@@ -18,6 +18,15 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
 
+from accounts.access import (
+    in_county,
+    is_city_level,
+    is_city_reviewer,
+    is_finance_officer,
+    own_enterprise_id,
+    reads_all,
+    role_of,
+)
 from accounts.models import Role
 from applications.models import Application, ApplicationStatus, Round
 from funds.models import (
@@ -40,44 +49,36 @@ if TYPE_CHECKING:
 APPROVED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED)
 
 
-def role_of(user: AnyUser | None) -> str:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ""
-    if user.is_superuser:
-        return Role.ADMINISTRATOR
-    return str(user.role)
-
-
 def can_run_proposals(user: AnyUser | None) -> bool:
-    return role_of(user) == Role.CITY_REVIEWER
+    return is_city_reviewer(user)
 
 
 def can_view_runs(user: AnyUser | None) -> bool:
-    return role_of(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+    return is_city_level(user)
 
 
 def can_manage_notices(user: AnyUser | None) -> bool:
-    return role_of(user) == Role.CITY_REVIEWER
+    return is_city_reviewer(user)
 
 
 def can_view_objections(user: AnyUser | None) -> bool:
-    return role_of(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+    return is_city_level(user)
 
 
 def can_record_payments(user: AnyUser | None) -> bool:
-    return role_of(user) == Role.FINANCE_OFFICER
+    return is_finance_officer(user)
 
 
 def can_view_payments(user: AnyUser | None) -> bool:
-    return role_of(user) in {Role.FINANCE_OFFICER, Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+    return reads_all(user)
 
 
 def can_view_candidates(user: AnyUser | None) -> bool:
-    return role_of(user) in {Role.CITY_REVIEWER, Role.ADMINISTRATOR}
+    return is_city_level(user)
 
 
 def can_propose_without_application(user: AnyUser | None) -> bool:
-    return role_of(user) == Role.CITY_REVIEWER
+    return is_city_reviewer(user)
 
 
 def _deny(allowed: bool) -> None:
@@ -90,6 +91,27 @@ def _deny(allowed: bool) -> None:
 
 def round_list() -> QuerySet[Round]:
     return Round.objects.all()
+
+
+def round_get(*, pk: int) -> Round:
+    """A round by id, for a caller whose permission the service or selector checks; Http404."""
+    try:
+        return Round.objects.get(pk=pk)
+    except Round.DoesNotExist:
+        raise Http404 from None
+
+
+def round_pipeline(rnd: Round) -> dict[str, int]:
+    """How many of the round's applications await city review and are proposed (rounds page)."""
+    return {
+        "city_review": rnd.applications.filter(status=ApplicationStatus.CITY_REVIEW).count(),
+        "proposed": rnd.applications.filter(status=ApplicationStatus.PROPOSED).count(),
+    }
+
+
+def applications_by_pk(ids: list[int]) -> QuerySet[Application]:
+    """Applications ``ids`` in id order (what a service just changed, for the response)."""
+    return Application.objects.filter(pk__in=ids).order_by("pk")
 
 
 def round_get_for(*, user: AnyUser | None, pk: int) -> Round:
@@ -237,28 +259,22 @@ def disbursement_list_for(
 
 def enterprise_for_matching(*, user: AnyUser | None, enterprise_id: int | None) -> Enterprise:
     """The enterprise whose matching ``user`` may see: its own, or any for the city level."""
-    from enterprises.models import Enterprise
+    from enterprises import selectors as registry
 
-    role = role_of(user)
-    own: int | None = getattr(user, "enterprise_id", None)
-    county: int | None = getattr(user, "county_id", None)
-    pk: int
-    if role == Role.ENTERPRISE and own is not None:
+    own = own_enterprise_id(user)
+    if role_of(user) == Role.ENTERPRISE and own is not None:
         if enterprise_id is not None and enterprise_id != own:
             raise Http404
-        pk = own
-    elif role in {Role.CITY_REVIEWER, Role.ADMINISTRATOR} and enterprise_id is not None:
-        pk = enterprise_id
-    elif role == Role.COUNTY_OFFICER and enterprise_id is not None and county is not None:
-        pk = enterprise_id
-        if not Enterprise.objects.filter(pk=pk, county_id=county).exists():
-            raise Http404
-    else:
+        return registry.enterprise_get(pk=own)
+    if enterprise_id is None:
         raise Http404
-    try:
-        return Enterprise.objects.select_related("county").get(pk=pk)
-    except Enterprise.DoesNotExist:
-        raise Http404 from None
+    # The city level: any enterprise; a county officer: those of its county.
+    if is_city_level(user):
+        return registry.enterprise_get(pk=enterprise_id)
+    enterprise = registry.enterprise_get(pk=enterprise_id)
+    if not in_county(user, enterprise.county_id):
+        raise Http404
+    return enterprise
 
 
 def bank_confirmation_of(enterprise_id: int) -> BankAccountConfirmation | None:

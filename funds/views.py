@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applications.models import ApplicationStatus, Round
 from core.excel import excel_response
 from core.request_context import client_ip_from_request
 from funds import documents, selectors, services
@@ -39,13 +38,6 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("您无权访问此页面。"))
 
 
-def _round(pk: int) -> Round:
-    try:
-        return Round.objects.get(pk=pk)
-    except Round.DoesNotExist:
-        raise Http404 from None
-
-
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
@@ -61,10 +53,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "round": rnd,
-                "city_review": rnd.applications.filter(
-                    status=ApplicationStatus.CITY_REVIEW
-                ).count(),
-                "proposed": rnd.applications.filter(status=ApplicationStatus.PROPOSED).count(),
+                **selectors.round_pipeline(rnd),
                 "approved_total": selectors.round_approved_total(rnd.pk),
                 "runs": selectors.run_list_for(user=request.user, round_id=rnd.pk)[:5],
             }
@@ -80,7 +69,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 @require_POST
 def run_start(request: HttpRequest, round_pk: int) -> HttpResponse:
     _require(selectors.can_run_proposals(request.user))
-    rnd = _round(round_pk)
+    rnd = selectors.round_get(pk=round_pk)
     try:
         run = services.proposal_run_start(actor=request.user, round=rnd)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -133,7 +122,7 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notice_new(request: HttpRequest, round_pk: int) -> HttpResponse:
     _require(selectors.can_manage_notices(request.user))
-    rnd = _round(round_pk)
+    rnd = selectors.round_get(pk=round_pk)
     apps = list(selectors.proposed_for_notice(user=request.user, round=rnd))
     default = _("%(name)s 拟支持项目公示") % {"name": rnd.name}
     form = NoticeForm(request.POST or None, initial={"title": default})
@@ -395,12 +384,12 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def candidate_propose(request: HttpRequest, round_pk: int) -> HttpResponse:
     _require(selectors.can_propose_without_application(request.user))
-    from enterprises.models import Enterprise
+    from enterprises import selectors as registry
 
-    rnd = _round(round_pk)
+    rnd = selectors.round_get(pk=round_pk)
     try:
-        enterprise = Enterprise.objects.get(pk=int(request.POST.get("enterprise", "0") or 0))
-    except (Enterprise.DoesNotExist, ValueError):
+        enterprise = registry.enterprise_get(pk=int(request.POST.get("enterprise", "0") or 0))
+    except ValueError:
         raise Http404 from None
     try:
         app = services.propose_without_application(

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from accounts.auth import api_caller
 from stats import opendata, selectors
 
 router = Router(tags=["stats"])
@@ -49,7 +50,7 @@ def _tables(tables: list[selectors.Table]) -> list[dict[str, Any]]:
 @router.get("/targets", response=list[dict[str, Any]], summary="2027 targets progress (scoped)")
 def targets(request: HttpRequest, q: Query[ScopeQuery]) -> list[dict[str, Any]]:
     year = opendata.valid_year(q.year)
-    county = selectors.county_scope(request.auth, q.county)  # type: ignore[attr-defined]
+    county = selectors.county_scope(api_caller(request), q.county)
     import datetime as dt
 
     as_of = min(selectors.today(), dt.date(year, 12, 31))
@@ -62,7 +63,7 @@ def tables(request: HttpRequest, page: str, q: Query[ScopeQuery]) -> list[dict[s
     if page not in {"overview", "trade", "fund", "counties", "own"}:
         raise PermissionDenied("unknown page")
     year = opendata.valid_year(q.year)
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_caller(request)
     return _tables(
         selectors.dashboard_tables(page=page, user=user, year=year, county_code=q.county)
     )

@@ -39,7 +39,7 @@ def _as_of(year: int) -> dt.date:
 def _context(
     request: HttpRequest, page: str, year: int, county: Any, **extra: Any
 ) -> dict[str, Any]:
-    from codes.models import County
+    from codes import selectors as codes
 
     user = request.user
     for c in extra.get("charts", []):
@@ -49,7 +49,7 @@ def _context(
         "year": year,
         "years": list(range(2024, 2028)),
         "county": county,
-        "counties": County.objects.all() if selectors.can_view_city(user) else [],
+        "counties": codes.county_qs() if selectors.can_view_city(user) else [],
         "is_city": selectors.can_view_city(user),
         "can_reports": selectors.can_read_reports(user),
         **extra,

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from accounts.auth import api_caller
 from core.lists import api_list
-from enterprises.models import Enterprise
+from enterprises import selectors as registry
 from warehouses import selectors, services
 from warehouses.filters import WarehouseQuery
 from warehouses.models import OverseasWarehouse
@@ -100,45 +100,45 @@ class RecognitionIn(Schema):
 @router.get("", response=list[WarehouseOut], summary="海外仓列表 List warehouses in scope")
 @api_list
 def list_warehouses(request: HttpRequest, query: Query[WarehouseQuery]) -> Any:
-    return selectors.warehouse_list_for(user=request.user, filters=query.dict())
+    return selectors.warehouse_list_for(user=api_caller(request), filters=query.dict())
 
 
 @router.get("/{int:warehouse_id}", response=WarehouseOut, summary="海外仓 One warehouse")
 def get_warehouse(request: HttpRequest, warehouse_id: int) -> OverseasWarehouse:
-    return selectors.warehouse_get_for(user=request.user, pk=warehouse_id)
+    return selectors.warehouse_get_for(user=api_caller(request), pk=warehouse_id)
 
 
 @router.post("", response={201: WarehouseOut}, summary="登记海外仓 Register a warehouse")
 def create_warehouse(request: HttpRequest, payload: WarehouseIn) -> Status[Any]:
     data = payload.dict()
-    operator_id = data.pop("operator_id") or getattr(request.user, "enterprise_id", None)
-    if not selectors.can_create_warehouse(request.user):
+    operator_id = data.pop("operator_id") or api_caller(request).enterprise_id
+    if not selectors.can_create_warehouse(api_caller(request)):
         raise PermissionDenied(_("只有海外仓运营企业或市商务局可以登记海外仓。"))
-    operator = get_object_or_404(Enterprise, pk=operator_id or 0)
-    warehouse = services.warehouse_create(actor=request.user, operator=operator, **data)  # type: ignore[arg-type]
-    return Status(201, selectors.warehouse_get_for(user=request.user, pk=warehouse.pk))
+    operator = registry.enterprise_get(pk=operator_id or 0)
+    warehouse = services.warehouse_create(actor=api_caller(request), operator=operator, **data)
+    return Status(201, selectors.warehouse_get_for(user=api_caller(request), pk=warehouse.pk))
 
 
 @router.patch("/{int:warehouse_id}", response=WarehouseOut, summary="修改海外仓 Update")
 def patch_warehouse(
     request: HttpRequest, warehouse_id: int, payload: WarehousePatch
 ) -> OverseasWarehouse:
-    warehouse = selectors.warehouse_get_for(user=request.user, pk=warehouse_id)
+    warehouse = selectors.warehouse_get_for(user=api_caller(request), pk=warehouse_id)
     changes = payload.dict(exclude_unset=True)
-    services.warehouse_update(actor=request.user, warehouse=warehouse, **changes)  # type: ignore[arg-type]
-    return selectors.warehouse_get_for(user=request.user, pk=warehouse_id)
+    services.warehouse_update(actor=api_caller(request), warehouse=warehouse, **changes)
+    return selectors.warehouse_get_for(user=api_caller(request), pk=warehouse_id)
 
 
 @router.post("/{int:warehouse_id}/status", response=WarehouseOut, summary="变更状态 Status")
 def set_status(request: HttpRequest, warehouse_id: int, payload: StatusIn) -> OverseasWarehouse:
-    warehouse = selectors.warehouse_get_for(user=request.user, pk=warehouse_id)
+    warehouse = selectors.warehouse_get_for(user=api_caller(request), pk=warehouse_id)
     services.warehouse_set_status(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=api_caller(request),
         warehouse=warehouse,
         status=payload.status,
         on=payload.on,
     )
-    return selectors.warehouse_get_for(user=request.user, pk=warehouse_id)
+    return selectors.warehouse_get_for(user=api_caller(request), pk=warehouse_id)
 
 
 @router.post(
@@ -147,6 +147,6 @@ def set_status(request: HttpRequest, warehouse_id: int, payload: StatusIn) -> Ov
     summary="市级公共海外仓认定 Public warehouse recognition",
 )
 def recognise(request: HttpRequest, warehouse_id: int, payload: RecognitionIn) -> OverseasWarehouse:
-    warehouse = selectors.warehouse_get_for(user=request.user, pk=warehouse_id)
-    services.warehouse_recognise(actor=request.user, warehouse=warehouse, year=payload.year)  # type: ignore[arg-type]
-    return selectors.warehouse_get_for(user=request.user, pk=warehouse_id)
+    warehouse = selectors.warehouse_get_for(user=api_caller(request), pk=warehouse_id)
+    services.warehouse_recognise(actor=api_caller(request), warehouse=warehouse, year=payload.year)
+    return selectors.warehouse_get_for(user=api_caller(request), pk=warehouse_id)
