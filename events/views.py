@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from codes import selectors as codes
 from core.excel import excel_response
-from core.forms import apply_errors
+from core.forms import attempt, form_status, submit
 from core.http import AuthedHttpRequest
 from core.lists import Column, ListPage
-from events import excel, selectors, services
+from events import excel, selectors, services, workflow
 from events.filters import EventFilterSet, RegistrationFilterSet
 from events.forms import (
     AttendanceImportForm,
@@ -28,7 +28,7 @@ from events.forms import (
     RegisterForm,
     StatusForm,
 )
-from events.models import Event, EventStatus
+from events.models import Event, EventStatus, Registration
 
 EVENTS = ListPage(
     filters=EventFilterSet,
@@ -73,12 +73,13 @@ def event_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedHttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
+    """The detail page; every button is what :mod:`events.workflow` allows now."""
     user = request.user
     mine = selectors.registration_of(user=user, event=event)
     can_manage = selectors.can_manage(user, event)
     now = timezone.now()
-    open_for_registration = event.status == EventStatus.PUBLISHED and event.starts_at > now
+    open_for_registration = workflow.registration_refusal(event, now=now) is None
     context: dict[str, Any] = {
         "event": event,
         "mine": mine,
@@ -86,39 +87,45 @@ def _detail_context(request: HttpRequest, event: Event, **extra: Any) -> dict[st
         "seats_taken": selectors.seats_taken(event),
         "open_for_registration": open_for_registration,
         "can_register": selectors.can_register(user) and open_for_registration and mine is None,
-        "can_cancel_mine": mine is not None and not mine.attended and event.starts_at > now,
+        "can_cancel_mine": _can_cancel(mine, now),
     }
     if context["can_register"] and "register_form" not in extra:
         context["register_form"] = RegisterForm(
             initial={
-                "name": user.get_full_name() or user.get_username(),  # type: ignore[union-attr]
-                "phone": getattr(user, "phone", ""),
-                "organisation": getattr(getattr(user, "enterprise", None), "name", ""),
+                "name": user.get_full_name() or user.get_username(),
+                "phone": user.phone,
+                "organisation": getattr(user.enterprise, "name", ""),
             }
         )
     if can_manage:
+        next_statuses = workflow.next_statuses(event, now=now)
         context["attended"] = event.registrations.filter(attended=True).count()
-        context["can_finish"] = event.status == EventStatus.PUBLISHED and event.starts_at <= now
-        context["can_cancel"] = event.status == EventStatus.PUBLISHED
+        context["can_edit"] = workflow.edit_refusal(event) is None
+        context["can_finish"] = EventStatus.FINISHED in next_statuses
+        context["can_cancel"] = EventStatus.CANCELLED in next_statuses
     context.update(extra)
     return context
 
 
+def _can_cancel(mine: Registration | None, now: Any) -> bool:
+    return mine is not None and workflow.cancel_registration_refusal(mine, now=now) is None
+
+
 @login_required
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def event_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for(user=request.user, pk=pk)
     return render(request, "events/detail.html", _detail_context(request, event))
 
 
-def _publish_counties(request: HttpRequest) -> Any:
-    if getattr(request.user, "is_county_officer", False):
-        return codes.county_qs().filter(pk=getattr(request.user, "county_id", 0) or 0)
+def _publish_counties(request: AuthedHttpRequest) -> Any:
+    if request.user.is_county_officer:
+        return codes.county_qs().filter(pk=request.user.county_id or 0)
     return None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: AuthedHttpRequest) -> HttpResponse:
     if not selectors.can_publish(request.user):
         raise PermissionDenied(_("只有市商务局、县区商务部门或合作机构可以发布活动。"))
     organisation = getattr(request.user, "organisation", "") or ""
@@ -127,21 +134,18 @@ def event_create(request: HttpRequest) -> HttpResponse:
         county_choices=_publish_counties(request),
         initial={"organiser": organisation, "capacity": 50},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_publish(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("活动已发布，签到码：%(c)s") % {"c": event.check_in_code})
-            return redirect("events:detail", pk=event.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "events/form.html", {"form": form}, status=status)
+    if done := submit(
+        request, form, lambda data: services.event_publish(actor=request.user, **data)
+    ):
+        event = done.value
+        messages.success(request, _("活动已发布，签到码：%(c)s") % {"c": event.check_in_code})
+        return redirect("events:detail", pk=event.pk)
+    return render(request, "events/form.html", {"form": form}, status=form_status(request))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def event_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for(user=request.user, pk=pk)
     if not selectors.can_manage(request.user, event):
         raise PermissionDenied(_("无权修改该活动。"))
@@ -150,21 +154,20 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         county_choices=_publish_counties(request),
         initial=EventForm.initial_for(event),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(actor=request.user, event=event, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("活动已保存。"))
-            return redirect("events:detail", pk=event.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "events/form.html", {"form": form, "event": event}, status=status)
+    if submit(
+        request,
+        form,
+        lambda data: services.event_update(actor=request.user, event=event, **data),
+    ):
+        messages.success(request, _("活动已保存。"))
+        return redirect("events:detail", pk=event.pk)
+    context = {"form": form, "event": event}
+    return render(request, "events/form.html", context, status=form_status(request))
 
 
 @login_required
 @require_POST
-def event_status(request: HttpRequest, pk: int) -> HttpResponse:
+def event_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for(user=request.user, pk=pk)
     if not selectors.can_manage(request.user, event):
         raise PermissionDenied(_("无权修改该活动。"))
@@ -172,35 +175,30 @@ def event_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("无效的操作。"))
         return redirect("events:detail", pk=event.pk)
-    try:
-        services.event_set_status(
-            actor=request.user,  # type: ignore[arg-type]
-            event=event,
-            status=form.cleaned_data["status"],
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("活动状态已更新。"))
+    attempt(
+        request,
+        lambda: services.event_set_status(
+            actor=request.user, event=event, status=form.cleaned_data["status"]
+        ),
+        success=_("活动状态已更新。"),
+    )
     return redirect("events:detail", pk=event.pk)
 
 
 @login_required
 @require_POST
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for(user=request.user, pk=pk)
     if not selectors.can_register(request.user):
         raise PermissionDenied(_("只有企业用户可以在线报名。"))
     form = RegisterForm(request.POST)
-    if form.is_valid():
-        try:
-            services.registration_create(actor=request.user, event=event, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("报名成功。"))
-            return redirect("events:detail", pk=event.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.registration_create(actor=request.user, event=event, **data),
+    ):
+        messages.success(request, _("报名成功。"))
+        return redirect("events:detail", pk=event.pk)
     context = _detail_context(request, event, register_form=form)
     context["can_register"] = True
     return render(request, "events/detail.html", context, status=400)
@@ -208,18 +206,16 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for(user=request.user, pk=pk)
     mine = selectors.registration_of(user=request.user, event=event)
     if mine is None:
         raise PermissionDenied(_("您未报名该活动。"))
-    try:
-        services.registration_cancel(actor=request.user, registration=mine)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已取消报名。"))
+    attempt(
+        request,
+        lambda: services.registration_cancel(actor=request.user, registration=mine),
+        success=_("已取消报名。"),
+    )
     return redirect("events:detail", pk=event.pk)
 
 
@@ -241,7 +237,7 @@ def registrations(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for(user=request.user, pk=pk)
     if not selectors.can_manage(request.user, event):
         raise PermissionDenied(_("无权为该活动导入签到名单。"))
@@ -250,7 +246,7 @@ def attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = services.attendance_import(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             event=event,
             file=upload,
             filename=upload.name,
@@ -277,25 +273,19 @@ def attendance_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def check_in(request: HttpRequest) -> HttpResponse:
+def check_in(request: AuthedHttpRequest) -> HttpResponse:
     form = CheckInForm(request.POST or None, initial={"code": request.GET.get("code", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.check_in(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            apply_errors(form, exc)
+    if done := submit(request, form, lambda data: services.check_in(actor=request.user, **data)):
+        event = done.value.registration.event
+        if done.value.already:
+            messages.info(request, _("您已签到：%(t)s") % {"t": event.title})
         else:
-            event = result.registration.event
-            if result.already:
-                messages.info(request, _("您已签到：%(t)s") % {"t": event.title})
-            else:
-                messages.success(request, _("签到成功：%(t)s") % {"t": event.title})
-            return redirect("events:detail", pk=event.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "events/check_in.html", {"form": form}, status=status)
+            messages.success(request, _("签到成功：%(t)s") % {"t": event.title})
+        return redirect("events:detail", pk=event.pk)
+    return render(request, "events/check_in.html", {"form": form}, status=form_status(request))
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.my_registrations(user=request.user)
     return render(request, "events/mine.html", {"rows": rows, "now": timezone.now()})
