@@ -21,18 +21,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.status import tones
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class VoucherPool(models.Model):
     """The year's 运力券 fund pool (资金池), set by the city reviewer under the year's guide."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     guide_hash = models.CharField(_("指南内容哈希"), max_length=80)
-    amount = models.DecimalField(_("资金池总额（元）"), **MONEY)
-    committed = models.DecimalField(_("已发放（元）"), default=0, **MONEY)
-    redeemed = models.DecimalField(_("已核销（元）"), default=0, **MONEY)
-    paid = models.DecimalField(_("已结算支付（元）"), default=0, **MONEY)
+    amount = models.DecimalField(_("资金池总额（元）"), max_digits=14, decimal_places=2)
+    committed = models.DecimalField(_("已发放（元）"), default=0, max_digits=14, decimal_places=2)
+    redeemed = models.DecimalField(_("已核销（元）"), default=0, max_digits=14, decimal_places=2)
+    paid = models.DecimalField(_("已结算支付（元）"), default=0, max_digits=14, decimal_places=2)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -73,7 +71,7 @@ class CapacityPurchase(models.Model):
     logistics_code = models.CharField(_("物流企业海关编码"), max_length=18, db_index=True)
     company_name = models.CharField(_("物流企业名称"), max_length=200)
     contract_no = models.CharField(_("采购合同编号"), max_length=100)
-    amount = models.DecimalField(_("采购运力金额（元）"), **MONEY)
+    amount = models.DecimalField(_("采购运力金额（元）"), max_digits=14, decimal_places=2)
     valid_from = models.DateField(_("有效期起"))
     valid_to = models.DateField(_("有效期止"))
     created_by = models.ForeignKey(
@@ -111,15 +109,17 @@ class VoucherBatch(models.Model):
 
     pool = models.ForeignKey(VoucherPool, on_delete=models.PROTECT, related_name="batches")
     name = models.CharField(_("批次名称"), max_length=200)
-    amount = models.DecimalField(_("批次额度（元）"), **MONEY)
-    issued = models.DecimalField(_("已发放（元）"), default=0, **MONEY)
+    amount = models.DecimalField(_("批次额度（元）"), max_digits=14, decimal_places=2)
+    issued = models.DecimalField(_("已发放（元）"), default=0, max_digits=14, decimal_places=2)
     # face values in yuan, as strings, descending ("1000.00", "500.00", "100.00")
     face_values = models.JSONField(_("券面额"), default=list)
     valid_from = models.DateField(_("有效期起"))
     valid_to = models.DateField(_("有效期止"))
     eligible_kinds = models.JSONField(_("适用企业类型"), default=list, blank=True)
     eligible_counties = models.JSONField(_("适用县区（代码）"), default=list, blank=True)
-    per_enterprise_limit = models.DecimalField(_("单家企业限额（元）"), **MONEY)
+    per_enterprise_limit = models.DecimalField(
+        _("单家企业限额（元）"), max_digits=14, decimal_places=2
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.DRAFT
     )
@@ -170,7 +170,7 @@ class LogisticsContract(models.Model):
     logistics_code = models.CharField(_("物流企业海关编码"), max_length=18, db_index=True)
     company_name = models.CharField(_("物流企业名称"), max_length=200)
     contract_no = models.CharField(_("合同编号"), max_length=100)
-    amount = models.DecimalField(_("合同金额（元）"), **MONEY)
+    amount = models.DecimalField(_("合同金额（元）"), max_digits=14, decimal_places=2)
     starts_on = models.DateField(_("合同期起"))
     ends_on = models.DateField(_("合同期止"))
     file = models.FileField(_("合同文件"), upload_to=contract_upload_to, max_length=300)
@@ -220,8 +220,8 @@ class VoucherClaim(models.Model):
     county = models.ForeignKey(
         "codes.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    entitled = models.DecimalField(_("引擎测算额（元）"), **MONEY)
-    amount = models.DecimalField(_("发放金额（元）"), **MONEY)
+    entitled = models.DecimalField(_("引擎测算额（元）"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("发放金额（元）"), max_digits=14, decimal_places=2)
     explanation = models.JSONField(_("测算说明"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -257,9 +257,11 @@ class Voucher(models.Model):
     code = models.CharField(_("券号"), max_length=24, unique=True)
     claim = models.ForeignKey(VoucherClaim, on_delete=models.PROTECT, related_name="vouchers")
     batch = models.ForeignKey(VoucherBatch, on_delete=models.PROTECT, related_name="vouchers")
-    face_value = models.DecimalField(_("面额（元）"), **MONEY)
-    redeemed = models.DecimalField(_("已核销（元）"), default=0, **MONEY)
-    returned = models.DecimalField(_("退回资金池（元）"), default=0, **MONEY)
+    face_value = models.DecimalField(_("面额（元）"), max_digits=14, decimal_places=2)
+    redeemed = models.DecimalField(_("已核销（元）"), default=0, max_digits=14, decimal_places=2)
+    returned = models.DecimalField(
+        _("退回资金池（元）"), default=0, max_digits=14, decimal_places=2
+    )
     status = models.CharField(
         _("状态"),
         max_length=16,
@@ -303,9 +305,9 @@ class Redemption(models.Model):
     )
     logistics_code = models.CharField(_("物流企业海关编码"), max_length=18, db_index=True)
     invoice_no = models.CharField(_("发票号码"), max_length=64)
-    invoice_amount = models.DecimalField(_("发票金额（元）"), **MONEY)
+    invoice_amount = models.DecimalField(_("发票金额（元）"), max_digits=14, decimal_places=2)
     invoice_date = models.DateField(_("开票日期"))
-    amount = models.DecimalField(_("核销金额（元）"), **MONEY)
+    amount = models.DecimalField(_("核销金额（元）"), max_digits=14, decimal_places=2)
     redeemed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -339,7 +341,7 @@ class Settlement(models.Model):
     logistics_code = models.CharField(_("物流企业海关编码"), max_length=18, db_index=True)
     company_name = models.CharField(_("物流企业名称"), max_length=200)
     month = models.DateField(_("结算月份"))  # the first day of the month
-    amount = models.DecimalField(_("结算金额（元）"), **MONEY)
+    amount = models.DecimalField(_("结算金额（元）"), max_digits=14, decimal_places=2)
     count = models.PositiveIntegerField(_("核销笔数"))
     status = models.CharField(
         _("状态"), max_length=16, choices=SettlementStatus.choices, default=SettlementStatus.ISSUED

@@ -373,7 +373,7 @@ def contract_record(
     _require(selectors.can_claim(actor), _("只有企业用户可以登记物流合同。"))
     from enterprises.models import Enterprise
 
-    enterprise = Enterprise.objects.get(pk=own_enterprise_id(actor))
+    enterprise = Enterprise.objects.get(pk=own_enterprise_id(actor) or 0)
     code = _code(logistics_code)
     start, end = _dates(starts_on, ends_on, "starts_on", "ends_on")
     partner = CapacityPurchase.objects.filter(logistics_code=code).order_by("-valid_to").first()

@@ -172,7 +172,9 @@ def test_redeem_denied(world: SimpleNamespace, make_contract: Callable[..., Any]
     claim = services.claim_create(
         actor=world.ent1, batch=world.batch, contract=make_contract(world.ent1)
     )
-    code = claim.vouchers.first().code
+    first = claim.vouchers.first()
+    assert first is not None
+    code = first.code
     client = Client() if who == "anon" else _client(getattr(world, who))
     before = _counts()
     r = client.post(
@@ -200,7 +202,7 @@ def test_settlement_writes_denied(
     )
     services.voucher_redeem(
         actor=world.carrier,
-        voucher=claim.vouchers.first(),
+        voucher=claim.vouchers.order_by("pk")[0],
         invoice_no="F",
         invoice_amount="100",
         invoice_date="2026-06-10",

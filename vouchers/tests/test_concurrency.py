@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,7 @@ from vouchers.tests.conftest import CARRIER, pdf
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _race(jobs: list[Callable[[], Any]]) -> list[str]:
+def _race(jobs: Sequence[Callable[..., Any]]) -> list[str]:
     barrier = threading.Barrier(len(jobs))
     outcomes: list[str] = []
 
