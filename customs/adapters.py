@@ -121,10 +121,15 @@ class InventoryRecord:
 
 @dataclass(slots=True)
 class ReceiptRecord:
-    """A receipt (CEB604 / CEB622) for an inventory."""
+    """A receipt (CEB604 / CEB622) for an inventory.
+
+    ``copNo`` is unique only within the enterprise that declares it, so a receipt belongs to
+    the declaration of the same type, ``ebcCode`` and ``copNo`` (``ebc_code`` is "" when a
+    CEB622 omits it: such a receipt releases nothing)."""
 
     message_type: str
     declaration_type: str
+    ebc_code: str
     cop_no: str
     pre_no: str
     invt_no: str
@@ -135,7 +140,7 @@ class ReceiptRecord:
 
     @property
     def business_key(self) -> str:
-        return f"{self.cop_no}|{self.return_status}|{self.return_time_raw}"
+        return f"{self.ebc_code}|{self.cop_no}|{self.return_status}|{self.return_time_raw}"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent from a parse worker: plain arguments pickle faster than a slotted state.
@@ -462,7 +467,15 @@ _LINE_WANTED = (
     "currency",
     "country",
 )
-_RECEIPT_WANTED = ("copNo", "preNo", "invtNo", "returnStatus", "returnTime", "returnInfo")
+_RECEIPT_WANTED = (
+    "ebcCode",
+    "copNo",
+    "preNo",
+    "invtNo",
+    "returnStatus",
+    "returnTime",
+    "returnInfo",
+)
 
 
 def _fast_records(root: Any, message_type: str) -> list[Record]:
@@ -641,10 +654,11 @@ def _scanned_records(data: bytes) -> list[Record] | None:
 
 
 def _receipt_values(values: tuple[str, ...], message_type: str, path: str) -> ReceiptRecord:
-    cop_no, pre_no, invt_no, return_status, raw, return_info = values
+    ebc_code, cop_no, pre_no, invt_no, return_status, raw, return_info = values
     return ReceiptRecord(
         message_type,
         reference.RECEIPT_FOR[message_type],
+        ebc_code,
         cop_no,
         pre_no,
         invt_no,

@@ -2,10 +2,10 @@
 
 One message file at a time is read and checked completely (a bad file is reported with its error
 and changes nothing); accepted records are buffered and written in chunks, each chunk in one
-transaction: declarations and their ledger lines, receipts (matched by copNo, also to receipts
-that arrived earlier), releases (marked for the ledger's pre-aggregate, which the run folds them
-into when it ends), retail import checks and the run's counters. Memory holds one file plus one
-chunk, whatever the batch size.
+transaction: declarations and their ledger lines, receipts (matched by e-commerce enterprise
+code and copNo, also to receipts that arrived earlier), releases (marked for the ledger's
+pre-aggregate, which the run folds them into when it ends), retail import checks and the run's
+counters. Memory holds one file plus one chunk, whatever the batch size.
 """
 
 from __future__ import annotations
@@ -71,6 +71,10 @@ _ENTERPRISE = DECLARATION_COLUMNS.index("enterprise")
 _COUNTY = DECLARATION_COLUMNS.index("county")
 _TOTAL_FEN = DECLARATION_COLUMNS.index("total_cny_fen")
 
+# A declaration is stored once per (message type, e-commerce enterprise code, copNo): copNo is
+# only unique within the enterprise that declares it. Receipts are matched on the same key.
+DeclarationKey = tuple[str, str, str]
+
 
 _COUNTERS = (
     "heartbeat_at",
@@ -102,6 +106,7 @@ _RECEIPT_FIELDS = (
     "message_type",
     "declaration_type",
     "business_key",
+    "ebc_code",
     "cop_no",
     "pre_no",
     "invt_no",
@@ -556,15 +561,16 @@ class Ingestor:
                 found.update((mtype, key) for key in qs.values_list(key_field, flat=True))
         return found
 
-    def _write_inventories(self) -> dict[tuple[str, str], int]:
-        """Insert new declarations and their ledger lines; returns {(type, copNo): id}."""
+    def _write_inventories(self) -> dict[DeclarationKey, int]:
+        """Insert new declarations and their ledger lines; returns {(type, ebcCode, copNo): id}."""
         run = self.run
         items = self.buffer.inventories
         run.messages += len(items)
         self._new_owners = {}
-        candidates: dict[tuple[str, str], tuple[PreparedInventory, str]] = {}
+        candidates: dict[DeclarationKey, tuple[PreparedInventory, str]] = {}
         for record, name in items:
-            candidates.setdefault((record.message_type, record.cop_no), (record, name))
+            key = (record.message_type, record.declaration[_EBC_CODE], record.cop_no)
+            candidates.setdefault(key, (record, name))
         buyers = {
             key: retail.buyer_hash(*record.buyer)
             for key, (record, _name) in candidates.items()
@@ -605,8 +611,8 @@ class Ingestor:
 
     def _declaration_rows(
         self,
-        candidates: dict[tuple[str, str], tuple[PreparedInventory, str]],
-        buyers: dict[tuple[str, str], str],
+        candidates: dict[DeclarationKey, tuple[PreparedInventory, str]],
+        buyers: dict[DeclarationKey, str],
     ) -> list[tuple[Any, ...]]:
         """The ``_DECLARATION_FIELDS`` values of ``candidates``, in their order."""
         now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -619,46 +625,54 @@ class Ingestor:
 
     def _insert_declarations_new(
         self,
-        candidates: dict[tuple[str, str], tuple[PreparedInventory, str]],
-        buyers: dict[tuple[str, str], str],
-    ) -> dict[tuple[str, str], int]:
+        candidates: dict[DeclarationKey, tuple[PreparedInventory, str]],
+        buyers: dict[DeclarationKey, str],
+    ) -> dict[DeclarationKey, int]:
         """PostgreSQL: insert the candidates not stored yet and learn their ids from the insert
         (``ledger.insert_new``: one statement, no look-up before nor after)."""
         inserted = ledger.insert_new(
             Declaration,
             _DECLARATION_FIELDS,
             self._declaration_rows(candidates, buyers),
-            ("message_type", "cop_no"),
-            ("message_type", "cop_no", "id"),
+            ("message_type", "ebc_code", "cop_no"),
+            ("message_type", "ebc_code", "cop_no", "id"),
         )
         self.growth.grew(Declaration, len(inserted))
-        ids = {(mtype, cop): pk for mtype, cop, pk in inserted}
+        ids = {(mtype, ebc, cop): pk for mtype, ebc, cop, pk in inserted}
         return {key: ids[key] for key in candidates if key in ids}
 
     def _insert_declarations_checked(
         self,
-        candidates: dict[tuple[str, str], tuple[PreparedInventory, str]],
-        buyers: dict[tuple[str, str], str],
-    ) -> dict[tuple[str, str], int]:
+        candidates: dict[DeclarationKey, tuple[PreparedInventory, str]],
+        buyers: dict[DeclarationKey, str],
+    ) -> dict[DeclarationKey, int]:
         """Insert the candidates not stored yet (looked up first) and read back their ids."""
-        existing = self._existing(Declaration, "message_type", "cop_no", set(candidates))
+        existing = self._declaration_ids(set(candidates))
         fresh = {key: value for key, value in candidates.items() if key not in existing}
         if not fresh:
             return {}
         ledger.insert_rows(Declaration, _DECLARATION_FIELDS, self._declaration_rows(fresh, buyers))
         self.growth.grew(Declaration, len(fresh))
-        ids: dict[tuple[str, str], int] = {}
-        by_type: dict[str, list[str]] = {}
-        for mtype, cop in fresh:
-            by_type.setdefault(mtype, []).append(cop)
-        for mtype, cops in by_type.items():
-            for part in ledger.chunks(cops, 5000):
-                qs = ledger.where_in(Declaration.objects.filter(message_type=mtype), "cop_no", part)
-                for cop, pk in qs.values_list("cop_no", "pk"):
-                    ids[(mtype, cop)] = pk
+        ids = self._declaration_ids(set(fresh))
         return {key: ids[key] for key in fresh}
 
-    def _write_receipts(self, new_declarations: dict[tuple[str, str], int]) -> list[int]:
+    @staticmethod
+    def _declaration_ids(keys: set[DeclarationKey]) -> dict[DeclarationKey, int]:
+        """The ids of the stored declarations among ``keys``: one query per message type and
+        5,000 copNos (by the unique index's prefix), the enterprise code compared here."""
+        found: dict[DeclarationKey, int] = {}
+        by_type: dict[str, set[str]] = {}
+        for mtype, _ebc, cop in keys:
+            by_type.setdefault(mtype, set()).add(cop)
+        for mtype, cops in by_type.items():
+            for part in ledger.chunks(sorted(cops), 5000):
+                qs = ledger.where_in(Declaration.objects.filter(message_type=mtype), "cop_no", part)
+                for ebc, cop, pk in qs.values_list("ebc_code", "cop_no", "pk"):
+                    if (mtype, ebc, cop) in keys:
+                        found[(mtype, ebc, cop)] = pk
+        return found
+
+    def _write_receipts(self, new_declarations: dict[DeclarationKey, int]) -> list[int]:
         """Store new receipts, match them (and earlier unmatched ones) and apply statuses.
 
         Times stay in the database's own form throughout (``ledger.datetime_adapter``: naive UTC
@@ -677,11 +691,14 @@ class Ingestor:
             existing = self._existing(Receipt, "message_type", "business_key", set(candidates))
             candidates = {k: r for k, r in candidates.items() if k not in existing}
 
-        # Declarations the new receipts refer to (stored earlier or in this chunk).
+        # Declarations the new receipts refer to (stored earlier or in this chunk): the same
+        # type, enterprise code and copNo. A receipt naming another enterprise (or none) than
+        # the declaration with its copNo does not touch that declaration.
         wanted: dict[str, set[str]] = {}
         for record in candidates.values():
-            wanted.setdefault(record.declaration_type, set()).add(record.cop_no)
-        targets: dict[tuple[str, str], _State] = {}
+            if record.ebc_code:
+                wanted.setdefault(record.declaration_type, set()).add(record.cop_no)
+        targets: dict[DeclarationKey, _State] = {}
         qn = connection.ops.quote_name
         table = qn(Declaration._meta.db_table)
         columns = ", ".join(
@@ -701,14 +718,15 @@ class Ingestor:
                         [dtype, param],
                     )
                     for pk, cop, *state in cursor.fetchall():
-                        targets[(dtype, cop)] = _State(pk, *state)
+                        found = _State(pk, *state)
+                        targets[(dtype, found.ebc_code, cop)] = found
         adapt = ledger.datetime_adapter()
         now = adapt(timezone.now())
         times = {key: adapt(record.return_time) for key, record in candidates.items()}
         rows = []
         matched: dict[tuple[str, str], int] = {}  # receipt key → its declaration's id
         for (message_type, business_key), record in candidates.items():
-            target = targets.get((record.declaration_type, record.cop_no))
+            target = targets.get((record.declaration_type, record.ebc_code, record.cop_no))
             if target is not None:
                 matched[(message_type, business_key)] = target.pk
             rows.append(
@@ -716,6 +734,7 @@ class Ingestor:
                     message_type,
                     record.declaration_type,
                     business_key[:80],
+                    record.ebc_code[:18],
                     record.cop_no,
                     record.pre_no[:18],
                     record.invt_no[:20],
@@ -747,31 +766,40 @@ class Ingestor:
                 )
                 run.receipts_matched += 1
 
-        # Receipts that arrived before the declarations created in this chunk.
+        # Receipts that arrived before the declarations created in this chunk (the same type,
+        # enterprise code and copNo; a waiting receipt of another enterprise stays waiting).
         new_by_type: dict[str, list[str]] = {}
-        for dtype, cop in new_declarations:
+        for dtype, _ebc, cop in new_declarations:
             new_by_type.setdefault(dtype, []).append(cop)
         for dtype, new_cops in new_by_type.items():
-            for part in ledger.chunks(new_cops, 5000):
+            for part in ledger.chunks(sorted(set(new_cops)), 5000):
                 waiting = Receipt.objects.filter(declaration__isnull=True, declaration_type=dtype)
                 early = list(
                     ledger.where_in(waiting, "cop_no", part).values_list(
-                        "pk", "cop_no", "return_time", "return_status", "invt_no", "pre_no"
+                        "pk",
+                        "ebc_code",
+                        "cop_no",
+                        "return_time",
+                        "return_status",
+                        "invt_no",
+                        "pre_no",
                     )
                 )
-                if not early:
-                    continue
                 links = []
-                for pk, cop, at, status, invt, pre in early:
-                    decl = new_declarations[(dtype, cop)]
+                for pk, ebc, cop, at, status, invt, pre in early:
+                    decl = new_declarations.get((dtype, ebc, cop))
+                    if decl is None:
+                        continue
                     events.setdefault(decl, []).append((adapt(at), status, invt, pre))
                     links.append((decl, pk))
                     run.receipts_matched += 1
-                    if (dtype, cop) not in targets:
+                    if (dtype, ebc, cop) not in targets:
                         owner, code, fen = self._new_owners[decl]
-                        targets[(dtype, cop)] = _State(
+                        targets[(dtype, ebc, cop)] = _State(
                             decl, "", None, False, None, "", "", owner, code, fen
                         )
+                if not links:
+                    continue
                 with connection.cursor() as cursor:
                     cursor.executemany(
                         f"UPDATE {qn(Receipt._meta.db_table)} SET {qn('declaration_id')} = %s "  # noqa: S608 - names from model metadata, values bound

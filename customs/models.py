@@ -154,7 +154,10 @@ class IngestRun(models.Model):
 
 
 class Declaration(models.Model):
-    """An inventory declaration (CEB603 export / CEB621 import 清单), stored once per copNo."""
+    """An inventory declaration (CEB603 export / CEB621 import 清单), stored once per
+    (message type, e-commerce enterprise code, copNo): ``copNo`` (企业内部编号) is unique only
+    within the enterprise that declares it, so another enterprise's inventory with the same
+    ``copNo`` is a different declaration, never a duplicate (docs/customs-ledger.md, "Trust")."""
 
     message_type = models.CharField(_("报文类型"), max_length=16)
     direction = models.CharField(_("进出口"), max_length=8, choices=Direction.choices)
@@ -219,7 +222,7 @@ class Declaration(models.Model):
         verbose_name_plural = _("清单")
         constraints = [
             models.UniqueConstraint(
-                fields=["message_type", "cop_no"], name="customs_declaration_once"
+                fields=["message_type", "ebc_code", "cop_no"], name="customs_declaration_once"
             )
         ]
         # Few, plain indexes: every one is written for each of millions of declarations.
@@ -248,7 +251,9 @@ class Declaration(models.Model):
 
 
 class Receipt(models.Model):
-    """A receipt (CEB604 / CEB622 回执), stored once; matched to its declaration by copNo.
+    """A receipt (CEB604 / CEB622 回执), stored once by ``ebcCode|copNo|returnStatus|returnTime``;
+    matched to the declaration of its type with the same ``ebcCode`` and ``copNo`` (a receipt
+    naming another enterprise never releases a declaration; one without ``ebcCode`` none).
 
     A receipt that arrives before its declaration is kept with ``declaration`` empty and matched
     when the declaration is ingested.
@@ -257,6 +262,7 @@ class Receipt(models.Model):
     message_type = models.CharField(_("报文类型"), max_length=16)
     declaration_type = models.CharField(_("对应清单报文"), max_length=16)
     business_key = models.CharField(_("业务键"), max_length=80)
+    ebc_code = models.CharField(_("电商企业代码"), max_length=18, blank=True)
     cop_no = models.CharField(_("企业内部编号"), max_length=30)
     pre_no = models.CharField(_("预录入编号"), max_length=18, blank=True)
     invt_no = models.CharField(_("清单编号"), max_length=20, blank=True)

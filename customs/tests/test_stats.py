@@ -83,7 +83,10 @@ def _load(write: Any) -> None:
             ),
         ],
     )
-    write("s/r1.xml", receipts=[receipt(c) for c in ("E1", "E2", "E3", "E5")])
+    write(
+        "s/r1.xml",
+        receipts=[receipt(c) for c in ("E1", "E2", "E5")] + [receipt("E3", code=CODE_B)],
+    )
     write("s/r2.xml", direction="import", receipts=[receipt("I1")])
 
 
