@@ -117,9 +117,19 @@ class RegisterForm(CodeCleaningMixin, AccessibleFormMixin, forms.Form):
 class EnterpriseEditForm(CodeCleaningMixin, AccessibleFormMixin, forms.Form):
     """Edit form holding only the fields the user may change (from selectors)."""
 
-    def __init__(self, *args: Any, editable: frozenset[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        editable: frozenset[str],
+        statuses: list[tuple[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``statuses``: the status choices the workflow allows (``workflow.status_choices``)."""
         super().__init__(*args, **kwargs)
         self.fields.update(_profile_fields([n for n in PROFILE_FORM_FIELDS if n in editable]))
+        status = self.fields.get("status")
+        if statuses is not None and isinstance(status, forms.ChoiceField):
+            status.choices = statuses
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags") or ""

@@ -21,7 +21,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from audit.services import audit_record, snapshot
 from codes.models import County
-from enterprises import selectors
+from enterprises import selectors, workflow
 from enterprises.change_services import (
     change_request_submit,
     close_superseded,
@@ -45,14 +45,6 @@ from enterprises.place_services import park_save as park_save
 from enterprises.validators import django_validate_customs_code, django_validate_uscc
 
 EARLIEST_CBEC_YEAR = 1995
-
-# Allowed status changes (the only place that knows them).
-STATUS_EDGES: dict[str, frozenset[str]] = {
-    EnterpriseStatus.PENDING: frozenset({EnterpriseStatus.ACTIVE, EnterpriseStatus.DEREGISTERED}),
-    EnterpriseStatus.ACTIVE: frozenset({EnterpriseStatus.SUSPENDED, EnterpriseStatus.DEREGISTERED}),
-    EnterpriseStatus.SUSPENDED: frozenset({EnterpriseStatus.ACTIVE, EnterpriseStatus.DEREGISTERED}),
-    EnterpriseStatus.DEREGISTERED: frozenset(),
-}
 
 PROFILE_FIELDS = (
     "uscc",
@@ -404,20 +396,9 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **changes: Any) ->
     for fact in trusted_facts:
         setattr(locked, f"{fact}_source", FactSource.VERIFIED)
     if new_status is not None and new_status != locked.status:
-        if new_status not in STATUS_EDGES.get(locked.status, frozenset()):
-            raise ValidationError(
-                {
-                    "status": [
-                        _("状态不能从“%(a)s”改为“%(b)s”。")
-                        % {
-                            "a": locked.get_status_display(),
-                            "b": EnterpriseStatus(new_status).label
-                            if new_status in EnterpriseStatus.values
-                            else new_status,
-                        }
-                    ]
-                }
-            )
+        refusal = workflow.status_refusal(locked, new_status)
+        if refusal:
+            raise ValidationError({"status": [refusal]})
         locked.status = new_status
     if requested:
         change_request_submit(actor=actor, enterprise=locked, values=requested)

@@ -26,7 +26,6 @@ PAGINATOR_ALLOWED: frozenset[str] = frozenset(
         "applications/views.py",
         "codes/selectors.py",
         "customs/views.py",
-        "enterprises/views/changes.py",
     }
 )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.excel import excel_response
+from core.http import AuthedHttpRequest
 from enterprises import excel, selectors, services
 from enterprises.forms import ImportForm
 
@@ -25,7 +26,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthedHttpRequest) -> HttpResponse:
     if not selectors.can_import_enterprises(request.user):
         raise PermissionDenied(_("只有市商务局审核人员或管理员可以导入企业。"))
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -35,7 +36,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             result = services.enterprises_import(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 file=upload,
                 filename=upload.name,
             )

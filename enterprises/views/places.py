@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.forms import apply_errors
+from core.forms import form_status, submit
+from core.http import AuthedHttpRequest
 from enterprises import place_selectors, place_services
 from enterprises.models import IndustryBelt, Park
 from enterprises.place_forms import BeltForm, ParkForm
@@ -56,36 +57,32 @@ def belt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enterprises/places/belt_detail.html", context)
 
 
-def _belt_form(request: HttpRequest, belt: IndustryBelt | None) -> HttpResponse:
+def _belt_form(request: AuthedHttpRequest, belt: IndustryBelt | None) -> HttpResponse:
     _require_edit(request)
     initial = BeltForm.initial_for(belt) if belt else {}
     form = BeltForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = place_services.industry_belt_save(
-                actor=request.user,  # type: ignore[arg-type]
-                belt=belt,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("产业带已保存。"))
-            return redirect("enterprises:belt_detail", pk=saved.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: place_services.industry_belt_save(actor=request.user, belt=belt, **data),
+    ):
+        messages.success(request, _("产业带已保存。"))
+        return redirect("enterprises:belt_detail", pk=done.value.pk)
     context: dict[str, Any] = {"form": form, "belt": belt}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "enterprises/places/belt_form.html", context, status=status)
+    return render(
+        request, "enterprises/places/belt_form.html", context, status=form_status(request)
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def belt_create(request: HttpRequest) -> HttpResponse:
+def belt_create(request: AuthedHttpRequest) -> HttpResponse:
     return _belt_form(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def belt_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def belt_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _belt_form(request, place_selectors.belt_get_for(user=request.user, pk=pk))
 
 
@@ -116,35 +113,30 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enterprises/places/park_detail.html", context)
 
 
-def _park_form(request: HttpRequest, park: Park | None) -> HttpResponse:
+def _park_form(request: AuthedHttpRequest, park: Park | None) -> HttpResponse:
     _require_edit(request)
     initial = ParkForm.initial_for(park) if park else {}
     form = ParkForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = place_services.park_save(
-                actor=request.user,  # type: ignore[arg-type]
-                park=park,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("园区已保存。"))
-            return redirect("enterprises:park_detail", pk=saved.pk)
-    status = 400 if request.method == "POST" else 200
+    if done := submit(
+        request,
+        form,
+        lambda data: place_services.park_save(actor=request.user, park=park, **data),
+    ):
+        messages.success(request, _("园区已保存。"))
+        return redirect("enterprises:park_detail", pk=done.value.pk)
+    context = {"form": form, "park": park}
     return render(
-        request, "enterprises/places/park_form.html", {"form": form, "park": park}, status=status
+        request, "enterprises/places/park_form.html", context, status=form_status(request)
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def park_create(request: HttpRequest) -> HttpResponse:
+def park_create(request: AuthedHttpRequest) -> HttpResponse:
     return _park_form(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def park_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _park_form(request, place_selectors.park_get_for(user=request.user, pk=pk))

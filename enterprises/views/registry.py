@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.views import registration_throttle
-from core.forms import apply_errors
+from core.forms import apply_errors, submit
 from core.http import AuthedHttpRequest
 from core.lists import Column, ListPage
-from enterprises import excel, selectors, services
+from enterprises import excel, selectors, services, workflow
 from enterprises.filters import EnterpriseFilterSet
 from enterprises.forms import EnterpriseEditForm, RecognitionForm, RegisterForm, edit_initial
 from enterprises.models import Enterprise
@@ -72,7 +72,9 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "enterprises/register.html", {"form": form, "refused": refused})
 
 
-def _detail_context(request: HttpRequest, enterprise: Enterprise, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: AuthedHttpRequest, enterprise: Enterprise, **extra: Any
+) -> dict[str, Any]:
     user = request.user
     can_recognise = selectors.can_manage_recognitions(user)
     facts = selectors.fact_rows(enterprise)
@@ -97,9 +99,9 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise, **extra: Any) 
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
-    enterprise_id = getattr(request.user, "enterprise_id", None)
-    if not getattr(request.user, "is_enterprise_user", False) or not enterprise_id:
+def mine(request: AuthedHttpRequest) -> HttpResponse:
+    enterprise_id = request.user.enterprise_id
+    if not request.user.is_enterprise_user or not enterprise_id:
         return redirect("enterprises:list")
     enterprise = selectors.enterprise_get_for(user=request.user, pk=enterprise_id)
     return render(request, "enterprises/mine.html", _detail_context(request, enterprise))
@@ -150,14 +152,14 @@ def export(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get_for(user=request.user, pk=pk)
     return render(request, "enterprises/detail.html", _detail_context(request, enterprise))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get_for(user=request.user, pk=pk)
     editable = selectors.editable_fields_for(request.user, enterprise)
     if not editable:
@@ -167,59 +169,52 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if needs_verification:  # the form shows what the enterprise asked for, still pending
         for field, change in selectors.pending_changes_for(enterprise).items():
             initial[field] = change.new_value
-    form = EnterpriseEditForm(request.POST or None, editable=editable, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enterprise_update(
-                actor=request.user,  # type: ignore[arg-type]
-                enterprise=enterprise,
-                **form.cleaned_data,
+    form = EnterpriseEditForm(
+        request.POST or None,
+        editable=editable,
+        statuses=workflow.status_choices(enterprise),
+        initial=initial,
+    )
+    if submit(
+        request,
+        form,
+        lambda data: services.enterprise_update(actor=request.user, enterprise=enterprise, **data),
+    ):
+        messages.success(request, _("企业档案已保存。"))
+        if needs_verification and selectors.pending_changes_for(enterprise):
+            messages.info(
+                request,
+                _("海关注册编码、企业类型、首次开展跨境电商年份的变更已提交，待县区核验后生效。"),
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("企业档案已保存。"))
-            if needs_verification and selectors.pending_changes_for(enterprise):
-                messages.info(
-                    request,
-                    _(
-                        "海关注册编码、企业类型、首次开展跨境电商年份的变更已提交，待县区核验后生效。"
-                    ),
-                )
-            if getattr(request.user, "enterprise_id", None) == enterprise.pk:
-                return redirect("enterprises:mine")
-            return redirect("enterprises:detail", pk=enterprise.pk)
+        if request.user.enterprise_id == enterprise.pk:
+            return redirect("enterprises:mine")
+        return redirect("enterprises:detail", pk=enterprise.pk)
     context = {"enterprise": enterprise, "form": form, "needs_verification": needs_verification}
     return render(request, "enterprises/edit.html", context)
 
 
 @login_required
 @require_POST
-def recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
+def recognition_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get_for(user=request.user, pk=pk)
     if not selectors.can_manage_recognitions(request.user):
         raise PermissionDenied(_("只有市商务局审核人员或管理员可以登记认定。"))
     form = RecognitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recognition_add(
-                actor=request.user,  # type: ignore[arg-type]
-                enterprise=enterprise,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("认定已登记。"))
-            return redirect("enterprises:detail", pk=enterprise.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.recognition_add(actor=request.user, enterprise=enterprise, **data),
+    ):
+        messages.success(request, _("认定已登记。"))
+        return redirect("enterprises:detail", pk=enterprise.pk)
     context = _detail_context(request, enterprise, recognition_form=form)
     return render(request, "enterprises/detail.html", context, status=400)
 
 
 @login_required
 @require_POST
-def recognition_remove(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+def recognition_remove(request: AuthedHttpRequest, pk: int, rid: int) -> HttpResponse:
     recognition = selectors.recognition_get_for(user=request.user, enterprise_pk=pk, pk=rid)
-    services.recognition_remove(actor=request.user, recognition=recognition)  # type: ignore[arg-type]
+    services.recognition_remove(actor=request.user, recognition=recognition)
     messages.success(request, _("认定已撤销。"))
     return redirect("enterprises:detail", pk=pk)
