@@ -142,10 +142,37 @@ def _round_set_status(*, actor: User, round: Round, to: str, allowed_from: set[s
     return rnd
 
 
+ROUND_OPENS_FROM = frozenset({RoundStatus.DRAFT, RoundStatus.CLOSED})
+
+
+def round_open_refusal(rnd: Round, *, today: dt.date | None = None) -> str | None:
+    """Why ``rnd`` may not be opened for applications today (None when it may): the one rule.
+
+    :func:`round_open` refuses what this refuses, and the round page offers the "开放申报"
+    button only when this returns None (with the reason shown otherwise).
+    """
+    today = today or timezone.localdate()
+    if rnd.status not in ROUND_OPENS_FROM:
+        return _("批次当前状态为“%(status)s”，不能执行此操作。") % {
+            "status": RoundStatus(rnd.status).label
+        }
+    if today > rnd.closes_on:
+        return _("申报期已于 %(closes)s 截止，不能开放申报；如需重新开放，请先调整申报期。") % {
+            "closes": rnd.closes_on.isoformat()
+        }
+    return None
+
+
 @transaction.atomic
 def round_open(*, actor: User, round: Round) -> Round:
+    """Open a draft or closed round; refused when its closing date has passed."""
+    _require_round_manager(actor)
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    refusal = round_open_refusal(locked)
+    if refusal:
+        raise ValidationError(refusal)
     return _round_set_status(
-        actor=actor, round=round, to=RoundStatus.OPEN, allowed_from={"draft", "closed"}
+        actor=actor, round=round, to=RoundStatus.OPEN, allowed_from=set(ROUND_OPENS_FROM)
     )
 
 

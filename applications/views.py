@@ -130,6 +130,8 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "state": selectors.round_state(rnd),
             "counts": _round_counts(rnd),
+            # the open button comes from the service's own rule (None: it may be pressed)
+            "open_refusal": services.round_open_refusal(rnd),
         },
         status=status,
     )

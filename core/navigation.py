@@ -36,6 +36,7 @@ NAV: list[NavItem] = [
     NavItem(_("待审申报"), "applications:inbox", frozenset({"county_officer", "city_reviewer"})),
     NavItem(_("全部申报"), "applications:list", OFFICERS),
     NavItem(_("资金测算与公示"), "funds:rounds", frozenset({"city_reviewer", "administrator"})),
+    NavItem(_("公示审核"), "funds:notice_manage", frozenset({"city_reviewer", "administrator"})),
     NavItem(_("免申即享候选"), "funds:candidates", frozenset({"city_reviewer", "administrator"})),
     NavItem(
         _("资金拨付"),

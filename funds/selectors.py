@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.access import (
@@ -34,6 +34,7 @@ from funds.models import (
     Disbursement,
     NoticeEntry,
     Objection,
+    ObjectionStatus,
     ProposalRun,
     PublicNotice,
 )
@@ -187,6 +188,26 @@ def notice_get_public(*, pk: int) -> PublicNotice:
 def notice_get_for_reviewer(*, user: AnyUser | None, pk: int) -> PublicNotice:
     _deny(can_view_objections(user))
     return notice_get_public(pk=pk)
+
+
+def notice_list_for_reviewer(
+    *, user: AnyUser | None, round_id: int | None = None
+) -> QuerySet[PublicNotice]:
+    """Every notice with its objection counts (``objections_open``, ``objections_total``), for
+    the city level's review pages; nothing for anyone else."""
+    if not can_view_objections(user):
+        return PublicNotice.objects.none()
+    qs = (
+        PublicNotice.objects.select_related("round")
+        .annotate(
+            objections_total=Count("objections", distinct=True),
+            objections_open=Count(
+                "objections", filter=Q(objections__status=ObjectionStatus.OPEN), distinct=True
+            ),
+        )
+        .order_by("-published_on", "-pk")
+    )
+    return qs.filter(round_id=round_id) if round_id else qs
 
 
 def objection_list_for(*, user: AnyUser | None, notice: PublicNotice) -> QuerySet[Objection]:

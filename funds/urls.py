@@ -13,6 +13,7 @@ urlpatterns = [
     path("runs/<int:pk>/accept/", views.run_accept, name="run_accept"),
     path("rounds/<int:round_pk>/notice/", views.notice_new, name="notice_new"),
     path("notices/", views.notices, name="notices"),
+    path("notices/manage/", views.notice_manage, name="notice_manage"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/pdf/", views.notice_pdf, name="notice_pdf"),
     path("notices/<int:pk>/review/", views.notice_review, name="notice_review"),

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.excel import excel_response
+from core.http import AuthedHttpRequest
+from core.lists import ListPage
 from core.request_context import client_ip_from_request
 from funds import documents, selectors, services
 from funds.forms import (
@@ -30,7 +32,7 @@ from funds.forms import (
 )
 from funds.models import ObjectionStatus
 from funds.services.matching import candidates, enterprise_matching
-from funds.services.notices import is_open_for_objections
+from funds.services.notices import approval_refusal, is_open_for_objections
 
 
 def _require(allowed: bool) -> None:
@@ -56,6 +58,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
                 **selectors.round_pipeline(rnd),
                 "approved_total": selectors.round_approved_total(rnd.pk),
                 "runs": selectors.run_list_for(user=request.user, round_id=rnd.pk)[:5],
+                "notices": selectors.notice_list_for_reviewer(user=request.user, round_id=rnd.pk),
             }
         )
     return render(
@@ -147,7 +150,6 @@ def notice_new(request: HttpRequest, round_pk: int) -> HttpResponse:
 def notice_review(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_reviewer(user=request.user, pk=pk)
     objections = selectors.objection_list_for(user=request.user, notice=notice)
-    today = timezone.localdate()
     return render(
         request,
         "funds/notice_review.html",
@@ -155,7 +157,8 @@ def notice_review(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "objections": objections,
             "open_objections": objections.filter(status=ObjectionStatus.OPEN).count(),
-            "period_over": today > notice.ends_on,
+            # the approve button comes from the service's own rule (None: it may be pressed)
+            "approval_refusal": approval_refusal(notice, today=timezone.localdate()),
             "can_manage": selectors.can_manage_notices(request.user),
             "resolve_form": ResolveForm(),
         },
@@ -208,7 +211,40 @@ def notices(request: HttpRequest) -> HttpResponse:
         {
             "current": [n for n in items if is_open_for_objections(n, today)],
             "past": [n for n in items if not is_open_for_objections(n, today)],
+            "can_review": selectors.can_view_objections(request.user),
         },
+    )
+
+
+def _notice_state(notice: Any) -> None:
+    """Attach the review state a reviewer's list shows: in period, awaiting approval, approved."""
+    today = timezone.localdate()
+    if notice.status != "open":
+        notice.review_state, notice.review_style = _("已批准"), "ok"
+    elif is_open_for_objections(notice, today):
+        notice.review_state, notice.review_style = _("公示中"), ""
+    else:
+        notice.review_state, notice.review_style = _("公示期满，待批准"), "warn"
+
+
+def _prepare_notices(rows: list[Any]) -> None:
+    for notice in rows:
+        _notice_state(notice)
+
+
+NOTICES_REVIEW = ListPage(
+    template="funds/notice_manage.html",
+    results_template="funds/_notice_manage_results.html",
+    prepare_rows=_prepare_notices,
+)
+
+
+@login_required
+def notice_manage(request: AuthedHttpRequest) -> HttpResponse:
+    """The city level's notices: period, objections to handle, approval (公示审核)."""
+    _require(selectors.can_view_objections(request.user))
+    return NOTICES_REVIEW.render(
+        request, lambda _values: selectors.notice_list_for_reviewer(user=request.user)
     )
 
 
@@ -249,6 +285,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "filed": filed,
             "total": sum(e.amount for e in entries),
+            "can_review": selectors.can_view_objections(request.user),
         },
         status=400 if request.method == "POST" and not filed and is_open else 200,
     )

@@ -8,6 +8,7 @@ from funds.services.matching import (
     propose_without_application,
 )
 from funds.services.notices import (
+    approval_refusal,
     notice_approve,
     notice_publish,
     objection_file,
@@ -23,6 +24,7 @@ from funds.services.proposals import (
 
 __all__ = [
     "account_matches",
+    "approval_refusal",
     "bank_account_confirm",
     "disbursement_record",
     "notice_approve",

@@ -222,6 +222,33 @@ def objection_resolve(*, actor: User, objection: Objection, resolution: str) -> 
     return locked
 
 
+def approval_refusal(
+    notice: PublicNotice, *, today: dt.date, round: Round | None = None
+) -> str | None:
+    """Why ``notice`` may not be approved on ``today`` (None when it may): the one rule.
+
+    :func:`notice_approve` refuses what this refuses (after locking the round, so the budget
+    figure it reads is final), and the review page shows the approve button only when this
+    returns None, with the reason otherwise — the page never offers what the service refuses.
+    """
+    if notice.status != NoticeStatus.OPEN:
+        return _("该公示已批准。")
+    if today <= notice.ends_on:
+        return _("公示期至 %(end)s 结束，期满后方可批准。") % {"end": notice.ends_on.isoformat()}
+    open_objections = notice.objections.filter(status=ObjectionStatus.OPEN).count()
+    if open_objections:
+        return _("还有 %(n)d 条异议未处理，处理完毕后方可批准。") % {"n": open_objections}
+    round = round or notice.round
+    adding = sum((e.amount for e in notice.entries.all()), Decimal("0.00"))
+    already = selectors.round_approved_total(round.pk)
+    if already + adding > round.budget_total:
+        return _(
+            "批准后本批次批准总额将为 %(total)s 元，超过预算 %(budget)s 元"
+            "（已批准 %(already)s 元），不能批准。"
+        ) % {"total": already + adding, "budget": round.budget_total, "already": already}
+    return None
+
+
 @transaction.atomic
 def notice_approve(
     *, actor: User, notice: PublicNotice, today: dt.date | None = None
@@ -235,29 +262,13 @@ def notice_approve(
         raise PermissionDenied(_("只有市商务局审核人员可以批准。"))
     round = Round.objects.select_for_update().get(pk=notice.round_id)
     locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
-    if locked.status != NoticeStatus.OPEN:
-        raise ValidationError(_("该公示已批准。"))
     today = today or timezone.localdate()
-    if today <= locked.ends_on:
-        raise ValidationError(
-            _("公示期至 %(end)s 结束，期满后方可批准。") % {"end": locked.ends_on.isoformat()}
-        )
-    open_objections = locked.objections.filter(status=ObjectionStatus.OPEN).count()
-    if open_objections:
-        raise ValidationError(
-            _("还有 %(n)d 条异议未处理，处理完毕后方可批准。") % {"n": open_objections}
-        )
+    refusal = approval_refusal(locked, today=today, round=round)
+    if refusal:
+        raise ValidationError(refusal)
     entries = list(locked.entries.select_related("application").order_by("pk"))
     adding = sum((e.amount for e in entries), Decimal("0.00"))
     already = selectors.round_approved_total(round.pk)
-    if already + adding > round.budget_total:
-        raise ValidationError(
-            _(
-                "批准后本批次批准总额将为 %(total)s 元，超过预算 %(budget)s 元"
-                "（已批准 %(already)s 元），不能批准。"
-            )
-            % {"total": already + adding, "budget": round.budget_total, "already": already}
-        )
     for entry in entries:
         workflow.transition(
             actor=actor,
