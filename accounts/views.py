@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -21,6 +21,8 @@ from accounts import selectors, services
 from accounts.forms import ApiTokenCreateForm, DdtPasswordChangeForm, LoginForm
 from accounts.models import User
 from accounts.roles import landing_url
+from core.forms import submit
+from core.http import AuthedHttpRequest
 from core.request_context import client_ip_from_request
 
 
@@ -74,24 +76,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedHttpRequest) -> HttpResponse:
     """List the user's API tokens; POST creates one and shows its value once."""
-    assert isinstance(request.user, User)
+    user = request.user
     raw: str | None = None
     form = ApiTokenCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, raw = services.api_token_create(
-                actor=request.user,
-                user=request.user,
-                name=form.cleaned_data["name"],
-                scope=form.cleaned_data["scope"],
-                days=form.cleaned_data["days"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            form = ApiTokenCreateForm()
+    if done := submit(
+        request,
+        form,
+        lambda data: services.api_token_create(
+            actor=user, user=user, name=data["name"], scope=data["scope"], days=data["days"]
+        ),
+    ):
+        _token, raw = done.value
+        form = ApiTokenCreateForm()
     status = 400 if request.method == "POST" and raw is None else 200
     context = {
         "form": form,

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
-from django.utils.translation import get_language
+from django.db import models
+from django.utils.translation import get_language, gettext_lazy
 
+from core.status import tones
 from stats import sources
 
 if TYPE_CHECKING:
@@ -31,10 +33,11 @@ DATA = Path(__file__).resolve().parent / "data" / "targets.yaml"
 FIRST_YEAR = 2024
 
 
-class TargetStatus:
-    ACHIEVED = "achieved"
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
+@tones(achieved="ok", on_track="ok", at_risk="err")
+class TargetStatus(models.TextChoices):
+    ACHIEVED = "achieved", gettext_lazy("已完成")
+    ON_TRACK = "on_track", gettext_lazy("进度正常")
+    AT_RISK = "at_risk", gettext_lazy("存在风险")
 
 
 @dataclass(frozen=True)
@@ -98,16 +101,11 @@ class Progress:
     status: str
     county_value: Decimal | None = None
     notes: list[str] = field(default_factory=list)
+    status_choices: ClassVar[type[TargetStatus]] = TargetStatus  # for {% status_badge %}
 
     @property
     def status_label(self) -> str:
-        from django.utils.translation import gettext as _
-
-        return {
-            TargetStatus.ACHIEVED: _("已完成"),
-            TargetStatus.ON_TRACK: _("进度正常"),
-            TargetStatus.AT_RISK: _("存在风险"),
-        }[self.status]
+        return str(TargetStatus(self.status).label)
 
     def as_dict(self) -> dict[str, Any]:
         return {

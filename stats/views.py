@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.excel import excel_response
+from core.http import AuthedHttpRequest
 from stats import excel, opendata, selectors, services
 from stats.models import ReportStatus
 from stats.selectors import Table, chart
@@ -216,7 +217,7 @@ def export(request: HttpRequest, page: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthedHttpRequest) -> HttpResponse:
     qs = selectors.report_list_for(user=request.user)
     error = ""
     status = 200
@@ -229,7 +230,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             error = " ".join(exc.messages)
             status = 400
         else:
-            services.report_request(actor=request.user, month=month)  # type: ignore[arg-type]
+            services.report_request(actor=request.user, month=month)
             messages.success(request, _("已提交，报告正在后台生成。"))
             return redirect("stats:reports")
     return render(
