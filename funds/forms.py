@@ -63,12 +63,3 @@ class BankConfirmForm(AccessibleFormMixin, forms.Form):
         ),
         required=True,
     )
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (field errors where the field exists)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -11,7 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.status import tones
 
+
+@tones(done="ok", accepted="ok", failed="err")
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
     RUNNING = "running", _("测算中")
@@ -152,6 +155,7 @@ class NoticeEntry(models.Model):
         return f"{self.enterprise_name} {self.measure_title} {self.amount}"
 
 
+@tones(open="warn", resolved="ok")
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     RESOLVED = "resolved", _("已处理")

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.excel import excel_response
+from core.forms import attempt, submit
 from core.http import AuthedHttpRequest
 from core.lists import ListPage
 from core.request_context import client_ip_from_request
@@ -28,7 +29,6 @@ from funds.forms import (
     ObjectionForm,
     PaymentForm,
     ResolveForm,
-    apply_errors,
 )
 from funds.models import ObjectionStatus
 from funds.services.matching import candidates, enterprise_matching
@@ -40,15 +40,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("您无权访问此页面。"))
 
 
-def _error_message(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
 # --- proposal runs ---
 
 
 @login_required
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: AuthedHttpRequest) -> HttpResponse:
     _require(selectors.can_view_runs(request.user))
     rows = []
     for rnd in selectors.round_list():
@@ -70,16 +66,17 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_start(request: HttpRequest, round_pk: int) -> HttpResponse:
+def run_start(request: AuthedHttpRequest, round_pk: int) -> HttpResponse:
     _require(selectors.can_run_proposals(request.user))
     rnd = selectors.round_get(pk=round_pk)
-    try:
-        run = services.proposal_run_start(actor=request.user, round=rnd)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        _error_message(request, exc)
+    done = attempt(
+        request,
+        lambda: services.proposal_run_start(actor=request.user, round=rnd),
+        success=_("测算已开始，完成后可查看结果。"),
+    )
+    if done is None:
         return redirect("funds:rounds")
-    messages.success(request, _("测算已开始，完成后可查看结果。"))
-    return redirect("funds:run_detail", pk=run.pk)
+    return redirect("funds:run_detail", pk=done.value.pk)
 
 
 @login_required
@@ -107,14 +104,13 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def run_accept(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get_for(user=request.user, pk=pk)
-    try:
-        services.proposal_run_accept(actor=request.user, run=run)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        _error_message(request, exc)
-    else:
-        messages.success(request, _("已采纳测算结果：符合条件的申报已列入拟支持。"))
+    attempt(
+        request,
+        lambda: services.proposal_run_accept(actor=request.user, run=run),
+        success=_("已采纳测算结果：符合条件的申报已列入拟支持。"),
+    )
     return redirect("funds:run_detail", pk=pk)
 
 
@@ -123,26 +119,22 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notice_new(request: HttpRequest, round_pk: int) -> HttpResponse:
+def notice_new(request: AuthedHttpRequest, round_pk: int) -> HttpResponse:
     _require(selectors.can_manage_notices(request.user))
     rnd = selectors.round_get(pk=round_pk)
     apps = list(selectors.proposed_for_notice(user=request.user, round=rnd))
     default = _("%(name)s 拟支持项目公示") % {"name": rnd.name}
     form = NoticeForm(request.POST or None, initial={"title": default})
-    if request.method == "POST" and form.is_valid():
-        ids = [int(x) for x in request.POST.getlist("application") if x.isdigit()]
-        try:
-            notice = services.notice_publish(
-                actor=request.user,  # type: ignore[arg-type]
-                round=rnd,
-                title=form.cleaned_data["title"],
-                application_ids=ids or None,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("公示已发布。"))
-            return redirect("funds:notice_review", pk=notice.pk)
+    ids = [int(x) for x in request.POST.getlist("application") if x.isdigit()]
+    if done := submit(
+        request,
+        form,
+        lambda data: services.notice_publish(
+            actor=request.user, round=rnd, title=data["title"], application_ids=ids or None
+        ),
+    ):
+        messages.success(request, _("公示已发布。"))
+        return redirect("funds:notice_review", pk=done.value.pk)
     return render(request, "funds/notice_new.html", {"round": rnd, "apps": apps, "form": form})
 
 
@@ -167,35 +159,33 @@ def notice_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_resolve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     objection = selectors.objection_get_for(user=request.user, pk=pk)
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写处理意见。"))
     else:
-        try:
-            services.objection_resolve(
-                actor=request.user,  # type: ignore[arg-type]
+        attempt(
+            request,
+            lambda: services.objection_resolve(
+                actor=request.user,
                 objection=objection,
                 resolution=form.cleaned_data["resolution"],
-            )
-        except ValidationError as exc:
-            _error_message(request, exc)
-        else:
-            messages.success(request, _("异议已处理。"))
+            ),
+            success=_("异议已处理。"),
+        )
     return redirect("funds:notice_review", pk=objection.notice_id)
 
 
 @login_required
 @require_POST
-def notice_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_reviewer(user=request.user, pk=pk)
-    try:
-        services.notice_approve(actor=request.user, notice=notice)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        _error_message(request, exc)
-    else:
-        messages.success(request, _("已批准公示中的全部项目。"))
+    attempt(
+        request,
+        lambda: services.notice_approve(actor=request.user, notice=notice),
+        success=_("已批准公示中的全部项目。"),
+    )
     return redirect("funds:notice_review", pk=pk)
 
 
@@ -258,23 +248,21 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not is_open:
             messages.error(request, _("该公示不在公示期内，不能提出异议。"))
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.objection_file(
-                    notice=notice,
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    text=data["text"],
-                    entry_id=data["entry"],
-                    client_ip=client_ip_from_request(request),
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                filed = True
-                form = ObjectionForm(entries=entries)
+        elif submit(
+            request,
+            form,
+            lambda data: services.objection_file(
+                notice=notice,
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                text=data["text"],
+                entry_id=data["entry"],
+                client_ip=client_ip_from_request(request),
+            ),
+        ):
+            filed = True
+            form = ObjectionForm(entries=entries)
     return render(
         request,
         "funds/notice_detail.html",
@@ -318,22 +306,21 @@ def payments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def payment_record(request: HttpRequest, application_pk: int) -> HttpResponse:
+def payment_record(request: AuthedHttpRequest, application_pk: int) -> HttpResponse:
     app = selectors.approved_application_for_payment(user=request.user, pk=application_pk)
     form = PaymentForm(request.POST or None, initial={"paid_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.disbursement_record(
-                actor=request.user,  # type: ignore[arg-type]
-                application=app,
-                paid_on=form.cleaned_data["paid_on"],
-                bank_reference=form.cleaned_data["bank_reference"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("拨付已登记。"))
-            return redirect("funds:payments")
+    if submit(
+        request,
+        form,
+        lambda data: services.disbursement_record(
+            actor=request.user,
+            application=app,
+            paid_on=data["paid_on"],
+            bank_reference=data["bank_reference"],
+        ),
+    ):
+        messages.success(request, _("拨付已登记。"))
+        return redirect("funds:payments")
     return render(request, "funds/payment_record.html", {"application": app, "form": form})
 
 
@@ -370,23 +357,20 @@ def matching(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def bank_confirm(request: HttpRequest) -> HttpResponse:
+def bank_confirm(request: AuthedHttpRequest) -> HttpResponse:
     enterprise = selectors.enterprise_for_matching(user=request.user, enterprise_id=None)
-    if getattr(request.user, "enterprise_id", None) != enterprise.pk:
+    if request.user.enterprise_id != enterprise.pk:
         raise Http404
     form = BankConfirmForm(request.POST or None, initial={"account_name": enterprise.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bank_account_confirm(
-                actor=request.user,  # type: ignore[arg-type]
-                enterprise=enterprise,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("收款账户与协议已确认。"))
-            return redirect("funds:matching")
+    if submit(
+        request,
+        form,
+        lambda data: services.bank_account_confirm(
+            actor=request.user, enterprise=enterprise, **data
+        ),
+    ):
+        messages.success(request, _("收款账户与协议已确认。"))
+        return redirect("funds:matching")
     return render(
         request,
         "funds/bank_confirm.html",
@@ -419,7 +403,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def candidate_propose(request: HttpRequest, round_pk: int) -> HttpResponse:
+def candidate_propose(request: AuthedHttpRequest, round_pk: int) -> HttpResponse:
     _require(selectors.can_propose_without_application(request.user))
     from enterprises import selectors as registry
 
@@ -428,15 +412,16 @@ def candidate_propose(request: HttpRequest, round_pk: int) -> HttpResponse:
         enterprise = registry.enterprise_get(pk=int(request.POST.get("enterprise", "0") or 0))
     except ValueError:
         raise Http404 from None
-    try:
-        app = services.propose_without_application(
-            actor=request.user,  # type: ignore[arg-type]
+    if done := attempt(
+        request,
+        lambda: services.propose_without_application(
+            actor=request.user,
             round=rnd,
             enterprise=enterprise,
             measure=request.POST.get("measure", ""),
+        ),
+    ):
+        messages.success(
+            request, _("已发起免申即享，申报 #%(pk)s 进入市级审核。") % {"pk": done.value.pk}
         )
-    except ValidationError as exc:
-        _error_message(request, exc)
-    else:
-        messages.success(request, _("已发起免申即享，申报 #%(pk)s 进入市级审核。") % {"pk": app.pk})
     return redirect(f"{reverse('funds:candidates')}?round={rnd.pk}")
