@@ -61,7 +61,7 @@ def _file_batch(args: tuple[int, int, int, str]) -> int:
     """Write one CEB603 file (up to 100 inventories) and one CEB604 with their releases."""
     seq, _start_line, lines, folder = args
     _django()
-    from customs.adapters import (
+    from customs.ingestion.building import (
         InventorySpec,
         LineSpec,
         ReceiptSpec,

@@ -3,7 +3,7 @@
 ``leaf_reader(node, wanted)`` compiles, once per node definition and list of wanted fields, a
 function that takes an lxml element, checks every leaf field of the definition and returns the
 texts of the ``wanted`` fields as a tuple ("" when absent), or ``None`` whenever it is not
-*certain* the element passes the field checks of ``customs.adapters._values`` (presence,
+*certain* the element passes the field checks of ``customs.ingestion.fastread._values`` (presence,
 length, number format): unknown, foreign or repeated children, comments, whitespace around a
 value, a number written in any form other than plain digits. ``None`` sends the element to the
 detailed reader, which accepts it or raises the error with its field path, so the generated code
@@ -64,7 +64,7 @@ def _joined(names: list[str]) -> str:
 def leaf_picker(node: Any, wanted: tuple[str, ...]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
     """The ``wanted`` texts (by XML name; "" for a name the definition does not have) out of
     all of ``node``'s leaf texts in definition order, without checks: for texts already checked
-    (``customs.textscan`` patterns match only texts that pass them). Needs two wanted names."""
+    (``ceb.textscan`` patterns match only texts that pass them). Needs two wanted names."""
     key = (id(node), wanted)
     found = _PICKERS.get(key)
     if found is not None:
@@ -143,6 +143,6 @@ def _compile(node: Any, wanted: tuple[str, ...]) -> tuple[LeafReader, LeafChecke
     src += [f"    j = {every_joined}", "    if len(j.split()) != 1 and _EDGE(j) is not None:"]
     src += ["        return None"]
     src.append("    return (" + "".join(f"{names.get(n, repr(''))}, " for n in wanted) + ")")
-    code = compile("\n".join(src), f"<customs leaf reader {node.xml}>", "exec")
+    code = compile("\n".join(src), f"<ceb leaf reader {node.xml}>", "exec")
     exec(code, env)  # noqa: S102 - generated from the message definition tables
     return env["read"], env["check"]

@@ -30,9 +30,9 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
+from ceb.leafread import leaf_fields
 from ceb.safety import SAFE_PARSER_OPTIONS
 from ceb.schema import Kind
-from customs.leafread import leaf_fields
 
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
 _WS = "[ \t\r\n]*"

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from customs.adapters import (
+from customs.ingestion.building import (
     InventorySpec,
     LineSpec,
     ReceiptSpec,

@@ -34,7 +34,7 @@ class ExtensionRecords:
 
     extension: int  # index into EXTENSIONS
     items: tuple[Any, ...]
-    ebc_code: str = ""  # read by ``ingest.refusal`` like any other record: names nobody
+    ebc_code: str = ""  # read by ``ingestion.trust.refusal`` like any other record: names nobody
 
 
 def _load(dotted: str) -> Any:

@@ -1,8 +1,9 @@
 """The database-free half of ingestion: message bytes → rows ready to insert.
 
-``prepare_file(data, lookups)`` reads one message file (``adapters.read_message``: safe parser,
-field checks with paths) and turns its inventories into declaration and ledger-line values: the
-enterprise and county of the customs code, the month's exchange rate, every amount in CNY fen.
+``prepare_file(data, lookups)`` reads one message file (``customs.ingestion.parsing``: safe
+parser, field checks with paths) and turns its inventories into declaration and ledger-line
+values: the enterprise and county of the customs code, the month's exchange rate, every amount
+in CNY fen.
 It needs no database, only ``Lookups`` (the rate table and the enterprise index, read once per
 run by the ingesting process), so large batches run it in a parse worker process while the
 ingesting process writes: the worker does all per-line work and sends back plain tuples, and the
@@ -24,9 +25,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from customs import adapters, reference
-from customs.adapters import InventoryRecord, MessageError, OtherRecord, ReceiptRecord
+from customs import reference
 from customs.extensions import ExtensionRecords
+from customs.ingestion.checks import check_signature
+from customs.ingestion.parsing import read_message
+from customs.ingestion.records import (
+    InventoryRecord,
+    MessageError,
+    OtherRecord,
+    ReceiptRecord,
+    Record,
+)
 from customs.rates import ONE, RateMissing, month_of, to_fen
 from customs.sources import SourceError, read_path
 
@@ -39,7 +48,7 @@ class Lookups:
     enterprises: dict[str, tuple[int, int]]  # customs code or USCC → (enterprise, county)
     copy_text: bool = False  # also write the lines as PostgreSQL COPY text (``copy_lines``)
     # A customs-channel run with a verifier configured: every file must carry an enveloped
-    # signature that verifies with this public key (PEM; ``adapters.check_signature``).
+    # signature that verifies with this public key (PEM; ``ingestion.checks.check_signature``).
     channel_key: bytes = b""
 
     def rate(self, currency: str, month: int) -> Decimal:
@@ -98,7 +107,8 @@ class PreparedInventory:
 
 Prepared = PreparedInventory | ReceiptRecord | OtherRecord | ExtensionRecords
 
-# The declaration and line columns the worker fills, in this order (see ``customs.ingest``).
+# The declaration and line columns the worker fills, in this order (see
+# ``customs.ingestion.declarations``).
 DECLARATION_COLUMNS = (
     "message_type",
     "direction",
@@ -285,15 +295,15 @@ def copy_block(head: tuple[Any, ...], lines: list[tuple[Any, ...]]) -> str:
     return "".join([start + row + "\n" for row in rows])
 
 
-def prepare_records(records: list[adapters.Record], lookups: Lookups) -> list[Prepared]:
+def prepare_records(records: list[Record], lookups: Lookups) -> list[Prepared]:
     return [prepare_inventory(r, lookups) if isinstance(r, InventoryRecord) else r for r in records]
 
 
 def prepare_file(data: bytes, lookups: Lookups) -> list[Prepared]:
     """The prepared records of one message file; ``MessageError`` or ``RateMissing``."""
     if lookups.channel_key:
-        adapters.check_signature(data, lookups.channel_key)
-    return prepare_records(adapters.read_message(data), lookups)
+        check_signature(data, lookups.channel_key)
+    return prepare_records(read_message(data), lookups)
 
 
 # -- in a parse worker process ----------------------------------------------------------------
@@ -303,8 +313,8 @@ _WORKER_LOOKUPS: Lookups | None = None
 
 def init_worker(lookups: Lookups, nice: int = 0, parent: int | None = None) -> None:
     """Pool initializer: the run's lookups, sent once to each worker process, the worker's
-    lower priority (``ingest.worker_nice``; ignored where the system has none) and its tie to
-    the ingesting process ``parent`` (``die_with_parent``)."""
+    lower priority (``ingestion.config.worker_nice``; ignored where the system has none) and its
+    tie to the ingesting process ``parent`` (``die_with_parent``)."""
     global _WORKER_LOOKUPS
     _WORKER_LOOKUPS = lookups
     if nice > 0 and hasattr(os, "nice"):

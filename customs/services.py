@@ -1,8 +1,9 @@
 """Writes of the customs app: ingest runs, uploads, code mapping, exchange rates.
 
 Services take keyword-only arguments, run in a transaction where they change data and write
-their audit entry. The ingestion itself commits chunk by chunk (see ``customs.ingest``) so that
-progress is visible and memory stays flat; the run's audit entry is written when it ends.
+their audit entry. The ingestion itself commits chunk by chunk (see
+``customs.ingestion.engine``) so that progress is visible and memory stays flat; the run's audit
+entry is written when it ends.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from customs import ledger, selectors
-from customs.ingest import Ingestor
+from customs.ingestion.engine import Ingestor
 from customs.models import (
     CustomsCodeMapping,
     Declaration,
@@ -215,7 +216,7 @@ def ingest_upload(
 
     ``channel``: the files are the customs data-exchange channel's (city reviewers and
     administrators only); its receipts release declarations. Any other upload may hold only
-    declarations of the enterprises the uploader speaks for (``ingest.refusal``)."""
+    declarations of the enterprises the uploader speaks for (``ingestion.trust.refusal``)."""
     if not selectors.can_upload(actor):
         raise PermissionDenied(_("无权上传海关报文。"))
     origin = upload_origin(actor, channel=channel)

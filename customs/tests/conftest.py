@@ -1,5 +1,5 @@
 """Fixtures of the customs tests: two enterprises in two counties, users per role, and helpers
-that write CEB messages (built with the message library through ``customs.adapters``)."""
+that write CEB messages (built with the message library through ``customs.ingestion.building``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from customs.adapters import (
+from customs.ingestion.building import (
     InventorySpec,
     LineSpec,
     ReceiptSpec,

@@ -17,7 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from customs.adapters import build_inventories, read_message
+from customs.ingestion.building import build_inventories
+from customs.ingestion.parsing import read_message
 from customs.models import Declaration, IngestRun, LedgerAggregate, LedgerLine, Receipt
 from customs.services import ingest_paths, ingest_stored_run, ingest_upload
 from customs.stats import cbec_trade, customs_stats

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from customs import ledger
-from customs.ingest import Ingestor
+from customs.ingestion.engine import Ingestor
 from customs.models import (
     Declaration,
     IngestRun,

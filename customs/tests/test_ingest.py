@@ -231,7 +231,7 @@ def test_bad_file_is_reported_and_does_not_stop_the_batch(world: Any, write: Any
 
 
 def test_invalid_field_rejects_the_whole_file(world: Any, write: Any) -> None:
-    from customs.adapters import build_inventories
+    from customs.ingestion.building import build_inventories
 
     data = build_inventories("export", [inventory("C1"), inventory("C2")])
     bad = data.replace(b"<ceb:qty>2</ceb:qty>", b"<ceb:qty>two</ceb:qty>", 1)
@@ -389,7 +389,7 @@ def test_parse_workers_run_below_the_writer() -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from customs.ingest import worker_nice
+    from customs.ingestion.config import worker_nice
     from customs.prepare import Lookups, init_worker
 
     assert worker_nice() > 0
@@ -441,7 +441,7 @@ def test_chunks_are_bounded_by_lines_on_every_database(
 ) -> None:
     """A chunk holds about ``chunk_lines`` lines whatever form the prepared lines take (on
     PostgreSQL they travel as COPY text), so memory does not follow the inventories' size."""
-    from customs.ingest import Ingestor
+    from customs.ingestion.engine import Ingestor
 
     flushes: list[int] = []
     flush = Ingestor.flush

@@ -1,6 +1,6 @@
 """The generated leaf readers accept only what the detailed reader accepts, with the same values.
 
-A reader returns ``None`` whenever it is not certain; the detailed reader (``adapters._values``)
+A reader returns ``None`` whenever it is not certain; the detailed reader (``fastread._values``)
 then accepts the element or refuses it with the field path. Hypothesis mutates real elements
 (missing, empty, padded, overlong, non-numeric, repeated and unknown children, comments) and
 checks the two agree.
@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from customs import adapters
-from customs.leafread import leaf_fields, leaf_reader, values_of
+from ceb.leafread import leaf_fields, leaf_reader, values_of
+from customs.ingestion import building, fastread, records
 
 from .conftest import inventory, line
 
@@ -26,11 +26,11 @@ NS = "{http://www.chinaport.gov.cn/ceb}"
 
 
 def _elements() -> dict[str, Any]:
-    data = adapters.build_inventories("export", [inventory("C1", lines=[line(), line("3")])])
+    data = building.build_inventories("export", [inventory("C1", lines=[line(), line("3")])])
     root = etree.fromstring(data)
     inv = root.find(f"{NS}Inventory")
     assert inv is not None
-    _field, nodes = adapters._plan("CEB603")
+    _field, nodes = fastread.plan("CEB603")
     return {
         "head": (inv.find(f"{NS}InventoryHead"), nodes["InventoryHead"]),
         "line": (inv.find(f"{NS}InventoryList"), nodes["InventoryList"]),
@@ -86,7 +86,7 @@ def test_reader_reads_a_well_formed_element_like_the_detailed_reader(which: str)
     wanted = _all(node)
     fast = leaf_reader(node, wanted)(element)
     assert fast is not None
-    detailed = adapters._values(element, node, "p")
+    detailed = fastread._values(element, node, "p")
     assert fast == tuple(detailed.get(name, "") for name in wanted)
 
 
@@ -94,7 +94,7 @@ def test_reader_returns_the_wanted_fields_in_their_order() -> None:
     element, node = ELEMENTS["line"]
     wanted = ("totalPrice", "notAField", "gnum")
     assert leaf_reader(node, wanted)(element) == values_of(
-        adapters._values(element, node, "p"), wanted
+        fastread._values(element, node, "p"), wanted
     )
     assert leaf_reader(node, wanted)(element)[1] == ""  # type: ignore[index]
 
@@ -109,8 +109,8 @@ def test_reader_never_accepts_what_the_detailed_reader_refuses(
     wanted = _all(node)
     fast = leaf_reader(node, wanted)(el)
     try:
-        detailed = adapters._values(el, node, "p")
-    except adapters.MessageError:
+        detailed = fastread._values(el, node, "p")
+    except records.MessageError:
         assert fast is None
         return
     if fast is not None:
@@ -130,8 +130,8 @@ def test_every_single_text_change_of_every_field_is_judged_like_the_detailed_rea
             el = _mutate(element, [(kind, index, text)])
             fast = leaf_reader(node, wanted)(el)
             try:
-                detailed = adapters._values(el, node, "p")
-            except adapters.MessageError:
+                detailed = fastread._values(el, node, "p")
+            except records.MessageError:
                 assert fast is None, (index, kind, text)
                 continue
             assert fast is None or fast == values_of(detailed, wanted), (index, kind, text)
@@ -142,15 +142,15 @@ def test_padded_values_go_to_the_detailed_reader_which_strips_them(text: str) ->
     element, node = ELEMENTS["line"]
     el = _mutate(element, [("text", 0, text)])  # gnum
     assert leaf_reader(node, _all(node))(el) is None
-    assert adapters._values(el, node, "p")["gnum"] == "7"
+    assert fastread._values(el, node, "p")["gnum"] == "7"
 
 
 @pytest.mark.parametrize("text", ["²", "--5", "7.5"])
 def test_a_line_number_that_int_cannot_read_is_refused_with_its_path(text: str) -> None:
     element, node = ELEMENTS["line"]
     el = _mutate(element, [("text", 0, text)])  # gnum
-    with pytest.raises(adapters.MessageError, match=r"p\.gnum"):
-        adapters._values(el, node, "p")
+    with pytest.raises(records.MessageError, match=r"p\.gnum"):
+        fastread._values(el, node, "p")
 
 
 def _time17_reference(raw: str) -> dt.datetime | None:
@@ -159,7 +159,7 @@ def _time17_reference(raw: str) -> dt.datetime | None:
         ms = int(raw[14:17] or 0)
     except ValueError:
         return None
-    return base.replace(microsecond=ms * 1000, tzinfo=adapters.SHANGHAI)
+    return base.replace(microsecond=ms * 1000, tzinfo=records.SHANGHAI)
 
 
 @settings(max_examples=500, deadline=None)
@@ -174,15 +174,15 @@ def _time17_reference(raw: str) -> dt.datetime | None:
 def test_receipt_time_fast_read_agrees_with_strptime(raw: str) -> None:
     expected = _time17_reference(raw)
     try:
-        got = adapters._time17(raw, "p")
-    except adapters.MessageError:
+        got = fastread._time17(raw, "p")
+    except records.MessageError:
         assert expected is None
     else:
-        assert got == expected and got.tzinfo is adapters.SHANGHAI
+        assert got == expected and got.tzinfo is records.SHANGHAI
 
 
 @pytest.mark.django_db
-@given(value=st.datetimes(timezones=st.sampled_from([dt.UTC, adapters.SHANGHAI])))
+@given(value=st.datetimes(timezones=st.sampled_from([dt.UTC, records.SHANGHAI])))
 @settings(max_examples=200, deadline=None)
 def test_raw_sql_datetime_adapter_matches_django(value: dt.datetime) -> None:
     from django.db import connection

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from customs.adapters import build_inventories
+from customs.ingestion.building import build_inventories
 from customs.models import Declaration
 from customs.services import ingest_paths
 

@@ -1,4 +1,4 @@
-"""Reading from the text (``customs.textscan``) gives what the tree reader gives, or defers.
+"""Reading from the text (``ceb.textscan``) gives what the tree reader gives, or defers.
 
 Every document is read twice, with the text path on and off: the records must be equal, or both
 readers must refuse it with the same message. The plain documents must really take the text
@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from customs import adapters, textscan
+from ceb import textscan
+from customs.ingestion import building, fastread, parsing, records
 
 from .conftest import CODE_A, inventory, line, receipt
 
@@ -29,7 +30,7 @@ def _export() -> str:
         inventory("C1", lines=[line(), line("3", "7.5", currency="142", country="116")]),
         inventory("C2", code="3207960002", lines=[line("1", "0.01")]),
     ]
-    return adapters.build_inventories("export", specs).decode()
+    return building.build_inventories("export", specs).decode()
 
 
 def _import() -> str:
@@ -40,7 +41,7 @@ def _import() -> str:
         freight="12.5",
         lines=[line(currency="142", country="116")],
     )
-    return adapters.build_inventories("import", [spec]).decode()
+    return building.build_inventories("import", [spec]).decode()
 
 
 def _receipts() -> str:
@@ -48,21 +49,21 @@ def _receipts() -> str:
         receipt("C1", "120", dt.datetime(2025, 3, 15, 8, tzinfo=UTC)),
         receipt("C1", "800", dt.datetime(2025, 3, 16, 9, 30, tzinfo=UTC), code=CODE_A),
     ]
-    return adapters.build_receipts("export", specs).decode()
+    return building.build_receipts("export", specs).decode()
 
 
 DOCUMENTS = {"export": _export(), "import": _import(), "receipts": _receipts()}
 
 
 def _outcome(data: bytes, *, text_path: bool) -> tuple[str, Any]:
-    saved = adapters._TEXT_SCAN
-    adapters._TEXT_SCAN = text_path
+    saved = fastread.TEXT_SCAN
+    fastread.TEXT_SCAN = text_path
     try:
-        return "records", adapters.read_message(data)
-    except adapters.MessageError as exc:
+        return "records", parsing.read_message(data)
+    except records.MessageError as exc:
         return "refused", str(exc)
     finally:
-        adapters._TEXT_SCAN = saved
+        fastread.TEXT_SCAN = saved
 
 
 def _same(text: str | bytes) -> bool:
@@ -71,7 +72,7 @@ def _same(text: str | bytes) -> bool:
     fast = _outcome(data, text_path=True)
     tree = _outcome(data, text_path=False)
     assert fast == tree
-    return adapters._scanned_records(data) is not None
+    return fastread.scanned_records(data) is not None
 
 
 @pytest.mark.parametrize("which", sorted(DOCUMENTS))
@@ -256,16 +257,16 @@ def test_a_full_message_is_read_from_the_text() -> None:
     # The standard's maxima: 100 inventories of 100 lines.
     lines = [line(str(n % 7 + 1), "1.25") for n in range(100)]
     specs = [inventory(f"L{n}", lines=lines) for n in range(100)]
-    data = adapters.build_inventories("export", specs)
+    data = building.build_inventories("export", specs)
     assert _same(data)
-    records = adapters.read_message(data)
+    records = parsing.read_message(data)
     assert [len(r.lines) for r in records] == [100] * 100  # type: ignore[union-attr]
 
 
 def test_scan_refuses_types_it_is_not_asked_for() -> None:
     data = DOCUMENTS["export"].encode()
-    assert textscan.scan(data, frozenset({"CEB604"}), adapters._plan) is None
-    assert textscan.scan(data, frozenset({"CEB603"}), adapters._plan) is not None
+    assert textscan.scan(data, frozenset({"CEB604"}), fastread.plan) is None
+    assert textscan.scan(data, frozenset({"CEB603"}), fastread.plan) is not None
 
 
 def test_well_formed_builds_nothing_and_refuses_broken_xml() -> None:

@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from customs.adapters import build_inventories, build_receipts
+from customs.ingestion.building import build_inventories, build_receipts
 from customs.models import (
     Declaration,
     IngestRun,

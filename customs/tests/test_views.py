@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from customs.adapters import build_inventories, build_receipts
+from customs.ingestion.building import build_inventories, build_receipts
 from customs.models import (
     CustomsCodeMapping,
     Declaration,

@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from customs.adapters import InventorySpec, LineSpec, ReceiptSpec, build_inventories, build_receipts
+from customs.ingestion.building import (
+    InventorySpec,
+    LineSpec,
+    ReceiptSpec,
+    build_inventories,
+    build_receipts,
+)
 from customs.models import IngestRun, MessageOrigin, RunSource, StoredMessage
 from customs.services import ingest_paths, run_plan
 from customs.sources import plan_paths
