@@ -24,7 +24,7 @@ from logistics import selectors, services
 router = Router(tags=["logistics"])
 
 
-class EventIn(Schema):
+class ShipmentEventIn(Schema):
     logistics_no: str = Field(max_length=60, description="运单编号 logisticsNo")
     logistics_code: str = Field(max_length=18, description="物流企业代码 (must be your own)")
     at: str = Field(max_length=40, description="ISO 8601 with offset (+08:00)")
@@ -34,7 +34,7 @@ class EventIn(Schema):
 
 
 class EventsIn(Schema):
-    events: list[EventIn] = Field(max_length=services.MAX_BATCH)
+    events: list[ShipmentEventIn] = Field(max_length=services.MAX_BATCH)
 
 
 class PushOut(Schema):
@@ -44,7 +44,7 @@ class PushOut(Schema):
     shipments_created: int
 
 
-class EventOut(Schema):
+class ShipmentEventOut(Schema):
     at: dt.datetime
     code: str
     source: str
@@ -68,7 +68,7 @@ class ShipmentOut(Schema):
 
 
 class ShipmentDetailOut(ShipmentOut):
-    events: list[EventOut]
+    events: list[ShipmentEventOut]
 
 
 class ShipmentQuery(Schema):
@@ -117,7 +117,7 @@ def list_shipments(request: HttpRequest, query: Query[ShipmentQuery]) -> Any:
 def get_shipment(request: HttpRequest, shipment_id: int) -> Any:
     shipment = selectors.shipment_get_for(user=api_caller(request), pk=shipment_id)
     out = ShipmentOut.from_orm(shipment).dict()
-    out["events"] = [EventOut.from_orm(e).dict() for e in selectors.timeline(shipment)]
+    out["events"] = [ShipmentEventOut.from_orm(e).dict() for e in selectors.timeline(shipment)]
     return out
 
 
