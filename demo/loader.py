@@ -15,6 +15,7 @@ from accounts.services import user_create
 from codes.loaders import load_all
 from codes.models import County
 from demo.data import BELTS, DEMO_PASSWORD, PARKS, USERS, generate
+from demo.stages import StageReport, load_stages
 from enterprises.models import Enterprise, IndustryBelt, Park, Recognition
 from enterprises.services import enterprise_create, industry_belt_save, park_save, recognition_add
 
@@ -26,6 +27,7 @@ class DemoReport:
     recognitions_created: int = 0
     users_created: int = 0
     extras: dict[str, int] = field(default_factory=dict)
+    stages: StageReport | None = None
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -116,6 +118,17 @@ def demo_load(*, count: int = 200) -> DemoReport:
     report.extras["places"] = load_places()
     report.extras["warehouses"] = load_warehouses()
     report.extras["events"] = load_events()
+
+    from logistics.demo import load_demo as load_logistics
+
+    report.extras["logistics events"] = load_logistics()
+
+    # The fund journey: an open round and an application at every stage, relative to today.
+    stages = load_stages()
+    report.stages = stages
+    report.extras["applications"] = sum(
+        n for stage, n in stages.created.items() if not stage.startswith(("round", "notice"))
+    )
 
     for username, _role, _binding, display in USERS:
         user = User.objects.get(username=username)

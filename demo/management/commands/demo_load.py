@@ -43,6 +43,17 @@ class Command(BaseCommand):
         )
         for name, created in report.extras.items():
             self.stdout.write(f"  {name}: +{created}")
+        if report.stages is not None:
+            stages = report.stages
+            if stages.round is not None:
+                self.stdout.write(
+                    f"  申报批次 round: {stages.round.name} "
+                    f"({stages.round.opens_on} – {stages.round.closes_on}, {stages.round.status})"
+                )
+            for stage, created in stages.created.items():
+                self.stdout.write(f"    {stage}: +{created}")
+            for note in stages.notes:
+                self.stdout.write(f"  注意 note: {note}")
         if options["quiet_logins"]:
             return
         self.stdout.write(f"\n演示账号 Demo logins（密码 password: {DEMO_PASSWORD}）")
