@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 COUNT = 40  # enough enterprises for the demo users; the stages do not depend on the count
 
 S = ApplicationStatus
-EVERY_STATUS = {
+EVERY_STATUS: set[str] = {
     S.DRAFT, S.SUBMITTED, S.COUNTY_REVIEW, S.RETURNED, S.CITY_REVIEW, S.PROPOSED,
     S.PUBLIC_NOTICE, S.APPROVED, S.DISBURSED, S.REJECTED,
 }  # fmt: skip
@@ -70,7 +70,8 @@ def assert_every_stage_exists(*, approvable: bool = True) -> None:
 def test_demo_load_twice_populates_every_stage_on_the_day(day: dt.datetime) -> None:
     with time_machine.travel(day, tick=False):
         report = demo_load(count=COUNT)
-        assert report.stages is not None and not report.stages.notes, report.stages.notes
+        assert report.stages is not None
+        assert not report.stages.notes, report.stages.notes
         assert_every_stage_exists()
         first = _counts()
         demo_load(count=COUNT)
