@@ -165,8 +165,8 @@ def child(url: str) -> None:
     fill_seconds = time.perf_counter() - fill_t
     total = ShipmentEvent.objects.count()
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {qn(ShipmentEvent._meta.db_table)}")  # noqa: S608
-        cursor.execute(f"ANALYZE {qn(Shipment._meta.db_table)}")  # noqa: S608
+        cursor.execute(f"ANALYZE {qn(ShipmentEvent._meta.db_table)}")
+        cursor.execute(f"ANALYZE {qn(Shipment._meta.db_table)}")
     rng = random.Random(7)
     nos = [f"BX{rng.randrange(max(1, n // PER_WAYBILL)):09d}" for _ in range(500)]
     nos += [f"BF{rng.randrange(max(1, extra)):09d}" for _ in range(500)] if extra else []
@@ -230,25 +230,26 @@ def _fill(connection: object, waybills: int) -> None:
                     f"AND s.logistics_code = '{CODE}'"
                 )
             else:
-                cursor.execute(
-                    "WITH RECURSIVE g(i) AS (SELECT %s UNION ALL SELECT i + 1 FROM g WHERE i < %s) "
-                    f"INSERT INTO {ship} (logistics_no, logistics_code, logistics_name, "  # noqa: S608
+                pad = "'BF' || substr('000000000' || {}, -9)"
+                shipments = (
+                    "WITH RECURSIVE g(i) AS (SELECT %s UNION ALL SELECT i + 1 FROM g WHERE i < %s) "  # noqa: S608 - constant table names
+                    f"INSERT INTO {ship} (logistics_no, logistics_code, logistics_name, "
                     "direction, order_no, invt_no, ebc_code, status, status_at, exceptions, "
-                    "events_count, created_at) SELECT 'BF' || substr('000000000' || i, -9), "
+                    f"events_count, created_at) SELECT {pad.format('i')}, "
                     f"'{CODE}', '', 'export', '', '', '', 'delivered', datetime('now'), 0, 10, "
-                    "datetime('now') FROM g",
-                    [start, start + count - 1],
+                    "datetime('now') FROM g"
                 )
-                cursor.execute(
-                    "WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k < 9) "
-                    f"INSERT INTO {event} (shipment_id, at, code, source, text, key, "  # noqa: S608
-                    "message_type, created_at) SELECT s.id, datetime('now', '-' || k.k || ' hours'), "
-                    "'picked_up', 'carrier', '扫描', CAST(k.k AS TEXT), '', datetime('now') "
+                events = (
+                    "WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k < 9) "  # noqa: S608 - constant table names
+                    f"INSERT INTO {event} (shipment_id, at, code, source, text, key, "
+                    "message_type, created_at) SELECT s.id, "
+                    "datetime('now', '-' || k.k || ' hours'), 'picked_up', 'carrier', '扫描', "
+                    "CAST(k.k AS TEXT), '', datetime('now') "
                     f"FROM {ship} s CROSS JOIN k WHERE s.logistics_no BETWEEN "
-                    "'BF' || substr('000000000' || %s, -9) AND 'BF' || substr('000000000' || %s, -9) "
-                    f"AND s.logistics_code = '{CODE}'",
-                    [start, start + count - 1],
+                    f"{pad.format('%s')} AND {pad.format('%s')} AND s.logistics_code = '{CODE}'"
                 )
+                cursor.execute(shipments, [start, start + count - 1])
+                cursor.execute(events, [start, start + count - 1])
 
 
 def _run_child(url: str) -> dict[str, object]:

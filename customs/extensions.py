@@ -47,8 +47,9 @@ def _readers() -> tuple[tuple[frozenset[str], Any], ...]:
     out = []
     for reader, _writer in EXTENSIONS:
         func = _load(reader)
-        types = getattr(import_module(reader.rpartition(".")[0]), "MESSAGE_TYPES", frozenset())
-        out.append((frozenset(types), func))
+        module = import_module(reader.rpartition(".")[0])
+        types: frozenset[str] = frozenset(getattr(module, "MESSAGE_TYPES", ()))
+        out.append((types, func))
     return tuple(out)
 
 

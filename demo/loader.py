@@ -123,6 +123,10 @@ def demo_load(*, count: int = 200) -> DemoReport:
 
     report.extras["logistics events"] = load_logistics()
 
+    from logistics.demo import load_demo as load_logistics
+
+    report.extras["logistics events"] = load_logistics()
+
     # The fund journey: an open round and an application at every stage, relative to today.
     stages = load_stages()
     report.stages = stages

@@ -17,6 +17,7 @@ A shipment outside the reader's scope is a 404 (``Http404``), so its existence i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,7 @@ ON_TIME_HOURS = 72
 
 
 def shipment_list_for(
-    *, user: AnyUser | None, filters: dict[str, Any] | None = None
+    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Shipment]:
     """The shipments ``user`` may see, newest status first."""
     qs = Shipment.objects.all()
@@ -165,6 +166,8 @@ def county_month_aggregates(*, user: AnyUser | None, year: int) -> list[CountyMo
     buckets: dict[tuple[int | None, str, str], list[float]] = {}
     counts: dict[tuple[int | None, str, str], list[int]] = {}
     for county_id, county_name, released_at, departed_at, exceptions in qs.iterator():
+        if released_at is None:  # excluded by the filter; for the type checker
+            continue
         month = timezone.localtime(released_at, tz).strftime("%Y-%m")
         key = (county_id, county_name or "", month)
         c = counts.setdefault(key, [0, 0, 0, 0])
@@ -177,19 +180,19 @@ def county_month_aggregates(*, user: AnyUser | None, year: int) -> list[CountyMo
             if hours <= ON_TIME_HOURS:
                 c[2] += 1
     out = []
-    for key in sorted(counts, key=lambda k: (k[2], k[1])):
-        released, departed, on_time, exceptions = counts[key]
-        hours = buckets.get(key, [])
+    for group in sorted(counts, key=lambda k: (k[2], k[1])):
+        released, departed, on_time, exceptions = counts[group]
+        spans = buckets.get(group, [])
         out.append(
             CountyMonth(
-                county_id=key[0],
-                county_name=key[1],
-                month=key[2],
+                county_id=group[0],
+                county_name=group[1],
+                month=group[2],
                 released=released,
                 departed=departed,
                 on_time=on_time,
                 on_time_share=round(on_time / released, 4) if released else None,
-                avg_release_to_departure_hours=round(sum(hours) / len(hours), 1) if hours else None,
+                avg_release_to_departure_hours=round(sum(spans) / len(spans), 1) if spans else None,
                 exceptions=exceptions,
             )
         )

@@ -613,7 +613,7 @@ def _releases(declaration_ids: Sequence[int]) -> int:
     from customs.models import Declaration
 
     events: list[NewEvent] = []
-    owners: dict[str, tuple[str, str, int | None, int | None, str]] = {}
+    owners: dict[int, tuple[int | None, int | None]] = {}
     released: list[tuple[Any, ...]] = []
     for start in range(0, len(declaration_ids), _CHUNK):
         released += list(
@@ -662,11 +662,11 @@ def _releases(declaration_ids: Sequence[int]) -> int:
                 ebc_code=ebc,
             )
         )
-        owners[str(sid)] = (order_no, invt_no, enterprise, county, ebc)
+        owners[sid] = (enterprise, county)
     stored = store_events(events).stored
-    for sid, (_order, _invt, enterprise, county, _ebc) in owners.items():
+    for sid, (enterprise, county) in owners.items():
         if enterprise:
-            Shipment.objects.filter(pk=int(sid), enterprise__isnull=True).update(
+            Shipment.objects.filter(pk=sid, enterprise__isnull=True).update(
                 enterprise_id=enterprise, county_id=county
             )
     return stored

@@ -68,9 +68,7 @@ def test_bad_event_is_a_400_and_stores_nothing(world: Any) -> None:
 
 def _two_shipments(world: Any) -> tuple[Shipment, Shipment]:
     services.carrier_events_push(actor=world.carrier_x, events=[event("LX1", "k1")])
-    services.carrier_events_push(
-        actor=world.carrier_y, events=[event("LY1", "k1", company=LOG_Y)]
-    )
+    services.carrier_events_push(actor=world.carrier_y, events=[event("LY1", "k1", company=LOG_Y)])
     x = Shipment.objects.get(logistics_no="LX1")
     y = Shipment.objects.get(logistics_no="LY1")
     Shipment.objects.filter(pk=x.pk).update(enterprise=world.a, county=world.a.county)
@@ -79,7 +77,7 @@ def _two_shipments(world: Any) -> tuple[Shipment, Shipment]:
 
 
 def test_reads_are_scoped(world: Any) -> None:
-    x, y = _two_shipments(world)
+    _two_shipments(world)
 
     def seen(user: Any) -> set[str]:
         r = login_client(user).get("/api/v1/logistics/shipments")
@@ -100,7 +98,9 @@ def test_an_enterprise_cannot_open_another_enterprises_shipment(world: Any) -> N
     x, y = _two_shipments(world)
     client = login_client(world.user_a)
     assert client.get(f"/api/v1/logistics/shipments/{y.pk}").status_code == 404
-    assert login_client(world.carrier_x).get(f"/api/v1/logistics/shipments/{y.pk}").status_code == 404
+    assert (
+        login_client(world.carrier_x).get(f"/api/v1/logistics/shipments/{y.pk}").status_code == 404
+    )
     r = client.get(f"/api/v1/logistics/shipments/{x.pk}")
     assert r.status_code == 200
     assert [e["code"] for e in r.json()["events"]] == ["picked_up"]

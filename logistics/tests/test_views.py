@@ -117,3 +117,14 @@ def test_track_command_table_and_unknown(world: Any, shipments: Any) -> None:
     assert "departed_country" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("logistics_track", "NOPE", stdout=StringIO())
+
+
+def test_pages_in_english(world: Any, shipments: Any) -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    page = client.get("/logistics/track/?no=LX2").content.decode()
+    assert "Waybill query" in page and "Released by customs" in page
+    client = login_client(world.user_a)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/logistics/{shipments['LX2'].pk}/").content.decode()
+    assert "Timeline" in page and "Departed the country" in page
