@@ -6,7 +6,7 @@ Same permissions as the pages: handlers parse, call a selector or a service, ret
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -15,7 +15,9 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from accounts.auth import api_caller
+from core.lists import API_MAX_LIMIT
 from customs import selectors, services
+from customs.filters import DeclarationFilterSet
 from customs.models import Declaration, IngestRun, RunSource
 from customs.stats import customs_stats
 
@@ -113,11 +115,14 @@ class DeclarationPage(Schema):
     items: list[DeclarationOut]
 
 
-class DeclarationQuery(Schema):
-    q: str = Field("", description="清单/订单/运单编号 / inventory, order or waybill number")
-    direction: str = Field("", description="export | import")
-    mode: str = Field("", description="9610 | 9710 | 9810 | 1210")
-    limit: int = Field(50, ge=1, le=500)
+if TYPE_CHECKING:
+    DeclarationFilters = Schema
+else:  # q, direction, mode: the list page's filters (customs.filters)
+    DeclarationFilters = DeclarationFilterSet.schema()
+
+
+class DeclarationQuery(DeclarationFilters):
+    limit: int = Field(50, ge=1, le=API_MAX_LIMIT)
     offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
@@ -143,7 +148,7 @@ def upload(
 def runs(request: HttpRequest, limit: int = 50) -> Any:
     if not selectors.can_view_customs(api_caller(request)):
         raise PermissionDenied("无权查看海关数据 / Permission denied")
-    return selectors.run_list_for(user=api_caller(request))[: min(max(limit, 1), 200)]
+    return selectors.run_list_for(user=api_caller(request))[: min(max(limit, 1), API_MAX_LIMIT)]
 
 
 @router.get("/runs/{run_id}", response=IngestRunOut, summary="批次状态 / run status")
@@ -155,12 +160,7 @@ def run_status(request: HttpRequest, run_id: int) -> IngestRun:
 def declarations(request: HttpRequest, query: Query[DeclarationQuery]) -> dict[str, Any]:
     if not selectors.can_view_customs(api_caller(request)):
         raise PermissionDenied("无权查看海关数据 / Permission denied")
-    qs = selectors.declaration_list_for(
-        user=api_caller(request),
-        q=query.q,
-        direction=query.direction,
-        mode=query.mode,
-    )
+    qs = selectors.declaration_list_for(user=api_caller(request), filters=query.dict())
     return {"count": qs.count(), "items": list(qs[query.offset : query.offset + query.limit])}
 
 

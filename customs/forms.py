@@ -50,26 +50,6 @@ class MapCodeForm(AccessibleFormMixin, forms.Form):
     uscc = forms.CharField(label=_("企业统一社会信用代码"), max_length=18)
 
 
-class DeclarationFilterForm(forms.Form):
-    q = forms.CharField(label=_("清单/订单/运单编号"), required=False)
-    direction = forms.ChoiceField(
-        label=_("进出口"),
-        required=False,
-        choices=[("", _("全部")), ("export", _("出口")), ("import", _("进口"))],
-    )
-    mode = forms.ChoiceField(
-        label=_("监管方式"),
-        required=False,
-        choices=[
-            ("", _("全部")),
-            ("9610", "9610"),
-            ("9710", "9710"),
-            ("9810", "9810"),
-            ("1210", "1210"),
-        ],
-    )
-
-
 class RateForm(AccessibleFormMixin, forms.Form):
     currency = forms.CharField(label=_("币制代码"), min_length=3, max_length=3)
     month = forms.RegexField(label=_("月份（YYYYMM）"), regex=r"^\d{4}(0[1-9]|1[0-2])$")

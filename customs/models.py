@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.status import tones
 from customs import reference
 
 FEN = Decimal("0.01")
@@ -28,6 +29,7 @@ class Direction(models.TextChoices):
     IMPORT = "import", _("进口")
 
 
+@tones(done="ok", failed="err")
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
     RUNNING = "running", _("处理中")

@@ -12,6 +12,7 @@ Unknown customs codes and retail-import breaches are for officers (county: its c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet
@@ -31,6 +32,7 @@ from accounts.access import (
     scope_by_enterprise,
 )
 from accounts.models import Role
+from customs.filters import DeclarationFilterSet
 from customs.models import Declaration, IngestRun, LedgerLine, RetailImportCheck
 
 if TYPE_CHECKING:
@@ -99,22 +101,14 @@ def run_get_for(*, user: AnyUser | None, pk: int) -> IngestRun:
 def declaration_list_for(
     *,
     user: AnyUser | None,
-    q: str = "",
-    direction: str = "",
-    mode: str = "",
+    filters: Mapping[str, Any] | None = None,
     status: str = "",
     released: bool | None = None,
 ) -> QuerySet[Declaration]:
+    """``filters``: number, direction and trade mode from the list page or the API query
+    (:class:`customs.filters.DeclarationFilterSet`)."""
     qs = scope_by_enterprise(Declaration.objects.select_related("enterprise", "county"), user)
-    if q:
-        q = q.strip()
-        qs = qs.filter(
-            Q(cop_no=q) | Q(invt_no=q) | Q(order_no=q) | Q(logistics_no=q) | Q(ebc_code=q)
-        )
-    if direction:
-        qs = qs.filter(direction=direction)
-    if mode:
-        qs = qs.filter(trade_mode=mode)
+    qs = DeclarationFilterSet.apply(qs, filters)
     if status:
         qs = qs.filter(status="" if status == "declared" else status)
     if released is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,9 +12,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.excel import excel_response
+from core.forms import attempt
+from core.http import AuthedHttpRequest
+from core.lists import ListPage
 from customs import excel, selectors, services
-from customs.forms import DeclarationFilterForm, MapCodeForm, UploadForm
+from customs.filters import DeclarationFilterSet
+from customs.forms import MapCodeForm, UploadForm
 from customs.stats import customs_stats
+
+RUNS = ListPage(template="customs/run_list.html", results_template="customs/_run_results.html")
+DECLARATIONS = ListPage(
+    filters=DeclarationFilterSet,
+    template="customs/declaration_list.html",
+    results_template="customs/_declaration_results.html",
+    page_size=50,
+)
+BREACHES = ListPage(
+    template="customs/retail_breaches.html",
+    results_template="customs/_breach_results.html",
+    page_size=50,
+)
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -48,7 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthedHttpRequest) -> HttpResponse:
     if not selectors.can_upload(request.user):
         raise PermissionDenied(_("无权上传海关报文。"))
     form = UploadForm(
@@ -61,7 +77,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 run = services.ingest_upload(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     files=form.cleaned_data["batch"],
                     channel=bool(form.cleaned_data.get("channel")),
                 )
@@ -82,12 +98,9 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthedHttpRequest) -> HttpResponse:
     _require_view(request)
-    page = Paginator(selectors.run_list_for(user=request.user), 25).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "customs/run_list.html", {"page": page})
+    return RUNS.render(request, lambda _values: selectors.run_list_for(user=request.user))
 
 
 @login_required
@@ -99,16 +112,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_resume(request: HttpRequest, pk: int) -> HttpResponse:
+def run_resume(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Ingest a failed run's files again as a new run (``services.ingest_resume``)."""
     run = selectors.run_get_for(user=request.user, pk=pk)
-    try:
-        resumed = services.ingest_resume(actor=request.user, run=run)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("customs:run_detail", pk=run.pk)
-    messages.success(request, _("已重新排队导入本批次文件。"))
-    return redirect("customs:run_detail", pk=resumed.pk)
+    done = attempt(
+        request,
+        lambda: services.ingest_resume(actor=request.user, run=run),
+        success=_("已重新排队导入本批次文件。"),
+    )
+    return redirect("customs:run_detail", pk=done.value.pk if done else run.pk)
 
 
 @login_required
@@ -121,23 +133,11 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def declaration_list(request: HttpRequest) -> HttpResponse:
+def declaration_list(request: AuthedHttpRequest) -> HttpResponse:
     _require_view(request)
-    form = DeclarationFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.declaration_list_for(
-        user=request.user,
-        q=data.get("q", ""),
-        direction=data.get("direction", ""),
-        mode=data.get("mode", ""),
-    )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
+    return DECLARATIONS.render(
         request,
-        "customs/declaration_list.html",
-        {"form": form, "page": page, "params": params.urlencode()},
+        lambda values: selectors.declaration_list_for(user=request.user, filters=values),
     )
 
 
@@ -184,7 +184,7 @@ def unknown_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def map_code(request: HttpRequest) -> HttpResponse:
+def map_code(request: AuthedHttpRequest) -> HttpResponse:
     if not selectors.can_map_codes(request.user):
         raise PermissionDenied(_("仅政府部门可以对应海关代码。"))
     from enterprises import selectors as registry
@@ -195,16 +195,13 @@ def map_code(request: HttpRequest) -> HttpResponse:
         if enterprise is None:
             messages.error(request, _("找不到该统一社会信用代码的企业。"))
         else:
-            try:
-                services.customs_code_map(
-                    actor=request.user,  # type: ignore[arg-type]
-                    code=form.cleaned_data["code"],
-                    enterprise=enterprise,
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("已对应到 %(n)s。") % {"n": enterprise.name})
+            attempt(
+                request,
+                lambda: services.customs_code_map(
+                    actor=request.user, code=form.cleaned_data["code"], enterprise=enterprise
+                ),
+                success=_("已对应到 %(n)s。") % {"n": enterprise.name},
+            )
     else:
         messages.error(request, _("请填写企业统一社会信用代码。"))
     return redirect("customs:unknown_codes")
@@ -212,13 +209,12 @@ def map_code(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def retail_breaches(request: HttpRequest) -> HttpResponse:
+def retail_breaches(request: AuthedHttpRequest) -> HttpResponse:
     if not selectors.is_officer(request.user):
         raise PermissionDenied(_("仅政府部门可以查看。"))
-    page = Paginator(selectors.retail_breaches_for(user=request.user), 50).get_page(
-        request.GET.get("page")
+    return BREACHES.render(
+        request, lambda _values: selectors.retail_breaches_for(user=request.user)
     )
-    return render(request, "customs/retail_breaches.html", {"page": page})
 
 
 @login_required

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from accounts.auth import api_caller
-from core.lists import api_list
+from core.lists import API_MAX_LIMIT, api_list
 from enterprises import change_services, selectors, services
 from enterprises.filters import EnterpriseQuery
 from enterprises.models import (
@@ -204,7 +204,7 @@ def list_parks(request: HttpRequest) -> Any:
 
 class ChangeQuery(Schema):
     status: str = Field("pending", description="pending, approved, rejected, withdrawn")
-    limit: int = Field(25, ge=1, le=200)
+    limit: int = Field(25, ge=1, le=API_MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_ID)
 
 

@@ -25,7 +25,6 @@ PAGINATOR_ALLOWED: frozenset[str] = frozenset(
     {
         "applications/views.py",
         "codes/selectors.py",
-        "customs/views.py",
     }
 )
 
