@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,12 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: frozenset[str]
+    # optional dotted path of a predicate ``(user) -> bool`` narrowing the roles (e.g. only
+    # the logistics partners among the partners); apps own the rule, core only names it
+    when: str = ""
+
+    def shown_to(self, user: object) -> bool:
+        return not self.when or bool(import_string(self.when)(user))
 
     def url(self) -> str | None:
         try:
@@ -66,6 +73,11 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("企业档案"), "enterprises:list", OFFICERS),
     NavItem(
+        _("企业注册核验"),
+        "enterprises:registrations",
+        frozenset({"county_officer", "city_reviewer", "administrator"}),
+    ),
+    NavItem(
         _("档案变更核验"),
         "enterprises:changes",
         frozenset({"county_officer", "city_reviewer", "administrator"}),
@@ -80,6 +92,19 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("物流统计"), "logistics:aggregates", OFFICERS),
     NavItem(_("运单查询"), "logistics:track", ALL | {"public"}),
+    NavItem(
+        _("运力券"),
+        "vouchers:list",
+        frozenset({"enterprise", "partner"}),
+        when="vouchers.selectors.is_voucher_user",
+    ),
+    NavItem(_("运力券批次"), "vouchers:batches", frozenset({"city_reviewer", "administrator"})),
+    NavItem(
+        _("运力券结算"),
+        "vouchers:settlements",
+        frozenset({"finance_officer", "city_reviewer", "administrator"}),
+    ),
+    NavItem(_("运力券看板"), "vouchers:dashboard", OFFICERS),
     NavItem(_("培训与活动"), "events:list", ALL),
     NavItem(_("我的报名"), "events:mine", frozenset({"enterprise"})),
     NavItem(_("代码表"), "codes:index", frozenset({"administrator", "city_reviewer"})),
@@ -109,7 +134,7 @@ def nav_for(user: object) -> list[tuple[str | Promise, str]]:
         role = getattr(user, "role", "")
     items = []
     for item in NAV:
-        if role in item.roles:
+        if role in item.roles and item.shown_to(user):
             url = item.url()
             if url:
                 items.append((item.label, url))

@@ -39,6 +39,7 @@ ddt — 点点通 跨境电商公共服务平台命令行 / Diandiantong command
   customs rates FILE    更新月度汇率表 / Update the monthly exchange-rate table
   stats report          生成统计月报（PDF）/ Produce the monthly statistics report
   logistics track NO    运单物流轨迹（--format json|table）/ A waybill's timeline
+  vouchers expire       运力券到期处理，余额退回资金池（每日运行）/ Expire vouchers (daily)
   db_worker             后台任务进程 / Background task worker
 
 Django 命令 Django commands: migrate, runserver, createsuperuser, check --deploy, shell …
@@ -57,6 +58,7 @@ _GROUPS = {
     "customs",
     "stats",
     "logistics",
+    "vouchers",
 }
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("stats/", include("stats.urls")),
     path("logistics/", include("logistics.urls")),
+    path("vouchers/", include("vouchers.urls")),
     path("", include("core.urls")),
 ]
 

@@ -18,6 +18,7 @@ redeems; the finance officer pays settlements.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -35,6 +36,12 @@ from accounts.access import (
     scope_by_enterprise,
 )
 from accounts.models import Role
+from vouchers.filters import (
+    BatchFilterSet,
+    ContractFilterSet,
+    SettlementFilterSet,
+    VoucherFilterSet,
+)
 from vouchers.models import (
     BatchStatus,
     LogisticsContract,
@@ -107,13 +114,17 @@ def pool_get_for(*, user: AnyUser | None, pk: int) -> VoucherPool:
     return pool
 
 
-def batch_list_for(*, user: AnyUser | None) -> QuerySet[VoucherBatch]:
+def batch_list_for(
+    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[VoucherBatch]:
     qs = VoucherBatch.objects.select_related("pool")
     if reads_all(user) or has_role(user, Role.COUNTY_OFFICER):
-        return qs
-    if is_enterprise_user(user) or can_redeem(user):
-        return qs.exclude(status=BatchStatus.DRAFT)
-    return qs.none()
+        pass
+    elif is_enterprise_user(user) or can_redeem(user):
+        qs = qs.exclude(status=BatchStatus.DRAFT)
+    else:
+        qs = qs.none()
+    return BatchFilterSet.apply(qs, filters)
 
 
 def batch_get_for(*, user: AnyUser | None, pk: int) -> VoucherBatch:
@@ -134,9 +145,12 @@ def _scoped(
     )
 
 
-def contract_list_for(*, user: AnyUser | None) -> QuerySet[LogisticsContract]:
+def contract_list_for(
+    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[LogisticsContract]:
     qs = LogisticsContract.objects.select_related("enterprise")
-    return _scoped(qs, user, enterprise="enterprise", code="logistics_code")
+    qs = _scoped(qs, user, enterprise="enterprise", code="logistics_code")
+    return ContractFilterSet.apply(qs, filters)
 
 
 def contract_get_for(*, user: AnyUser | None, pk: int) -> LogisticsContract:
@@ -151,9 +165,12 @@ def claim_list_for(*, user: AnyUser | None) -> QuerySet[VoucherClaim]:
     return _scoped(qs, user, enterprise="enterprise", code="contract__logistics_code")
 
 
-def voucher_list_for(*, user: AnyUser | None) -> QuerySet[Voucher]:
+def voucher_list_for(
+    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Voucher]:
     qs = Voucher.objects.select_related("claim", "claim__contract", "claim__enterprise", "batch")
-    return _scoped(qs, user, enterprise="claim__enterprise", code="claim__contract__logistics_code")
+    qs = _scoped(qs, user, enterprise="claim__enterprise", code="claim__contract__logistics_code")
+    return VoucherFilterSet.apply(qs, filters)
 
 
 def voucher_get_for(*, user: AnyUser | None, pk: int | None = None, code: str = "") -> Voucher:
@@ -169,12 +186,14 @@ def redemption_list_for(*, user: AnyUser | None) -> QuerySet[Redemption]:
     return _scoped(qs, user, enterprise="contract__enterprise", code="logistics_code")
 
 
-def settlement_list_for(*, user: AnyUser | None) -> QuerySet[Settlement]:
+def settlement_list_for(
+    *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Settlement]:
     qs = Settlement.objects.select_related("pool")
-    if reads_all(user):
-        return qs
-    code = own_logistics_code(user)
-    return qs.filter(logistics_code=code) if code else qs.none()
+    if not reads_all(user):
+        code = own_logistics_code(user)
+        qs = qs.filter(logistics_code=code) if code else qs.none()
+    return SettlementFilterSet.apply(qs, filters)
 
 
 def settlement_get_for(*, user: AnyUser | None, pk: int) -> Settlement:

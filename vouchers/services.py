@@ -25,7 +25,7 @@ from applications import evidence as ev
 from audit.services import audit_record, snapshot
 from entitlement.guide import GuideError, shipped_guide
 from entitlement.measures import catalogue
-from vouchers import selectors
+from vouchers import selectors, workflow
 from vouchers.entitle import MEASURE, entitlement_for
 from vouchers.models import (
     BatchStatus,
@@ -283,10 +283,8 @@ def batch_publish(*, actor: User | None, batch: VoucherBatch) -> VoucherBatch:
     if actor is not None:
         _require(selectors.can_manage(actor), _("只有市商务局审核人员可以发布运力券批次。"))
     batch = VoucherBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != BatchStatus.DRAFT:
-        raise ValidationError({"status": [_("只有未发布的批次可以发布。")]})
-    if batch.valid_to < timezone.localdate():
-        raise ValidationError({"valid_to": [_("批次有效期已过，不能发布。")]})
+    if refusal := workflow.publish_refusal(batch, today=timezone.localdate()):
+        raise ValidationError({"status": [refusal]})
     before = snapshot(batch)
     batch.status = BatchStatus.PUBLISHED
     batch.published_at = timezone.now()
@@ -320,8 +318,8 @@ def batch_close(*, actor: User | None, batch: VoucherBatch) -> VoucherBatch:
     if actor is not None:
         _require(selectors.can_manage(actor), _("只有市商务局审核人员可以结束运力券批次。"))
     batch = VoucherBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != BatchStatus.PUBLISHED:
-        raise ValidationError({"status": [_("只有发放中的批次可以结束。")]})
+    if refusal := workflow.close_refusal(batch):
+        raise ValidationError({"status": [refusal]})
     before = snapshot(batch)
     batch.status = BatchStatus.CLOSED
     batch.save(update_fields=["status"])
@@ -448,8 +446,8 @@ def claim_create(*, actor: User, batch: VoucherBatch, contract: LogisticsContrac
     )
     enterprise = contract.enterprise
     today = timezone.localdate()
-    if batch.status != BatchStatus.PUBLISHED or not batch.valid_from <= today <= batch.valid_to:
-        raise ValidationError({"batch": [_("该批次当前不在发放期内。")]})
+    if refusal := workflow.claim_window_refusal(batch, today=today):
+        raise ValidationError({"batch": [refusal]})
     if not eligible_enterprises(batch).filter(pk=enterprise.pk).exists():
         raise ValidationError({"batch": [_("本企业不符合该批次的申领条件。")]})
     if VoucherClaim.objects.filter(contract=contract).exists():
@@ -538,8 +536,8 @@ def voucher_redeem(
     contract = voucher.claim.contract
     _require(contract.logistics_code == code, _("只能核销本物流企业合同下的运力券。"))
     today = timezone.localdate()
-    if voucher.status != VoucherStatus.ACTIVE or voucher.valid_to < today:
-        raise ValidationError({"voucher": [_("该运力券已核销完毕、已过期或已作废。")]})
+    if refusal := workflow.redeem_refusal(voucher, today=today):
+        raise ValidationError({"voucher": [refusal]})
     if value > voucher.face_value - voucher.redeemed:
         raise ValidationError(
             {
@@ -610,8 +608,8 @@ def voucher_cancel(*, actor: User | None, voucher: Voucher, reason: str) -> Vouc
     text = _text(reason, "reason", 300)
     pool = _lock_pool(Voucher.objects.get(pk=voucher.pk).batch.pool_id)
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
-    if voucher.status != VoucherStatus.ACTIVE:
-        raise ValidationError({"voucher": [_("只有可使用的运力券可以作废。")]})
+    if refusal := workflow.cancel_refusal(voucher):
+        raise ValidationError({"voucher": [refusal]})
     before = snapshot(voucher)
     back = _give_back(pool, voucher, VoucherStatus.CANCELLED)
     pool.committed = F("committed") - back
@@ -734,8 +732,8 @@ def settlement_pay(
         raise ValidationError({"paid_on": [_("支付日期不能晚于今天。")]})
     pool = _lock_pool(settlement.pool_id)
     settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
-    if settlement.status != SettlementStatus.ISSUED:
-        raise ValidationError({"status": [_("该结算单已支付。")]})
+    if refusal := workflow.pay_refusal(settlement):
+        raise ValidationError({"status": [refusal]})
     before = snapshot(settlement)
     settlement.status = SettlementStatus.PAID
     settlement.paid_on = day
