@@ -24,7 +24,7 @@ from logistics import selectors, services
 router = Router(tags=["logistics"])
 
 
-class ShipmentEventIn(Schema):
+class CarrierEventIn(Schema):
     logistics_no: str = Field(max_length=60, description="运单编号 logisticsNo")
     logistics_code: str = Field(max_length=18, description="物流企业代码 (must be your own)")
     at: str = Field(max_length=40, description="ISO 8601 with offset (+08:00)")
@@ -33,11 +33,11 @@ class ShipmentEventIn(Schema):
     idempotency_key: str = Field(max_length=100)
 
 
-class EventsIn(Schema):
-    events: list[ShipmentEventIn] = Field(max_length=services.MAX_BATCH)
+class CarrierEventsIn(Schema):
+    events: list[CarrierEventIn] = Field(max_length=services.MAX_BATCH)
 
 
-class PushOut(Schema):
+class CarrierPushOut(Schema):
     received: int
     stored: int
     duplicates: int
@@ -76,13 +76,13 @@ class ShipmentQuery(Schema):
     status: str = Field("", max_length=24)
 
 
-class StepOut(Schema):
+class TrackStepOut(Schema):
     code: str
     label: str
     at: dt.datetime
 
 
-class AggregateOut(Schema):
+class LogisticsAggregateOut(Schema):
     county_id: int | None
     county_name: str
     month: str
@@ -94,8 +94,8 @@ class AggregateOut(Schema):
     exceptions: int
 
 
-@router.post("/events", response=PushOut, summary="推送物流事件 Push carrier events")
-def push_events(request: HttpRequest, payload: EventsIn) -> Any:
+@router.post("/events", response=CarrierPushOut, summary="推送物流事件 Push carrier events")
+def push_events(request: HttpRequest, payload: CarrierEventsIn) -> Any:
     result = services.carrier_events_push(
         actor=api_caller(request), events=[e.dict() for e in payload.events]
     )
@@ -121,7 +121,7 @@ def get_shipment(request: HttpRequest, shipment_id: int) -> Any:
     return out
 
 
-@router.get("/aggregates", response=list[AggregateOut], summary="县区月度汇总 Aggregates")
+@router.get("/aggregates", response=list[LogisticsAggregateOut], summary="县区月度汇总 Aggregates")
 def aggregates(request: HttpRequest, year: int = 0) -> Any:
     year = year or dt.date.today().year
     if not 2000 <= year <= 2100:
@@ -131,7 +131,7 @@ def aggregates(request: HttpRequest, year: int = 0) -> Any:
 
 @router.get(
     "/track/{logistics_no}",
-    response=list[StepOut],
+    response=list[TrackStepOut],
     auth=None,
     summary="公众运单查询 Public waybill query (status steps only)",
 )
