@@ -127,6 +127,11 @@ def demo_load(*, count: int = 200) -> DemoReport:
 
     report.extras["logistics events"] = load_logistics()
 
+    # Capacity vouchers, after logistics (which binds the logistics partner to its company).
+    from vouchers.demo import load_demo as load_vouchers
+
+    report.extras["vouchers"] = load_vouchers()
+
     # The fund journey: an open round and an application at every stage, relative to today.
     stages = load_stages()
     report.stages = stages
