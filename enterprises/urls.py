@@ -4,6 +4,7 @@ from django.urls import path
 
 from enterprises import views
 from enterprises.views import changes as change_views
+from enterprises.views import registrations as registration_views
 
 app_name = "enterprises"
 urlpatterns = [
@@ -16,6 +17,17 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/verify-facts/", change_views.facts_verify, name="facts_verify"),
+    path("registrations/", registration_views.registration_list, name="registrations"),
+    path(
+        "registrations/<int:pk>/activate/",
+        registration_views.registration_activate,
+        name="registration_activate",
+    ),
+    path(
+        "registrations/<int:pk>/reject/",
+        registration_views.registration_reject,
+        name="registration_reject",
+    ),
     path("changes/", change_views.change_list, name="changes"),
     path("changes/<int:pk>/approve/", change_views.change_approve, name="change_approve"),
     path("changes/<int:pk>/reject/", change_views.change_reject, name="change_reject"),
