@@ -140,7 +140,7 @@ def _seed_ledger() -> None:
                 order_no, logistics_no, ebc_code, ebc_name, ebp_code, agent_code, enterprise_id,
                 county_id, trade_mode, customs_code, country, declared_on, lines_count,
                 total_cny_fen, buyer_hash, status, status_at, released, released_at, run_id,
-                source_file, created_at)
+                source_file, origin, created_at)
             SELECT 'CEB603',
                    CASE WHEN e.rn % 10 = 0 THEN 'import' ELSE 'export' END,
                    'B' || d, '', 'I' || d, '', '', e.customs_code, '', '', '', e.id, e.county_id,
@@ -149,7 +149,8 @@ def _seed_ledger() -> None:
                        [(e.rn + d % 3) % 10 + 1],
                    (DATE '2025-01-01' + make_interval(months => (d % {MONTHS})::int))::date
                        + (d % 28)::int,
-                   {LINES_PER_DECLARATION}, 0, '', '800', now(), true, now(), NULL, '', now()
+                   {LINES_PER_DECLARATION}, 0, '', '800', now(), true, now(), NULL, '',
+                   'customs', now()
             FROM generate_series(1, {declarations}) AS d
             JOIN bench_ent e ON e.rn = (d::bigint * 7919) % {ENTERPRISES}
             """,  # noqa: S608
