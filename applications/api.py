@@ -9,7 +9,7 @@ key (per enterprise) always answers with the same application.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest
@@ -19,10 +19,12 @@ from pydantic import Field
 
 from accounts.auth import api_caller
 from applications import selectors, services
+from applications.filters import ApplicationFilterSet
 from applications.measures import fields_for, measures_open_for
 from applications.models import Application, Notification
 from applications.views import evidence_response
 from applications.workflow import allowed_transitions, transition
+from core.lists import API_MAX_LIMIT
 
 router = Router(tags=["applications"])
 
@@ -169,11 +171,14 @@ class ReadIn(Schema):
     ids: list[Annotated[int, Field(ge=1)]] | None = Field(None, max_length=1000)
 
 
-class ListQuery(Schema):
-    status: str = ""
-    round_id: int | None = None
-    q: str = Field("", max_length=100)
-    limit: int = Field(50, ge=1, le=500)
+if TYPE_CHECKING:
+    ApplicationFilters = Schema
+else:  # status, q, round_id: the list page's filters (applications.filters)
+    ApplicationFilters = ApplicationFilterSet.schema()
+
+
+class ListQuery(ApplicationFilters):
+    limit: int = Field(50, ge=1, le=API_MAX_LIMIT)
     offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
@@ -298,12 +303,8 @@ def round_measures(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
 
 @router.get("", response=ApplicationPage, summary="申报列表 / applications (scoped)")
 def application_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
-    qs = selectors.application_list_for(
-        user=api_caller(request),
-        status=query.status,
-        round_id=query.round_id,
-        q=query.q,
-    )
+    filters = query.dict(include={"status", "q", "round_id"})
+    qs = selectors.application_list_for(user=api_caller(request), filters=filters)
     items = [_out(a) for a in qs[query.offset : query.offset + query.limit]]
     return {"count": qs.count(), "items": items}
 

@@ -167,10 +167,3 @@ class EvidenceMatchForm(forms.Form):
     other = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=EvidenceMatchDecision.choices)
     comment = forms.CharField(label=_("认定说明"), required=False, max_length=300)
-
-
-class ApplicationFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), *ApplicationStatus.choices]
-    )
-    q = forms.CharField(label=_("企业/发票号/事项"), required=False, max_length=100)

@@ -9,10 +9,11 @@ not revealed).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from accounts.access import (
     is_signed_in,
     scope_by_enterprise,
 )
+from applications.filters import ApplicationFilterSet
 from applications.models import (
     Application,
     ApplicationStatus,
@@ -117,18 +119,10 @@ def application_visible_qs(*, user: Any) -> QuerySet[Application]:
 
 
 def application_list_for(
-    *, user: Any, status: str = "", round_id: int | None = None, q: str = ""
+    *, user: Any, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Application]:
-    qs = application_visible_qs(user=user)
-    if status:
-        qs = qs.filter(status=status)
-    if round_id:
-        qs = qs.filter(round_id=round_id)
-    if q:
-        q = q.strip()
-        qs = qs.filter(
-            Q(enterprise__name__icontains=q) | Q(matter__icontains=q) | Q(measure__icontains=q)
-        )
+    """``filters``: status, search, round (:class:`applications.filters.ApplicationFilterSet`)."""
+    qs = ApplicationFilterSet.apply(application_visible_qs(user=user), filters)
     return qs.order_by("-created_at", "-pk")
 
 

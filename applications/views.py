@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import duplicate_selectors, selectors, services
+from applications.filters import ApplicationFilterSet
 from applications.forms import (
-    ApplicationFilterForm,
     ApplicationForm,
     EvidenceUploadForm,
     RoundCreateForm,
@@ -26,21 +25,43 @@ from applications.forms import (
 from applications.measures import fields_for, measure_title, measures_open_for
 from applications.models import Application, ApplicationStatus, Round
 from applications.workflow import allowed_transitions
+from core.forms import attempt, form_status, submit
+from core.http import AuthedHttpRequest
+from core.lists import ListPage
 from entitlement.measures import BENEFICIARY_ZH, KIND_ZH, catalogue
 
 S = ApplicationStatus
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
+def _flags(rows: list[Application]) -> dict[str, Any]:
+    """The duplicate flags of a page of applications (same invoice number, same evidence)."""
+    return {
+        "flags": selectors.matter_flag_counts(applications=rows),
+        "evidence_flags": duplicate_selectors.evidence_flag_counts(applications=rows),
+    }
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+MINE = ListPage(
+    template="applications/mine.html", results_template="applications/_mine_results.html"
+)
+INBOX = ListPage(
+    template="applications/inbox.html",
+    results_template="applications/_app_results.html",
+    page_size=100,
+    row_context=_flags,
+)
+ALL = ListPage(
+    filters=ApplicationFilterSet,
+    template="applications/list.html",
+    results_template="applications/_app_results.html",
+    page_size=50,
+    row_context=_flags,
+)
+NOTIFICATIONS = ListPage(
+    template="applications/notifications.html",
+    results_template="applications/_notification_results.html",
+    page_size=50,
+)
 
 
 @login_required
@@ -78,22 +99,19 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthedHttpRequest) -> HttpResponse:
     if not services.can_manage_rounds(request.user):
         raise PermissionDenied(_("只有市商务局审核人员可以管理申报批次。"))
     form = RoundCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            rnd = services.round_create_from_guide(
-                actor=request.user,  # type: ignore[arg-type]
-                year=form.cleaned_data["year"],
-                name=form.cleaned_data["name"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("已按申报指南创建批次，请核对日期后开放申报。"))
-            return redirect("applications:round_edit", pk=rnd.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.round_create_from_guide(
+            actor=request.user, year=data["year"], name=data["name"]
+        ),
+    ):
+        messages.success(request, _("已按申报指南创建批次，请核对日期后开放申报。"))
+        return redirect("applications:round_edit", pk=done.value.pk)
     states = selectors.round_states_for(user=request.user)
     return render(
         request,
@@ -105,23 +123,19 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def round_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not services.can_manage_rounds(request.user):
         raise PermissionDenied(_("只有市商务局审核人员可以管理申报批次。"))
     rnd = selectors.round_get_for(user=request.user, pk=pk)
     initial = {"name": rnd.name, "opens_on": rnd.opens_on, "closes_on": rnd.closes_on}
     form = RoundDatesForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.round_update(actor=request.user, round=rnd, **form.cleaned_data)  # type: ignore[arg-type]
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, _("批次日期已保存。"))
-                return redirect("applications:round_edit", pk=rnd.pk)
-        status = 400
+    if submit(
+        request,
+        form,
+        lambda data: services.round_update(actor=request.user, round=rnd, **data),
+    ):
+        messages.success(request, _("批次日期已保存。"))
+        return redirect("applications:round_edit", pk=rnd.pk)
     return render(
         request,
         "applications/round_edit.html",
@@ -133,7 +147,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # the open button comes from the service's own rule (None: it may be pressed)
             "open_refusal": services.round_open_refusal(rnd),
         },
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -151,20 +165,18 @@ def _round_counts(rnd: Round) -> list[tuple[str, int]]:
 
 @login_required
 @require_POST
-def round_set_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def round_set_status(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     if not services.can_manage_rounds(request.user):
         raise PermissionDenied(_("只有市商务局审核人员可以管理申报批次。"))
     rnd = selectors.round_get_for(user=request.user, pk=pk)
     service = {"open": services.round_open, "close": services.round_close}.get(action)
     if service is None:
         raise Http404("no such action")
-    try:
-        service(actor=request.user, round=rnd)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        for e in _errors(exc):
-            messages.error(request, e)
-    else:
-        messages.success(request, _("已开放申报。") if action == "open" else _("已截止申报。"))
+    attempt(
+        request,
+        lambda: service(actor=request.user, round=rnd),
+        success=_("已开放申报。") if action == "open" else _("已截止申报。"),
+    )
     return redirect("applications:round_edit", pk=rnd.pk)
 
 
@@ -205,20 +217,20 @@ def round_apply(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _store_files(request: HttpRequest, app: Application, files: list[Any]) -> list[str]:
+def _store_files(request: AuthedHttpRequest, app: Application, files: list[Any]) -> list[str]:
     """Add each file; the refusals (one message per refused file)."""
     errors: list[str] = []
     for upload in files:
         try:
-            services.evidence_add(actor=request.user, application=app, upload=upload)  # type: ignore[arg-type]
+            services.evidence_add(actor=request.user, application=app, upload=upload)
         except ValidationError as exc:
-            errors.extend(_errors(exc))
+            errors.extend(exc.messages)
     return errors
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_new(request: HttpRequest, pk: int, measure: str) -> HttpResponse:
+def application_new(request: AuthedHttpRequest, pk: int, measure: str) -> HttpResponse:
     user = _require_enterprise(request)
     rnd = selectors.round_get_for(user=user, pk=pk)
     state = selectors.round_state(rnd)
@@ -228,51 +240,49 @@ def application_new(request: HttpRequest, pk: int, measure: str) -> HttpResponse
         messages.error(request, state.reason if not state.accepting else _("该事项不适用。"))
         return redirect("applications:round_apply", pk=rnd.pk)
     form = ApplicationForm(request.POST or None, request.FILES or None, need=fields_for(m))
-    if request.method == "POST" and form.is_valid():
-        submit = request.POST.get("action") == "submit"
-        try:
-            app, created = services.application_save_draft(
-                actor=user,
-                round=rnd,
-                idempotency_key=form.cleaned_data["idempotency_key"] or "",
-                measure=m.id,
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            if not created:  # a double click or a retry: the first request did the work
-                messages.info(request, _("该申报已保存，未重复创建。"))
-                return redirect("applications:detail", pk=app.pk)
-            file_errors = _store_files(request, app, form.cleaned_data["evidence_files"])
-            for e in file_errors:
-                messages.error(request, e)
-            if submit and not file_errors:
-                return _submit_and_redirect(request, app)
-            messages.success(request, _("草稿已保存。"))
-            return redirect("applications:edit", pk=app.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.application_save_draft(
+            actor=user,
+            round=rnd,
+            idempotency_key=data["idempotency_key"] or "",
+            measure=m.id,
+            **form.service_fields(),
+        ),
+    ):
+        app, created = done.value
+        if not created:  # a double click or a retry: the first request did the work
+            messages.info(request, _("该申报已保存，未重复创建。"))
+            return redirect("applications:detail", pk=app.pk)
+        file_errors = _store_files(request, app, form.cleaned_data["evidence_files"])
+        for e in file_errors:
+            messages.error(request, e)
+        if request.POST.get("action") == "submit" and not file_errors:
+            return _submit_and_redirect(request, app)
+        messages.success(request, _("草稿已保存。"))
+        return redirect("applications:edit", pk=app.pk)
     return render(
         request,
         "applications/application_form.html",
         {"round": rnd, "measure": m, "form": form, "application": None},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
-def _submit_and_redirect(request: HttpRequest, app: Application) -> HttpResponse:
-    try:
-        services.application_submit(actor=request.user, application=app)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        for e in _errors(exc):
-            messages.error(request, e)
-        return redirect("applications:edit", pk=app.pk)
-    messages.success(request, _("申报已提交，等待县区审核。"))
-    return redirect("applications:detail", pk=app.pk)
+def _submit_and_redirect(request: AuthedHttpRequest, app: Application) -> HttpResponse:
+    if attempt(
+        request,
+        lambda: services.application_submit(actor=request.user, application=app),
+        success=_("申报已提交，等待县区审核。"),
+    ):
+        return redirect("applications:detail", pk=app.pk)
+    return redirect("applications:edit", pk=app.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = _require_enterprise(request)
     app = selectors.application_get_for(user=user, pk=pk)
     if app.status not in services.EDITABLE_STATUSES:
@@ -292,21 +302,20 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApplicationForm(
         request.POST or None, request.FILES or None, need=fields_for(m), initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_save_draft(
-                actor=user, application=app, measure=app.measure, **form.service_fields()
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            file_errors = _store_files(request, app, form.cleaned_data["evidence_files"])
-            for e in file_errors:
-                messages.error(request, e)
-            if request.POST.get("action") == "submit" and not file_errors:
-                return _submit_and_redirect(request, app)
-            messages.success(request, _("已保存。"))
-            return redirect("applications:edit", pk=app.pk)
+    if submit(
+        request,
+        form,
+        lambda _data: services.application_save_draft(
+            actor=user, application=app, measure=app.measure, **form.service_fields()
+        ),
+    ):
+        file_errors = _store_files(request, app, form.cleaned_data["evidence_files"])
+        for e in file_errors:
+            messages.error(request, e)
+        if request.POST.get("action") == "submit" and not file_errors:
+            return _submit_and_redirect(request, app)
+        messages.success(request, _("已保存。"))
+        return redirect("applications:edit", pk=app.pk)
     return render(
         request,
         "applications/application_form.html",
@@ -318,7 +327,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": app.evidence.all(),
             "events": app.events.select_related("actor"),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -327,15 +336,12 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedHttpRequest) -> HttpResponse:
     user = _require_enterprise(request)
-    qs = selectors.application_list_for(user=user)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(
+    return MINE.render(
         request,
-        "applications/mine.html",
+        lambda _values: selectors.application_list_for(user=user),
         {
-            "page": page,
             "accepting": selectors.accepting_rounds(),
             "next_round": selectors.next_opening(),
             "unread": selectors.notification_list_for(user=user, unread_only=True).count(),
@@ -345,44 +351,21 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def inbox(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if user.role not in {"county_officer", "city_reviewer"}:
         raise PermissionDenied(_("只有县区和市级审核人员有待审列表。"))
-    apps = list(selectors.inbox_for(user=user)[:500])
-    return render(
-        request,
-        "applications/inbox.html",
-        {
-            "apps": apps,
-            "flags": selectors.matter_flag_counts(applications=apps),
-            "evidence_flags": duplicate_selectors.evidence_flag_counts(applications=apps),
-        },
-    )
+    return INBOX.render(request, lambda _values: selectors.inbox_for(user=user))
 
 
 @login_required
 @require_GET
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthedHttpRequest) -> HttpResponse:
     if not selectors.is_reviewer(request.user):
         raise PermissionDenied(_("无权查看申报列表。"))
-    form = ApplicationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.application_list_for(
-        user=request.user, status=filters.get("status", ""), q=filters.get("q", "")
-    )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
+    return ALL.render(
         request,
-        "applications/list.html",
-        {
-            "page": page,
-            "form": form,
-            "flags": selectors.matter_flag_counts(applications=list(page.object_list)),
-            "evidence_flags": duplicate_selectors.evidence_flag_counts(
-                applications=list(page.object_list)
-            ),
-        },
+        lambda values: selectors.application_list_for(user=request.user, filters=values),
     )
 
 
@@ -416,7 +399,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def application_transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     app = selectors.application_get_for(user=request.user, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -430,13 +413,13 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return _submit_and_redirect(request, app)
     from applications.workflow import transition
 
-    try:
-        transition(actor=request.user, application=app, to=to, comment=form.cleaned_data["comment"])  # type: ignore[arg-type]
-    except ValidationError as exc:
-        for e in _errors(exc):
-            messages.error(request, e)
-    else:
-        messages.success(request, _("已办理：%(status)s。") % {"status": S(to).label})
+    attempt(
+        request,
+        lambda: transition(
+            actor=request.user, application=app, to=to, comment=form.cleaned_data["comment"]
+        ),
+        success=_("已办理：%(status)s。") % {"status": S(to).label},
+    )
     return redirect("applications:detail", pk=app.pk)
 
 
@@ -445,7 +428,7 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = _require_enterprise(request)
     app = selectors.application_get_for(user=user, pk=pk)
     form = EvidenceUploadForm(request.POST, request.FILES)
@@ -462,16 +445,14 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = _require_enterprise(request)
     evidence = selectors.evidence_get_for(user=user, pk=pk)
-    try:
-        services.evidence_remove(actor=user, evidence=evidence)
-    except ValidationError as exc:
-        for e in _errors(exc):
-            messages.error(request, e)
-    else:
-        messages.success(request, _("材料已删除。"))
+    attempt(
+        request,
+        lambda: services.evidence_remove(actor=user, evidence=evidence),
+        success=_("材料已删除。"),
+    )
     return redirect("applications:edit", pk=evidence.application_id)
 
 
@@ -501,15 +482,14 @@ def evidence_response(evidence: Any) -> FileResponse:
 
 @login_required
 @require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notification_list_for(user=request.user), 50).get_page(
-        request.GET.get("page")
+def notifications(request: AuthedHttpRequest) -> HttpResponse:
+    return NOTIFICATIONS.render(
+        request, lambda _values: selectors.notification_list_for(user=request.user)
     )
-    return render(request, "applications/notifications.html", {"page": page})
 
 
 @login_required
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(actor=request.user)  # type: ignore[arg-type]
+def notifications_read(request: AuthedHttpRequest) -> HttpResponse:
+    services.notifications_mark_read(actor=request.user)
     return redirect(reverse("applications:notifications"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
@@ -28,6 +28,7 @@ from codes.models import (
     Unit,
 )
 from codes.tables import TABLES
+from core.lists import page_of
 
 PAGE_SIZE = 50
 
@@ -108,7 +109,7 @@ def table_page(*, user: Any, table: str, q: str = "", page: int | str = 1) -> Pa
         if table == "holidays":
             cond |= Q(date__icontains=q)
         qs = qs.filter(cond)
-    return Paginator(qs, PAGE_SIZE).get_page(page)
+    return page_of(qs, PAGE_SIZE, page)
 
 
 def _list(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:

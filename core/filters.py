@@ -112,6 +112,8 @@ class Filter:
             values = [str(k) for k, _label in list(field.choices) if k]  # type: ignore[arg-type]
             if values:
                 text = f"{text}: {', '.join(values)}"
+        if isinstance(field, forms.CharField) and field.max_length:
+            return str, Field("", description=text, max_length=field.max_length)
         return str, Field("", description=text)
 
 

@@ -100,9 +100,14 @@ class Column:
         return value
 
 
+def page_of(items: Any, page_size: int, number: Any) -> Page:
+    """Page ``number`` of ``items`` (bad or out-of-range numbers give the nearest page)."""
+    return Paginator(items, page_size).get_page(number)
+
+
 def paginate(request: HttpRequest, items: Any, page_size: int) -> Page:
-    """The requested page of ``items`` (bad or out-of-range numbers give the nearest page)."""
-    return Paginator(items, page_size).get_page(request.GET.get("page"))
+    """The page of ``items`` the request asks for (``?page=``)."""
+    return page_of(items, page_size, request.GET.get("page"))
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,8 @@ class ListPage:
     export_workbook: Callable[[QuerySet[Any]], Workbook | bytes] | None = None
     # called with the page's objects before rendering (e.g. to attach a diff to each row)
     prepare_rows: Callable[[list[Any]], None] | None = None
+    # extra context computed from the page's objects (e.g. duplicate flags keyed by pk)
+    row_context: Callable[[list[Any]], Mapping[str, Any]] | None = None
     formats: tuple[str, ...] = field(default=("xlsx", "csv"))
 
     def filter_values(self, request: HttpRequest) -> tuple[Any, dict[str, Any]]:
@@ -150,6 +157,8 @@ class ListPage:
             "total": page.paginator.count,
             "list": self,
         }
+        if self.row_context is not None:
+            full.update(self.row_context(rows))
         full.update(context or {})
         template = self.results_template
         if not is_htmx_target(request, "results"):

@@ -21,12 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Modules still calling ``Paginator(`` until their list page moves onto the core list kit
 # (core/lists.py). Remove an entry when its page moves; the test fails on a stale entry.
-PAGINATOR_ALLOWED: frozenset[str] = frozenset(
-    {
-        "applications/views.py",
-        "codes/selectors.py",
-    }
-)
+PAGINATOR_ALLOWED: frozenset[str] = frozenset()
 
 # App modules that still build their own workbook (each passes every cell through
 # core.excel.safe_cell / safe_row and answers with core.excel.excel_response — see
