@@ -532,3 +532,15 @@ def test_expire_command_returns_the_rest_to_the_pool(
     out = io.StringIO()
     call_command("vouchers_expire", stdout=out)
     assert "expired 0 voucher(s)" in out.getvalue()
+
+
+def test_pages_in_english(world: SimpleNamespace, make_contract: Callable[..., Any]) -> None:
+    claim = _claimed(world, make_contract)
+    carrier = _client(world.carrier)
+    carrier.cookies["django_language"] = "en"
+    page = carrier.get(f"/vouchers/v/{claim.vouchers.first().code}/").content.decode()
+    assert "Redeem against an invoice" in page and "按发票核销" not in page
+    city = _client(world.city)
+    city.cookies["django_language"] = "en"
+    page = city.get(f"/vouchers/batches/{world.batch.pk}/").content.decode()
+    assert "Close the batch" in page and "Open" in page
