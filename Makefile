@@ -7,7 +7,7 @@ DDT := $(BIN)/ddt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test test-sqlite test-postgres test-clock lint format bench migrate clean
+.PHONY: setup demo serve test test-sqlite test-postgres test-clock lint format bench migrate clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -27,10 +27,17 @@ migrate: setup
 	$(DDT) createcachetable
 	$(DDT) codes load
 
-demo: migrate
+demo: migrate  # the development server and one task worker under one supervisor; Ctrl-C stops both
 	DDT_DEBUG=1 $(DDT) demo load
-	@echo "点点通 demo: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	DDT_DEBUG=1 $(DDT) runserver $(HOST):$(PORT)
+	DDT_DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/serve.py demo
+
+# Production from a clone (docs/operations.md): settings from the environment (DDT_SECRET_KEY,
+# DDT_DATABASE_URL, DDT_ALLOWED_HOSTS, HOST, PORT, DDT_WEB_WORKERS, DDT_TASK_WORKERS), checked
+# before installing anything; then `ddt prepare` and gunicorn + task workers under one supervisor.
+serve:
+	@$(PYTHON) scripts/serve.py production --check-only
+	@$(MAKE) --no-print-directory setup
+	$(BIN)/python scripts/serve.py production
 
 test: setup
 	$(BIN)/python scripts/run_tests.py

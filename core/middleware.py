@@ -1,13 +1,70 @@
 from __future__ import annotations
 
+import logging
+import re
+import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
-from core.request_context import _client_ip, client_ip_from_request
+from core.request_context import _client_ip, _request_id, client_ip_from_request
+
+access_log = logging.getLogger("ddt.request")
+error_log = logging.getLogger("ddt.errors")
+_NOT_SERVER_ERRORS = (
+    BadRequest,
+    PermissionDenied,
+    SuspiciousOperation,
+    MultiPartParserError,
+    OverflowError,
+)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """A request id for every request: taken from ``X-Request-ID`` when a trusted proxy (nginx,
+    ``DDT_TRUSTED_PROXIES``) sent a well-formed one, else a new random one. It is in every log
+    line of the request, the ``X-Request-ID`` response header and the 500 page; with
+    ``DDT_ACCESS_LOG`` one access line per request is logged (method, path, status, time)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        trusted = request.META.get("REMOTE_ADDR", "") in settings.DDT_TRUSTED_PROXIES
+        request_id = incoming if trusted and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = _request_id.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            if settings.DDT_ACCESS_LOG:
+                user = getattr(request, "user", None)
+                access_log.info(
+                    "%s %s %s",
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                        "user_id": user.pk if user is not None and user.is_authenticated else None,
+                        "client_ip": client_ip_from_request(request),
+                    },
+                )
+            return response
+        finally:
+            _request_id.reset(token)
 
 
 class RequestContextMiddleware:
@@ -104,3 +161,47 @@ class OutOfRangeMiddleware:
 
             return page_not_found(request, Http404())
         return None
+
+
+class BrandedDebugErrorsMiddleware:
+    """With ``DEBUG`` on (the demo), Django answers a missing page with its debug page listing
+    every URL and an error with a traceback. Show the branded 404/500 pages instead (the
+    traceback goes to the log with the request id); ``DDT_DEBUG_PAGES=1`` turns this off.
+    Without ``DEBUG`` it does nothing: the project's handlers already answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def _active(self, request: HttpRequest) -> bool:
+        return settings.DEBUG and not settings.DDT_DEBUG_PAGES
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            self._active(request)
+            and response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+            and b"DEBUG = True" in getattr(response, "content", b"")
+        ):
+            from diandiantong.api import handler404
+
+            branded = handler404(request, Http404())
+            for header in ("X-Request-ID",):
+                if header in response:
+                    branded[header] = response[header]
+            return branded
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not self._active(request):
+            return None
+        if isinstance(exception, Http404):
+            from diandiantong.api import handler404
+
+            return handler404(request, exception)
+        if request.path.startswith("/api/") or isinstance(exception, _NOT_SERVER_ERRORS):
+            return None  # the API's JSON errors; 400/403 pages as usual
+        from core.views import server_error
+
+        error_log.error("Internal Server Error: %s", request.path, exc_info=exception)
+        return server_error(request)

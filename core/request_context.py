@@ -35,3 +35,12 @@ def client_ip_from_request(request: HttpRequest) -> str:
     if forwarded and remote in settings.DDT_TRUSTED_PROXIES:
         return forwarded.split(",")[0].strip()
     return remote
+
+
+# The request id: from a trusted proxy's X-Request-ID, else generated; in every log line, the
+# X-Request-ID response header and the 500 page (so a user can quote it).
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("ddt_request_id", default="-")
+
+
+def current_request_id() -> str:
+    return _request_id.get()

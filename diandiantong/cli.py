@@ -40,7 +40,10 @@ ddt — 点点通 跨境电商公共服务平台命令行 / Diandiantong command
   stats report          生成统计月报（PDF）/ Produce the monthly statistics report
   logistics track NO    运单物流轨迹（--format json|table）/ A waybill's timeline
   vouchers expire       运力券到期处理，余额退回资金池（每日运行）/ Expire vouchers (daily)
-  db_worker             后台任务进程 / Background task worker
+  worker                后台任务进程（带心跳，/readyz 据此判断）/ Background task worker
+                        with a heartbeat (read by /readyz and the admin)
+  backup create FILE    备份数据库与上传文件（SM3 清单）/ Back up database + media files
+  backup restore FILE   恢复到空数据库与空文件存储 / Restore into an empty database + storage
 
 Django 命令 Django commands: migrate, runserver, createsuperuser, check --deploy, shell …
   ddt help <命令>       查看某个命令的帮助 / help for one command
@@ -59,6 +62,7 @@ _GROUPS = {
     "stats",
     "logistics",
     "vouchers",
+    "backup",
 }
 
 

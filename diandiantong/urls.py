@@ -26,3 +26,4 @@ urlpatterns = [
 
 handler404 = "diandiantong.api.handler404"
 handler400 = "diandiantong.api.handler400"
+handler500 = "core.views.server_error"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -61,12 +62,15 @@ INSTALLED_APPS = [
     "stats",
     "logistics",
     "vouchers",
+    "ops",
 ]
 
-# Background jobs: django-tasks with its database backend (no Redis); run `ddt db_worker`.
+# Background jobs: django-tasks with its database backend (no Redis); run `ddt worker` (the
+# database worker plus a heartbeat that /readyz and the admin read).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.middleware.BrandedDebugErrorsMiddleware",
     "core.middleware.OutOfRangeMiddleware",
 ]
 
@@ -173,7 +178,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [("vendor", BASE_DIR / "node_modules")]
+# Only the node_modules files the pages use (htmx, ECharts), under static/vendor/.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "diandiantong.staticfinders.VendorFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -210,9 +220,32 @@ DDT_EXCEL_MAX_ROWS = int(os.environ.get("DDT_EXCEL_MAX_ROWS", "5000"))
 # Trusted reverse proxies: only then is X-Forwarded-For believed for the client address.
 DDT_TRUSTED_PROXIES = env_list("DDT_TRUSTED_PROXIES", "")
 
-LOGGING = {
+# Logs: one JSON object per line on stderr (DDT_LOG_FORMAT=json, the production default) or
+# plain text, each with the request id that the response header X-Request-ID and the 500 page
+# show. DDT_ACCESS_LOG=1 adds one line per request (logger ddt.request).
+DDT_LOG_FORMAT = os.environ.get("DDT_LOG_FORMAT", "text")
+DDT_ACCESS_LOG = env_bool("DDT_ACCESS_LOG", False)
+# With DEBUG on (the demo), still show the branded 404/500 pages instead of Django's debug pages
+# (the traceback goes to the log); DDT_DEBUG_PAGES=1 brings the debug pages back.
+DDT_DEBUG_PAGES = env_bool("DDT_DEBUG_PAGES", False)
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": DDT_LOG_FORMAT if DDT_LOG_FORMAT in {"json", "text"} else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DDT_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "ddt": {"level": "INFO"},
+        "django_tasks_db": {"level": "INFO"},
+    },
 }

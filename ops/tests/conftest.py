@@ -1,0 +1,3 @@
+"""Fixtures for the ops tests."""
+
+from core.tests.fixtures import enterprise, users  # noqa: F401
