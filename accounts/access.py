@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.db.models import Model, QuerySet
 
-from accounts.models import Role
+from accounts.models import Role as Role  # the role names, for rules written with has_role()
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import has_role, reads_all
-from accounts.models import Role
+from accounts.access import Role, has_role, reads_all
 from core.excel import excel_response
 from core.forms import attempt, form_status, submit
 from core.http import AuthedHttpRequest

@@ -107,3 +107,12 @@ def test_only_a_failed_task_can_be_retried(admin_user: Any) -> None:
     task.refresh_from_db()
     assert task.status == TaskResultStatus.SUCCESSFUL
     assert not AuditEntry.objects.filter(action="ops.task_retry").exists()
+
+
+def test_queue_page_in_english(client: Any, admin_user: Any) -> None:
+    failed_task()
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    body = client.get(URL).content.decode()
+    assert "0 queued, 0 running, 1 failed" in body
+    assert "Retry the selected failed tasks" in body
