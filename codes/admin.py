@@ -21,6 +21,7 @@ from codes.models import (
     Unit,
 )
 from codes.tables import TABLES, RowError, clean_row
+from core.http import user_of
 
 
 class CodeRowForm(forms.ModelForm):
@@ -57,14 +58,14 @@ class CodeAdmin(admin.ModelAdmin):
         spec = TABLES[self.table]
         if change:
             saved = services.code_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=user_of(request),
                 table=self.table,
                 key=getattr(obj, spec.key),
                 values=self._values(obj),
             )
         else:
             saved = services.code_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=user_of(request),
                 table=self.table,
                 values=self._values(obj),
             )
@@ -72,7 +73,7 @@ class CodeAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.code_delete(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             table=self.table,
             key=getattr(obj, TABLES[self.table].key),
         )
@@ -140,7 +141,7 @@ class HolidayAdmin(CodeAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         saved = services.holiday_set(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             date=obj.date,
             kind=obj.kind,
             name=obj.name,
@@ -149,7 +150,7 @@ class HolidayAdmin(CodeAdmin):
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.holiday_delete(actor=request.user, date=obj.date)  # type: ignore[arg-type]
+        services.holiday_delete(actor=user_of(request), date=obj.date)
 
 
 @admin.register(CodeTableVersion)

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.http import user_of
 from customs.models import CustomsCodeMapping, ExchangeRate, IngestRun
 from customs.services import exchange_rate_set
 
@@ -22,7 +23,7 @@ class ExchangeRateAdmin(admin.ModelAdmin[ExchangeRate]):
 
     def save_model(self, request: HttpRequest, obj: ExchangeRate, form: Any, change: bool) -> None:
         saved = exchange_rate_set(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             currency=obj.currency,
             month=obj.month,
             rate=obj.rate,

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from core.http import user_of
 from enterprises import services
 from enterprises.models import Enterprise, IndustryBelt, Park, Recognition
 from enterprises.validators import django_validate_customs_code, django_validate_uscc
@@ -72,10 +73,12 @@ class EnterpriseAdmin(admin.ModelAdmin):
             changes = {k: form.cleaned_data[k] for k in form.changed_data if k in values}
             if "status" in form.changed_data:
                 changes["status"] = form.cleaned_data["status"]
-            saved = services.enterprise_update(actor=request.user, enterprise=original, **changes)  # type: ignore[arg-type]
+            saved = services.enterprise_update(
+                actor=user_of(request), enterprise=original, **changes
+            )
         else:
             saved = services.enterprise_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=user_of(request),
                 status=form.cleaned_data.get("status") or "active",
                 **values,
             )
@@ -106,7 +109,7 @@ class RecognitionAdmin(admin.ModelAdmin):
         if change:
             return
         saved = services.recognition_add(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             enterprise=form.cleaned_data["enterprise"],
             type=form.cleaned_data["type"],
             level=form.cleaned_data.get("level") or "",
@@ -116,7 +119,7 @@ class RecognitionAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: Recognition) -> None:
-        services.recognition_remove(actor=request.user, recognition=obj)  # type: ignore[arg-type]
+        services.recognition_remove(actor=user_of(request), recognition=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
@@ -130,7 +133,7 @@ class IndustryBeltAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: IndustryBelt, form: Any, change: bool) -> None:
         saved = services.industry_belt_save(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             belt=IndustryBelt.objects.get(pk=obj.pk) if change else None,
             name=form.cleaned_data["name"],
             county=form.cleaned_data["county"],
@@ -150,7 +153,7 @@ class ParkAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Park, form: Any, change: bool) -> None:
         saved = services.park_save(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             park=Park.objects.get(pk=obj.pk) if change else None,
             name=form.cleaned_data["name"],
             county=form.cleaned_data["county"],
