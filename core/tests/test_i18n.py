@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,3 +42,28 @@ def test_lockout_message_in_english(client: Client, users: dict[str, Any], setti
     client.post("/i18n/setlang/", {"language": "en"})
     response = client.post("/accounts/login/", {"username": "city1", "password": "nope"})
     assert "temporarily locked" in response.content.decode()
+
+
+def test_sheet_reader_errors_are_translated_by_core() -> None:
+    """The reader's messages live in core/locale (read_sheet is core's, whichever app calls it)."""
+    import io
+
+    from django.utils import translation
+
+    from core.excel import SheetError, read_sheet
+
+    with translation.override("en"), pytest.raises(SheetError) as info:
+        read_sheet(
+            io.BytesIO(b"not a sheet"),
+            filename="list.csv",
+            headers={},
+            required=(),
+            missing_message="",
+        )
+    assert str(info.value) == "Only Excel files in .xlsx format can be imported."
+    root = Path(__file__).resolve().parents[2]
+    msgid = 'msgid "只能导入 .xlsx 格式的 Excel 文件。"'
+    assert msgid in (root / "core/locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    for app in ("enterprises", "events"):
+        po = root / app / "locale/en/LC_MESSAGES/django.po"
+        assert msgid not in po.read_text(encoding="utf-8")  # one translation, in core
