@@ -46,7 +46,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.pagination import paginate as ninja_paginate
 from openpyxl import Workbook
 
-from core.excel import csv_response, excel_response, safe_row
+from core.excel import csv_response, excel_response, new_workbook, safe_row
 from core.filters import MAX_ID, FilterSet
 from core.http import is_htmx_target
 
@@ -175,7 +175,7 @@ class ListPage:
             )
         if self.export_workbook is not None:
             return excel_response(self.export_workbook(items), filename)  # type: ignore[arg-type]
-        workbook = Workbook()
+        workbook = new_workbook()
         sheet = workbook.active
         assert sheet is not None
         sheet.append(safe_row(header))

@@ -7,16 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from core.excel import safe_row, workbook_bytes
+from core.excel import new_workbook, safe_row, workbook_bytes
 from customs.models import LedgerLine, fen_to_yuan
 
 
 def ledger_workbook(lines: Iterable[LedgerLine], *, title: str) -> bytes:
     """The lines as a workbook; each line carries its declaration's ``invt_no`` (annotated by
     ``selectors.ledger_lines_for``)."""
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     ws = wb.create_sheet(_("台账"))
     ws.append(safe_row([title]))
     ws.append(
@@ -62,7 +61,7 @@ def ledger_workbook(lines: Iterable[LedgerLine], *, title: str) -> bytes:
 
 
 def stats_workbook(data: dict[str, Any]) -> bytes:
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = _("合计")

@@ -13,11 +13,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from codes.models import County
-from core.excel import SheetError, cell_text, read_sheet, safe_row, workbook_bytes
+from core.excel import SheetError, cell_text, new_workbook, read_sheet, safe_row, workbook_bytes
 from enterprises.models import Enterprise, EnterpriseKind, EnterpriseStatus, IndustryBelt, Park
 from enterprises.validators import customs_code_generate, uscc_generate
 
@@ -141,7 +140,7 @@ def read_import_file(file: IO[bytes], *, filename: str = "") -> ParsedFile:
 
 def build_template() -> bytes:
     """The import template: header row, one example row, and a sheet of allowed values."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "企业"
     sheet.append([f"{label}*" if req else label for _n, label, req in COLUMNS])
@@ -205,7 +204,7 @@ def build_template() -> bytes:
 
 def build_export(enterprises: QuerySet[Enterprise] | Iterable[Enterprise]) -> bytes:
     """The filtered registry as .xlsx, in the import layout plus status and recognitions."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet("企业档案")
     sheet.append([label for _n, label, _r in COLUMNS] + ["状态", "认定", "登记时间"])
     status_labels = dict(EnterpriseStatus.choices)

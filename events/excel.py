@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.excel import SheetError, cell_text, read_sheet, workbook_bytes
+from core.excel import SheetError, cell_text, new_workbook, read_sheet, workbook_bytes
 
 # (field, column header, required). Headers stay Chinese whatever the UI language.
 COLUMNS: list[tuple[str, str, bool]] = [
@@ -128,7 +127,7 @@ def read_attendance_file(file: IO[bytes], *, filename: str = "") -> ParsedSheet:
 
 
 def build_template() -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "签到名单"

@@ -40,13 +40,12 @@ PAYMENT_HEADERS = [
 def payments_workbook(rows: QuerySet[Disbursement]) -> bytes:
     """The payment list; every text cell goes through ``core.excel.safe_cell`` (enterprise names
     and matters are typed by enterprises)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from core.excel import safe_row, workbook_bytes
+    from core.excel import new_workbook, safe_row, workbook_bytes
     from funds.services.notices import measure_title
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "拨付记录"

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from openpyxl import Workbook
-
-from core.excel import safe_cell, safe_row, workbook_bytes
+from core.excel import new_workbook, safe_cell, safe_row, workbook_bytes
 from stats.selectors import Table
 
 
@@ -22,7 +20,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def tables_workbook(tables: Iterable[Table], *, heading: str) -> bytes:
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     used: set[str] = set()
     for table in tables:
         ws = wb.create_sheet(_sheet_name(str(table.title), used))

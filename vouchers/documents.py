@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.excel import safe_row, workbook_bytes
+from core.excel import new_workbook, safe_row, workbook_bytes
 
 if TYPE_CHECKING:
     from vouchers.models import Redemption, Settlement
@@ -56,10 +56,9 @@ def _row(i: int, r: Redemption) -> list[Any]:
 def settlement_workbook(settlement: Settlement) -> bytes:
     """The statement: a heading block, one row per redemption, the total. Enterprise names,
     contract and invoice numbers are typed by users, so every cell goes through ``safe_row``."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = _("结算单")

@@ -23,19 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # (core/lists.py). Remove an entry when its page moves; the test fails on a stale entry.
 PAGINATOR_ALLOWED: frozenset[str] = frozenset()
 
-# App modules that still build their own workbook (each passes every cell through
-# core.excel.safe_cell / safe_row and answers with core.excel.excel_response — see
-# core/tests/test_excel.py). Remove an entry when its writer moves into core/excel.py.
-WORKBOOK_ALLOWED: frozenset[str] = frozenset(
-    {
-        "core/lists.py",
-        "customs/excel.py",
-        "enterprises/excel.py",
-        "events/excel.py",
-        "funds/documents.py",
-        "stats/excel.py",
-    }
-)
+# App modules that still construct an openpyxl Workbook themselves instead of through
+# core.excel.new_workbook (none today; keep it that way).
+WORKBOOK_ALLOWED: frozenset[str] = frozenset()
 
 
 def _apps() -> set[str]:
