@@ -58,6 +58,7 @@ class MeasureOut(Schema):
     needs_matter: bool
     needs_in_plan: bool
     needs_cost_date: bool
+    needs_industry_belt: bool
 
 
 class EvidenceOut(Schema):
@@ -90,6 +91,7 @@ class EdgeOut(Schema):
     to: str
     label: str
     comment_required: bool
+    confirmation: str = ""
 
 
 class ApplicationOut(Schema):
@@ -139,7 +141,9 @@ class ApplicationIn(Schema):
         "(YYYY-MM-DD; required for cost shares, within the guide's period)",
     )
     attributes: dict[str, Any] = Field(
-        default_factory=dict, description='{"in_plan": bool (a5.exhibition), "note": str}'
+        default_factory=dict,
+        description='{"in_plan": bool (a5.exhibition), "industry_belt": int (a4.industry_belt: '
+        'id of a belt of the enterprise\'s county), "note": str}',
     )
     other_public_money: str | None = Field(None, description="同一事项已获其他财政资金")
     other_public_money_note: str = Field("", max_length=300)
@@ -235,7 +239,12 @@ def _detail(request: HttpRequest, app: Application) -> dict[str, Any]:
             for f in selectors.matter_flags_for(user=user, application=app)
         ],
         "transitions": [
-            {"to": e.to, "label": e.label, "comment_required": e.comment_required}
+            {
+                "to": e.to,
+                "label": e.label,
+                "comment_required": e.comment_required,
+                "confirmation": e.confirmation,
+            }
             for e in allowed_transitions(actor=user, application=app)
         ],
     }
@@ -293,6 +302,7 @@ def round_measures(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
                 "needs_matter": need.matter_required,
                 "needs_in_plan": need.in_plan,
                 "needs_cost_date": need.dated,
+                "needs_industry_belt": need.belt,
             }
         )
     return out

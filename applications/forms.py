@@ -59,6 +59,13 @@ class RoundDatesForm(AccessibleFormMixin, forms.Form):
 YES_NO = [("", _("请选择")), ("yes", _("是")), ("no", _("否"))]
 
 
+class ServiceCheckedChoiceField(forms.ChoiceField):
+    """Choices for the page; whether the value may be used is the service's rule."""
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+
+
 class ApplicationForm(AccessibleFormMixin, forms.Form):
     """The fields of one measure; which of them show depends on ``need``."""
 
@@ -86,6 +93,14 @@ class ApplicationForm(AccessibleFormMixin, forms.Form):
     in_plan = forms.ChoiceField(
         label=_("该展会是否列入省市贸促计划或市县组团活动"), choices=YES_NO, required=False
     )
+    industry_belt = ServiceCheckedChoiceField(
+        label=_("所属产业带"),
+        required=False,
+        help_text=_(
+            "贵单位所在县区的产业带；补助给县区确定的产业带运营主体或平台合作项目主体，"
+            "由县区审核确认。"
+        ),
+    )
     note = forms.CharField(
         label=_("情况说明"),
         required=False,
@@ -109,7 +124,13 @@ class ApplicationForm(AccessibleFormMixin, forms.Form):
         help_text=_("PDF、JPEG 或 PNG，每个文件不超过 20 MB，可多选。"),
     )
 
-    def __init__(self, *args: Any, need: MeasureFields, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        need: MeasureFields,
+        belts: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not need.cost:
             del self.fields["cost"]
@@ -123,6 +144,10 @@ class ApplicationForm(AccessibleFormMixin, forms.Form):
             del self.fields["in_plan"]
         else:
             self.fields["in_plan"].required = True
+        if not need.belt:
+            del self.fields["industry_belt"]
+        else:
+            self.fields["industry_belt"].choices = [("", _("请选择")), *(belts or [])]  # type: ignore[attr-defined]
         self.fields["matter"].required = need.matter_required
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = uuid.uuid4().hex
@@ -134,6 +159,8 @@ class ApplicationForm(AccessibleFormMixin, forms.Form):
             attributes["in_plan"] = data["in_plan"] == "yes"
         if data.get("note"):
             attributes["note"] = data["note"]
+        if "industry_belt" in self.fields:
+            attributes["industry_belt"] = data.get("industry_belt") or ""
         return {
             "matter": data.get("matter") or "",
             "cost": data.get("cost"),

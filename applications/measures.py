@@ -21,6 +21,9 @@ BENEFICIARY_OF_KIND = {
 }
 
 IN_PLAN_MEASURES = frozenset({"a5.exhibition"})  # (五) needs the fair to be in the plan
+# (四) the belt subsidy goes to the operating body of a belt of the county, or the platform
+# cooperation the county names: the application names the belt, the county officer confirms.
+BELT_MEASURES = frozenset({"a4.industry_belt"})
 
 
 def beneficiary_kind(enterprise_kind: str) -> BeneficiaryKind:
@@ -45,6 +48,7 @@ class MeasureFields:
     matter_required: bool  # invoice or contract number
     in_plan: bool  # a5.exhibition: the fair is in the plan
     dated: bool = False  # cost shares: the day the cost arose (within the guide's period)
+    belt: bool = False  # (四): the industry belt (of the enterprise's county) the subsidy is for
 
 
 def fields_for(measure: Measure) -> MeasureFields:
@@ -54,6 +58,7 @@ def fields_for(measure: Measure) -> MeasureFields:
         matter_required=cost_share,
         in_plan=measure.id in IN_PLAN_MEASURES,
         dated=cost_share,
+        belt=measure.id in BELT_MEASURES,
     )
 
 

@@ -36,6 +36,7 @@ from applications.models import (
     Round,
     RoundStatus,
 )
+from enterprises.models import IndustryBelt
 
 S = ApplicationStatus
 COUNTY_INBOX = (S.SUBMITTED, S.COUNTY_REVIEW)
@@ -242,3 +243,21 @@ def notification_list_for(*, user: Any, unread_only: bool = False) -> QuerySet[N
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-pk")
+
+
+# ---------------------------------------------------------------- (四) industry belts
+
+
+def belt_choices(county_id: int | None) -> list[tuple[int, str]]:
+    """The industry belts an application of an enterprise of ``county_id`` may name (四)."""
+    if county_id is None:
+        return []
+    return list(IndustryBelt.objects.filter(county_id=county_id).values_list("pk", "name"))
+
+
+def belt_name(application: Application) -> str:
+    """The name of the industry belt an application names ("" when it names none)."""
+    pk = (application.attributes or {}).get("industry_belt")
+    if not isinstance(pk, int):
+        return ""
+    return IndustryBelt.objects.filter(pk=pk).values_list("name", flat=True).first() or ""

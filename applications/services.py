@@ -33,6 +33,7 @@ from applications.models import (
 )
 from applications.workflow import transition
 from audit.services import audit_record, snapshot
+from enterprises.models import IndustryBelt
 from entitlement.guide import GuideError, shipped_guide
 from entitlement.matter import matter_key
 from entitlement.measures import catalogue
@@ -44,7 +45,7 @@ S = ApplicationStatus
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.RETURNED})
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:\-]{8,80}$")
 MAX_AMOUNT = Decimal("9999999999999.99")
-ATTRIBUTE_KEYS = frozenset({"in_plan", "note"})
+ATTRIBUTE_KEYS = frozenset({"in_plan", "note", "industry_belt"})
 
 
 # ---------------------------------------------------------------- rounds
@@ -217,6 +218,30 @@ def _decimal(value: Any, field: str, label: str, *, required: bool) -> Decimal |
     return amount.quantize(Decimal("0.01"))
 
 
+def _belt_of_county(value: Any, enterprise: Any) -> int:
+    """(四): the id of the industry belt named by the application; it must be a belt of the
+    enterprise's county (the county names the belt's operating body or platform cooperation)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationError(
+            {"industry_belt": [_("请选择本项目所属的产业带（须为贵单位所在县区的产业带）。")]}
+        )
+    pk = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        pk = value
+    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 10:
+        pk = int(value.strip())
+    belt = IndustryBelt.objects.filter(pk=pk).first() if pk is not None and 0 < pk < 2**31 else None
+    if belt is None or belt.county_id != enterprise.county_id:
+        raise ValidationError(
+            {
+                "industry_belt": [
+                    _("产业带补助只能申报贵单位所在县区的产业带；所选产业带不存在或不属于该县区。")
+                ]
+            }
+        )
+    return int(belt.pk)
+
+
 def clean_fields(
     *,
     rnd: Round,
@@ -233,6 +258,8 @@ def clean_fields(
 
     ``cost_date`` (the day the cost arose) is required where the measure has one (cost
     shares; the form and the API alike) and must lie within the round's guide period (考核期).
+    (四) ``a4.industry_belt`` needs ``attributes["industry_belt"]``: a belt of the enterprise's
+    county (its id).
     ``matter_key`` is the identity of the matter label (``entitlement.matter``)."""
     open_measures = {m.id: m for m in measures_open_for(rnd=rnd, enterprise_kind=enterprise.kind)}
     m = open_measures.get(measure)
@@ -261,6 +288,8 @@ def clean_fields(
         if not isinstance(in_plan, bool):
             raise ValidationError({"in_plan": [_("请选择该展会是否列入省市贸促计划。")]})
         attrs["in_plan"] = in_plan
+    if need.belt:
+        attrs["industry_belt"] = _belt_of_county(attrs_in.get("industry_belt"), enterprise)
     note = str(attrs_in.get("note") or "").strip()
     if len(note) > 1000:
         raise ValidationError({"note": [_("说明不能超过 1000 个字符。")]})

@@ -239,7 +239,12 @@ def application_new(request: AuthedHttpRequest, pk: int, measure: str) -> HttpRe
     if m is None or not state.accepting:
         messages.error(request, state.reason if not state.accepting else _("该事项不适用。"))
         return redirect("applications:round_apply", pk=rnd.pk)
-    form = ApplicationForm(request.POST or None, request.FILES or None, need=fields_for(m))
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        need=fields_for(m),
+        belts=selectors.belt_choices(user.enterprise.county_id),
+    )
     if done := submit(
         request,
         form,
@@ -296,11 +301,16 @@ def application_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "cost_date": app.cost_date,
         "in_plan": {True: "yes", False: "no"}.get(app.attributes.get("in_plan"), ""),
         "note": app.attributes.get("note", ""),
+        "industry_belt": app.attributes.get("industry_belt", ""),
         "other_public_money": app.other_public_money,
         "other_public_money_note": app.other_public_money_note,
     }
     form = ApplicationForm(
-        request.POST or None, request.FILES or None, need=fields_for(m), initial=initial
+        request.POST or None,
+        request.FILES or None,
+        need=fields_for(m),
+        initial=initial,
+        belts=selectors.belt_choices(app.enterprise.county_id),
     )
     if submit(
         request,
@@ -380,6 +390,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "app": app,
             "measure_title": measure_title(app.measure),
+            "belt_name": selectors.belt_name(app),
             "events": app.events.select_related("actor"),
             "evidence": app.evidence.all(),
             "flags": selectors.matter_flags_for(user=request.user, application=app),

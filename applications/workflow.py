@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from applications.measures import BELT_MEASURES
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -56,6 +57,9 @@ class Rule:
     comment_required: bool = False
     manual: bool = True  # offered by the generic review page and API transition endpoint
     guard: Callable[[Application], str | None] | None = None  # returns an error message or None
+    # for some applications the comment is a required confirmation: returns what the actor
+    # must confirm (shown by the button, the error when the comment is missing) or None
+    confirmation: Callable[[Application], str | None] | None = None
     style: str = ""  # "secondary" / "danger" for the button
 
 
@@ -77,6 +81,17 @@ def _no_application_only(application: Application) -> str | None:
     return None
 
 
+def _belt_operator_confirmation(application: Application) -> str | None:
+    # (四) 补助给县区确定的产业带运营主体或平台合作项目主体: the county names them, so the
+    # county officer confirms it before the application goes to the city.
+    if application.measure in BELT_MEASURES:
+        return _(
+            "（四）产业带补助：请在审核意见中确认申报单位是该产业带的运营主体，"
+            "或县区确定的平台合作项目主体。"
+        )
+    return None
+
+
 ENTERPRISE = frozenset({Role.ENTERPRISE.value})
 COUNTY = frozenset({Role.COUNTY_OFFICER.value})
 CITY = frozenset({Role.CITY_REVIEWER.value})
@@ -92,8 +107,12 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.RETURNED, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="secondary"),
     # county officer (their county only)
     (S.SUBMITTED, S.COUNTY_REVIEW): Rule(COUNTY, gettext_lazy("受理审核"), style="secondary"),
-    (S.SUBMITTED, S.CITY_REVIEW): Rule(COUNTY, gettext_lazy("县区审核通过，报市级")),
-    (S.COUNTY_REVIEW, S.CITY_REVIEW): Rule(COUNTY, gettext_lazy("县区审核通过，报市级")),
+    (S.SUBMITTED, S.CITY_REVIEW): Rule(
+        COUNTY, gettext_lazy("县区审核通过，报市级"), confirmation=_belt_operator_confirmation
+    ),
+    (S.COUNTY_REVIEW, S.CITY_REVIEW): Rule(
+        COUNTY, gettext_lazy("县区审核通过，报市级"), confirmation=_belt_operator_confirmation
+    ),
     (S.SUBMITTED, S.RETURNED): Rule(
         COUNTY, gettext_lazy("退回修改"), comment_required=True, style="secondary"
     ),
@@ -167,6 +186,7 @@ class Edge:
     label: str
     comment_required: bool
     style: str
+    confirmation: str = ""  # what the comment must confirm (empty: no confirmation needed)
 
     @property
     def to_label(self) -> str:
@@ -187,12 +207,14 @@ def allowed_transitions(
             continue
         if manual_only and not rule.manual:
             continue
+        confirmation = rule.confirmation(application) if rule.confirmation else None
         edges.append(
             Edge(
                 to=to,
                 label=str(rule.label),
-                comment_required=rule.comment_required,
+                comment_required=rule.comment_required or bool(confirmation),
                 style=rule.style,
+                confirmation=confirmation or "",
             )
         )
     return edges
@@ -232,8 +254,9 @@ def transition(
     """Move ``application`` to status ``to``.
 
     Raises ``PermissionDenied`` when the actor's role or scope does not allow it and
-    ``ValidationError`` (Chinese message) when the edge does not exist, a required comment is
-    missing or the edge's guard refuses. Nothing is changed in either case.
+    ``ValidationError`` (Chinese message) when the edge does not exist, a required comment
+    (or the comment that is the edge's confirmation) is missing or the edge's guard refuses.
+    Nothing is changed in either case.
     """
     locked = (
         Application.objects.select_for_update()
@@ -257,6 +280,9 @@ def transition(
         raise PermissionDenied(_("您无权处理该申报。"))
     if rule.comment_required and not comment:
         raise ValidationError({"comment": [_("请填写意见（退回或不予支持时必填）。")]})
+    confirmation = rule.confirmation(locked) if rule.confirmation else None
+    if confirmation and not comment:
+        raise ValidationError({"comment": [confirmation]})
     if rule.guard is not None:
         problem = rule.guard(locked)
         if problem:
