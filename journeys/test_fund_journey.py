@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from time_machine import TimeMachineFixture
 
 from core.testing import LATE_2026
 from enterprises.validators import uscc_check_char
@@ -38,7 +39,7 @@ EVIDENCE_PDF = (
 def people(codes_loaded: None, make_user: Callable[..., Any]) -> dict[str, Any]:
     from applications import services as app_services
     from codes.models import County
-    from enterprises.services import enterprise_create
+    from enterprises.services import enterprise_create, recognition_add
 
     donghai = County.objects.get(code="320722")
     enterprise = enterprise_create(
@@ -50,6 +51,8 @@ def people(codes_loaded: None, make_user: Callable[..., Any]) -> dict[str, Any]:
         contact_email="",
     )
     reviewer = make_user("city", "city_reviewer")
+    # (七) brand promotion pays brand enterprises: this one entered the 重点品牌企业培育库 in 2025.
+    recognition_add(actor=reviewer, enterprise=enterprise, type="brand_pool", year=2025)
     rnd = app_services.round_create_from_guide(actor=reviewer, year=2026)
     today = timezone.localdate()
     rnd = app_services.round_update(
@@ -86,6 +89,7 @@ def test_fund_journey_from_application_to_disbursement(
     people: dict[str, Any],
     shoot: Callable[[str], Path],
     tmp_path: Path,
+    time_machine: TimeMachineFixture,
 ) -> None:
     from applications.models import Application
     from funds.models import PublicNotice
@@ -103,6 +107,7 @@ def test_fund_journey_from_application_to_disbursement(
     ent.goto(f"{base}/applications/rounds/{rnd.pk}/apply/a7.brand_promotion/")
     ent.fill("input[name=matter]", "INV-2026-0088")
     ent.fill("input[name=cost]", "80000.00")
+    ent.fill("input[name=cost_date]", "2026-11-20")  # the invoice date, inside the 2026 period
     evidence = tmp_path / "发票.pdf"
     evidence.write_bytes(EVIDENCE_PDF)
     ent.set_input_files("input[name=evidence_files]", str(evidence))
@@ -168,18 +173,21 @@ def test_fund_journey_from_application_to_disbursement(
     expect(page.get_by_test_id("objection-filed")).to_be_visible()
     shoot("fund-journey-objection")
 
-    # 6. the reviewer cannot approve before the objection is resolved; resolves it; approves
+    # 6. the reviewer cannot approve during the notice period, nor before the objection is
+    # resolved (the button says why); resolves it; approves
     _login(page, "city")
     page.goto(f"{base}/funds/notices/{notice.pk}/review/")
-    # time passes: the notice period is over (the service takes today's date)
-    PublicNotice.objects.filter(pk=notice.pk).update(
-        published_on=timezone.localdate() - dt.timedelta(days=20),
-        ends_on=timezone.localdate() - dt.timedelta(days=8),
-    )
-    page.reload()
-    page.get_by_test_id("approve-notice").click()
-    page.wait_for_load_state()
-    expect(page.locator(".messages")).to_contain_text("异议未处理")
+    expect(page.get_by_test_id("approve-notice-disabled")).to_be_disabled()
+    expect(page.get_by_test_id("approval-refusal")).to_contain_text(str(notice.ends_on))
+    _logout(page)
+    ent_url = ent.url
+    # time passes (the clock moves; nothing is edited): the notice period is over, and both
+    # sessions have expired in the meantime
+    time_machine.shift(notice.ends_on - timezone.localdate() + dt.timedelta(days=2))
+    _login(page, "city")
+    page.goto(f"{base}/funds/notices/{notice.pk}/review/")
+    expect(page.get_by_test_id("approve-notice-disabled")).to_be_disabled()
+    expect(page.get_by_test_id("approval-refusal")).to_contain_text("异议")
     page.fill("textarea[name=resolution]", "经核实，发票真实有效，异议不成立。")
     page.get_by_role("button", name="处理异议").click()
     page.wait_for_load_state()
@@ -187,7 +195,8 @@ def test_fund_journey_from_application_to_disbursement(
     page.wait_for_load_state()
     expect(page.get_by_test_id("notice-status")).to_have_text("已批准")
     _logout(page)
-    ent.reload()
+    _login(ent, "qiye")
+    ent.goto(ent_url)
     expect(ent.get_by_test_id(f"status-{app.pk}").first).to_have_text("已批准")
     expect(ent.get_by_test_id("amount-approved")).to_have_text("40000.00")
 
