@@ -422,6 +422,12 @@ def test_table_statistics_follow_the_batch_on_postgresql(
         return analyzed[-1]
 
     monkeypatch.setattr(ledger.TableGrowth, "refresh", recorded)
+    if connection.vendor == "postgresql":
+        # Start from statistics of the empty table: an earlier test of the same database may
+        # have left them at its own size (ANALYZE's figures survive its rollback), and then
+        # three rows would not double the table.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE customs_declaration")
     write("g/1.xml", inventories=[inventory("C1"), inventory("C2"), inventory("C3")])
     ingest_paths(actor=None, paths=[write("g/2.xml", receipts=[receipt("C1")]).parent])
     tables = [table for done in analyzed for table in done]

@@ -102,7 +102,7 @@ def test_production_server_smoke(
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_for(lambda: get(port, "/healthz")[0] == 200, 90, "/healthz", server)
+        wait_for(lambda: get(port, "/healthz")[0] == 200, 150, "/healthz", server)
         up = time.monotonic() - started
 
         status, _headers, body = get(port, "/")
@@ -157,6 +157,7 @@ def test_production_server_smoke(
         except subprocess.TimeoutExpired:
             server.kill()
             output = server.communicate()[0].decode(errors="replace")
+        print("--- server output (tail) ---\n" + output[-5000:])  # shown when the test fails
     assert server.returncode == 0, output[-3000:]
     assert "stopped / 已停止" in output
     with psycopg.connect(dsn) as db:  # the worker said goodbye: no heartbeat left
