@@ -66,6 +66,8 @@ def foreign_model_imports(rel: str, tree: ast.Module, apps: set[str]) -> list[st
     for node in ast.walk(tree):
         if id(node) in skip:
             continue
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
         modules: list[str] = []
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             modules.append(node.module)
