@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -10,8 +12,17 @@ BEFORE = [("enterprises", "0003_fact_sources_and_change_requests")]
 AFTER = [("enterprises", "0005_customs_code_unique_active")]
 
 
+@pytest.fixture
+def back_to_latest() -> Iterator[None]:
+    """Migrating enterprises back unapplies every later migration that depends on it (other
+    apps' too): the test database must be whole again for the tests that follow."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_duplicate_codes_are_resolved_before_the_constraint() -> None:
+def test_duplicate_codes_are_resolved_before_the_constraint(back_to_latest: None) -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps
