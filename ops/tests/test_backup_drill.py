@@ -124,9 +124,19 @@ def make_target(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def source(transactional_db: Any, users: dict[str, Any]) -> Iterator[dict[str, bytes]]:
+def source(
+    transactional_db: Any, users: dict[str, Any], settings: Any, tmp_path: Path
+) -> Iterator[dict[str, bytes]]:
     """Committed demo-like data: code tables, one user of every role with its audit entries,
-    an enterprise, uploaded files (through the storage API)."""
+    an enterprise, uploaded files (through the storage API, into a storage of this test's own:
+    the suite's in-memory storage keeps what earlier tests of the process saved)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "source-media")},
+        },
+    }
     call_command("codes_load", verbosity=0)
     for name, data in MEDIA.items():
         assert default_storage.save(name, ContentFile(data)) == name
