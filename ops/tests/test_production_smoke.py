@@ -93,6 +93,9 @@ def test_production_server_smoke(
         "DDT_MEDIA_ROOT": str(tmp_path / "media"),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # The browser journeys' conftest sets it for Playwright's event loop in this process; a
+    # production server must not inherit it (`check --deploy` refuses it: async.E001).
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     started = time.monotonic()
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "serve.py"), "production"],
