@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.status import tones
+
 
 class RoundStatus(models.TextChoices):
     DRAFT = "draft", _("未开放")
@@ -68,6 +70,17 @@ class Round(models.Model):
         return self.name
 
 
+@tones(
+    approved="ok",
+    disbursed="ok",
+    proposed="ok",
+    public_notice="ok",
+    returned="warn",
+    submitted="warn",
+    county_review="warn",
+    city_review="warn",
+    rejected="err",
+)
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("待县区审核")

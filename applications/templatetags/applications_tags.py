@@ -8,25 +8,6 @@ from applications.measures import measure_title as _measure_title
 
 register = template.Library()
 
-BADGES = {
-    "approved": "ok",
-    "disbursed": "ok",
-    "proposed": "ok",
-    "public_notice": "ok",
-    "returned": "warn",
-    "submitted": "warn",
-    "county_review": "warn",
-    "city_review": "warn",
-    "rejected": "err",
-    "withdrawn": "",
-    "draft": "",
-}
-
-
-@register.filter
-def status_badge(status: str) -> str:
-    return BADGES.get(status, "")
-
 
 @register.filter
 def measure_title(measure_id: str) -> str:
