@@ -95,12 +95,14 @@ class ObjectionIn(Schema):
 
 class ObjectionReceipt(Schema):
     id: int
+    reference: str  # 受理编号: with the phone or e-mail, looks the objection up on the notice page
     status: str
     created_at: dt.datetime
 
 
 class ObjectionOut(Schema):
     id: int
+    reference: str
     notice_id: int
     entry_id: int | None
     name: str

@@ -40,6 +40,18 @@ class ObjectionForm(AccessibleFormMixin, forms.Form):
         return data
 
 
+class ObjectionLookupForm(AccessibleFormMixin, forms.Form):
+    """The objector's look-up of an objection's status (GET, on the notice page)."""
+
+    ref = forms.RegexField(
+        label=_("受理编号"),
+        regex=r"^\d{2}-\d{6}$",
+        max_length=9,
+        error_messages={"invalid": _("受理编号格式为“年份两位-六位数字”，例如 26-012345。")},
+    )
+    contact = forms.CharField(label=_("提交时填写的联系电话或电子邮箱"), max_length=254)
+
+
 class ResolveForm(AccessibleFormMixin, forms.Form):
     resolution = forms.CharField(
         label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

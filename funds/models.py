@@ -162,11 +162,17 @@ class ObjectionStatus(models.TextChoices):
 
 
 class Objection(models.Model):
-    """An objection (异议) the public files during a notice period."""
+    """An objection (异议) the public files during a notice period.
+
+    ``reference`` (受理编号, ``YY-NNNNNN``: the year and six random digits) is shown to the
+    objector when the objection is filed; with it and the phone or e-mail given, the objector
+    looks up the objection's status on the notice page (``funds.selectors.objection_lookup``).
+    """
 
     notice = models.ForeignKey(
         PublicNotice, verbose_name=_("公示"), on_delete=models.CASCADE, related_name="objections"
     )
+    reference = models.CharField(_("受理编号"), max_length=9, unique=True)
     entry = models.ForeignKey(
         NoticeEntry,
         verbose_name=_("针对条目"),

@@ -210,6 +210,20 @@ def notice_list_for_reviewer(
     return qs.filter(round_id=round_id) if round_id else qs
 
 
+def objection_lookup(*, notice: PublicNotice, reference: str, contact: str) -> Objection | None:
+    """The objector's own look-up (anyone, no login): the objection to ``notice`` with this
+    reference whose phone or e-mail is ``contact``; None when either does not match, so a
+    guessed reference alone reveals nothing."""
+    reference, contact = reference.strip()[:9], contact.strip()[:254]
+    if not reference or not contact:
+        return None
+    return (
+        Objection.objects.filter(notice=notice, reference=reference)
+        .filter(Q(phone=contact) | Q(email__iexact=contact))
+        .first()
+    )
+
+
 def objection_list_for(*, user: AnyUser | None, notice: PublicNotice) -> QuerySet[Objection]:
     if not can_view_objections(user):
         return Objection.objects.none()

@@ -27,6 +27,7 @@ from funds.forms import (
     BankConfirmForm,
     NoticeForm,
     ObjectionForm,
+    ObjectionLookupForm,
     PaymentForm,
     ResolveForm,
 )
@@ -244,11 +245,11 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entries = list(notice.entries.all())
     is_open = is_open_for_objections(notice, timezone.localdate())
     form = ObjectionForm(request.POST or None, entries=entries)
-    filed = False
+    filed = None
     if request.method == "POST":
         if not is_open:
             messages.error(request, _("该公示不在公示期内，不能提出异议。"))
-        elif submit(
+        elif done := submit(
             request,
             form,
             lambda data: services.objection_file(
@@ -261,8 +262,17 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 client_ip=client_ip_from_request(request),
             ),
         ):
-            filed = True
+            filed = done.value
             form = ObjectionForm(entries=entries)
+    # The objector's look-up by reference and contact (a GET form on this page).
+    lookup_form = ObjectionLookupForm(request.GET if "ref" in request.GET else None)
+    looked_up = None
+    if lookup_form.is_bound and lookup_form.is_valid():
+        looked_up = selectors.objection_lookup(
+            notice=notice,
+            reference=lookup_form.cleaned_data["ref"],
+            contact=lookup_form.cleaned_data["contact"],
+        )
     return render(
         request,
         "funds/notice_detail.html",
@@ -272,6 +282,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": is_open,
             "form": form,
             "filed": filed,
+            "lookup_form": lookup_form,
+            "looked_up": looked_up,
             "total": sum(e.amount for e in entries),
             "can_review": selectors.can_view_objections(request.user),
         },

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,7 +178,7 @@ def objection_file(
         or recent.filter(created_at__gte=now - timedelta(days=1)).count() >= OBJECTIONS_PER_DAY
     ):
         raise ValidationError(_("提交过于频繁，请稍后再试。"))
-    objection = Objection.objects.create(
+    objection = _objection_create(
         notice=notice,
         entry=entry,
         name=name,
@@ -190,7 +191,11 @@ def objection_file(
         actor=None,
         action="funds.objection_file",
         obj=objection,
-        after={"notice": notice.pk, "entry": entry.pk if entry else None},
+        after={
+            "notice": notice.pk,
+            "entry": entry.pk if entry else None,
+            "reference": objection.reference,
+        },
         # The objector's address is kept only as its HMAC (the same value as
         # ``Objection.client_key``), never in clear — not even in the audit entry, which would
         # otherwise take the request's address. Entries written before this change keep the
@@ -198,6 +203,27 @@ def objection_file(
         client_ip=key,
     )
     return objection
+
+
+def objection_reference(now: dt.datetime | None = None) -> str:
+    """A new reference candidate: two digits of the local year, a dash, six random digits
+    (random, so a reference says nothing about how many objections there are)."""
+    year = timezone.localtime(now or timezone.now()).strftime("%y")
+    return f"{year}-{secrets.randbelow(1_000_000):06d}"
+
+
+def _objection_create(**values: object) -> Objection:
+    """Create the objection under a fresh unique reference (a taken one is drawn again)."""
+    for _attempt in range(20):
+        reference = objection_reference()
+        if Objection.objects.filter(reference=reference).exists():
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent twin only costs a redraw
+                return Objection.objects.create(reference=reference, **values)
+        except IntegrityError:
+            continue
+    raise RuntimeError("no free objection reference after 20 draws")
 
 
 @transaction.atomic
