@@ -114,6 +114,20 @@ NAV: list[NavItem] = [
 
 
 @dataclass(frozen=True)
+    NavItem(
+        _("金融保险"),
+        "credit:products",
+        frozenset({"enterprise", "partner"}),
+        when="credit.selectors.is_credit_user",
+    ),
+    NavItem(
+        _("融资保险申请"),
+        "credit:applications",
+        frozenset({"enterprise", "partner"}),
+        when="credit.selectors.is_credit_user",
+    ),
+    NavItem(_("数据授权"), "credit:consents", frozenset({"enterprise"})),
+    NavItem(_("融资保险统计"), "credit:volumes", OFFICERS),
 class HomeCard:
     label: str | Promise
     url: str

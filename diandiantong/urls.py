@@ -21,6 +21,7 @@ urlpatterns = [
     path("stats/", include("stats.urls")),
     path("logistics/", include("logistics.urls")),
     path("vouchers/", include("vouchers.urls")),
+    path("credit/", include("credit.urls")),
     path("", include("core.urls")),
 ]
 

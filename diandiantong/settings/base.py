@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "stats",
     "logistics",
     "vouchers",
+    "credit",
     "ops",
 ]
 
