@@ -2,6 +2,11 @@
 
 Reading only parses (name, phone, organisation per row, with row-level errors); the rules that
 match rows to registrations live in :func:`events.services.attendance_import`.
+
+The template's sample row is marked and never imported: its first column "示例" says
+"示例（不导入）" (grey italics). Any row with text in the 示例 column is a sample row and is
+skipped; so is a row equal to the old template's sample (张三 13800000000), which older
+downloads carry without the marker.
 """
 
 from __future__ import annotations
@@ -16,13 +21,16 @@ from openpyxl.styles import Font
 from core.excel import SheetError, cell_text, new_workbook, read_sheet, workbook_bytes
 
 # (field, column header, required). Headers stay Chinese whatever the UI language.
+SAMPLE_HEADER = "示例"
+SAMPLE_MARK = "示例（不导入）"
+SAMPLE_ROW = ("张三", "13800000000", "示例跨境电商有限公司")
 COLUMNS: list[tuple[str, str, bool]] = [
     ("name", "姓名", True),
     ("phone", "手机号", True),
     ("organisation", "单位", False),
 ]
 COLUMN_LABELS = {name: label for name, label, _req in COLUMNS}
-_HEADER_TO_FIELD = {label: name for name, label, _req in COLUMNS}
+_HEADER_TO_FIELD = {label: name for name, label, _req in COLUMNS} | {SAMPLE_HEADER: "sample"}
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -46,6 +54,7 @@ class AttendanceRow:
 class ParsedSheet:
     rows: list[AttendanceRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    samples: int = 0  # sample rows skipped
 
 
 def normalise_phone(value: Any) -> str:
@@ -89,6 +98,9 @@ def read_attendance_file(file: IO[bytes], *, filename: str = "") -> ParsedSheet:
         texts = {k: _text(v) for k, v in values.items()}
         name = texts.get("name", "")
         phone = normalise_phone(values.get("phone"))
+        if texts.get("sample") or (name, phone) == SAMPLE_ROW[:2]:
+            parsed.samples += 1
+            continue
         if not name:
             parsed.errors.append(RowError(number, COLUMN_LABELS["name"], _("请填写姓名。")))
         elif len(name) > 50:
@@ -131,11 +143,15 @@ def build_template() -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "签到名单"
-    sheet.append([f"{label}*" if req else label for _n, label, req in COLUMNS])
+    sheet.append([SAMPLE_HEADER] + [f"{label}*" if req else label for _n, label, req in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.append(["张三", "13800000000", "示例跨境电商有限公司"])
-    sheet.column_dimensions["A"].width = 14
-    sheet.column_dimensions["B"].width = 16
-    sheet.column_dimensions["C"].width = 36
+    sheet.append([SAMPLE_MARK, *SAMPLE_ROW])
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="808080")
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 14
+    sheet.column_dimensions["C"].width = 16
+    sheet.column_dimensions["D"].width = 36
+    sheet.freeze_panes = "A2"
     return workbook_bytes(workbook)

@@ -70,6 +70,15 @@ class CheckInForm(AccessibleFormMixin, forms.Form):
     )
 
 
+class CodeCheckInForm(AccessibleFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("个人签到码"),
+        max_length=16,
+        help_text=_("报名成功后显示在活动页面和“我的报名”中的 6 位签到码。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 class AttendanceImportForm(AccessibleFormMixin, forms.Form):
     file = forms.FileField(label=_("签到名单（.xlsx）"))
 

@@ -10,6 +10,8 @@ Definitions used by the 2027 targets (see docs/events-and-warehouses.md):
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -100,6 +102,24 @@ class Event(models.Model):
         return self.kind in MATCHMAKING_KINDS
 
 
+#: Letters and digits of check-in codes: no 0/O, 1/I, so a code read aloud or from a phone
+#: screen is typed right.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def random_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_registration_code() -> str:
+    """A random personal check-in code, unique among registrations (the field's default)."""
+    while True:
+        code = random_code()
+        if not Registration.objects.filter(check_in_code=code).exists():
+            return code
+
+
 class RegistrationSource(models.TextChoices):
     ONLINE = "online", _("线上报名")
     IMPORT = "import", _("名单导入")
@@ -138,6 +158,13 @@ class Registration(models.Model):
         default=RegistrationSource.ONLINE,
     )
     attended = models.BooleanField(_("已签到"), default=False)
+    check_in_code = models.CharField(
+        _("个人签到码"),
+        max_length=8,
+        unique=True,
+        default=new_registration_code,
+        help_text=_("报名人到场后出示或输入，用于本人签到。"),
+    )
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
 

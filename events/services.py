@@ -9,7 +9,6 @@ imported sign-in sheet) are recorded even beyond capacity — attendance is a fa
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
@@ -23,15 +22,18 @@ from audit.services import audit_record, snapshot
 from codes.models import County
 from events import excel, selectors, workflow
 from events.excel import RowError, is_mobile, normalise_phone
-from events.models import Event, EventKind, EventStatus, Registration, RegistrationSource
+from events.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationSource,
+    random_code,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-#: Check-in opens this long before the start and closes at the end of the event's last day.
-CHECK_IN_OPENS_BEFORE = dt.timedelta(hours=2)
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-CODE_LENGTH = 6
 MAX_CAPACITY = 100_000
 
 EVENT_FIELDS = (
@@ -50,7 +52,7 @@ EVENT_FIELDS = (
 def new_check_in_code() -> str:
     """A random code, unique among events."""
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = random_code()
         if not Event.objects.filter(check_in_code=code).exists():
             return code
 
@@ -284,14 +286,6 @@ def registration_cancel(*, actor: User, registration: Registration) -> None:
     )
 
 
-def check_in_window(event: Event) -> tuple[dt.datetime, dt.datetime]:
-    """When the check-in code is accepted: 2 h before the start to the end of the last day."""
-    tz = timezone.get_default_timezone()
-    last = (event.ends_at or event.starts_at).astimezone(tz).date()
-    closes = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return event.starts_at - CHECK_IN_OPENS_BEFORE, closes
-
-
 @dataclass(frozen=True)
 class CheckInResult:
     registration: Registration
@@ -311,12 +305,10 @@ def check_in(*, actor: User, code: str, phone: str = "") -> CheckInResult:
     event = Event.objects.select_for_update().filter(check_in_code=text).first() if text else None
     if event is None:
         raise ValidationError({"code": [_("签到码无效，请核对后重新输入。")]})
-    if event.status == EventStatus.CANCELLED:
-        raise ValidationError({"code": [_("该活动已取消。")]})
-    opens, closes = check_in_window(event)
+    refusal = workflow.check_in_refusal(event)
+    if refusal:
+        raise ValidationError({"code": [refusal]})
     now = timezone.now()
-    if not opens <= now < closes:
-        raise ValidationError({"code": [_("不在签到时间内（活动开始前 2 小时至活动当天结束）。")]})
     registration = event.registrations.filter(user=actor).first()
     phone = normalise_phone(phone or actor.phone)
     if registration is None and phone:
@@ -354,12 +346,98 @@ def check_in(*, actor: User, code: str, phone: str = "") -> CheckInResult:
     return CheckInResult(registration, already=False)
 
 
+def _code_text(code: Any) -> str:
+    return "".join(str(code or "").split()).upper()[:16]
+
+
+@transaction.atomic
+def registration_check_in(*, actor: User, event: Event, code: str) -> CheckInResult:
+    """Check in one registration of ``event`` by its personal code, on the event's day.
+
+    The desk (whoever manages the event) may enter anyone's code; an attendee only their own.
+    A code of another event, or no code at all, is refused and nothing changes.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    desk = selectors.can_manage(actor, event)
+    if not desk and not selectors.can_check_in(actor):
+        raise PermissionDenied(_("请先登录。"))
+    text = _code_text(code)
+    registration = (
+        event.registrations.filter(check_in_code=text).select_for_update().first() if text else None
+    )
+    if registration is None or (not desk and registration.user_id != actor.pk):
+        raise ValidationError({"code": [_("签到码无效或不属于本活动，请核对后重新输入。")]})
+    refusal = workflow.check_in_refusal(event)
+    if refusal:
+        raise ValidationError({"code": [refusal]})
+    if registration.attended:
+        return CheckInResult(registration, already=True)
+    before = snapshot(registration)
+    registration.attended = True
+    registration.checked_in_at = timezone.now()
+    registration.save(update_fields=["attended", "checked_in_at"])
+    audit_record(
+        actor=actor,
+        action="events.registration_check_in",
+        obj=registration,
+        before=before,
+        after=snapshot(registration) | {"by": "desk" if desk else "attendee"},
+    )
+    return CheckInResult(registration, already=False)
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    marked: int  # registrations now marked attended
+    already: int  # of those asked for, already attended before
+
+
+@transaction.atomic
+def registrations_mark_attended(
+    *, actor: User, event: Event, registration_ids: list[int]
+) -> MarkResult:
+    """The officer marks registrations of ``event`` attended (one row's button or the bulk
+    action). Every id must be a registration of this event, else nothing changes."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not selectors.can_manage(actor, event):
+        raise PermissionDenied(_("无权为该活动登记签到。"))
+    refusal = workflow.mark_attended_refusal(event)
+    if refusal:
+        raise ValidationError(refusal)
+    wanted = set(registration_ids)
+    if not wanted:
+        raise ValidationError(_("请先勾选要标记签到的报名。"))
+    rows = list(event.registrations.select_for_update().filter(pk__in=wanted))
+    if len(rows) != len(wanted):
+        raise ValidationError(_("所选报名不属于本活动，未作任何修改。"))
+    now = timezone.now()
+    marked = already = 0
+    for registration in rows:
+        if registration.attended:
+            already += 1
+            continue
+        before = snapshot(registration)
+        registration.attended = True
+        registration.checked_in_at = now
+        registration.save(update_fields=["attended", "checked_in_at"])
+        marked += 1
+        audit_record(
+            actor=actor,
+            action="events.registration_mark_attended",
+            obj=registration,
+            before=before,
+            after=snapshot(registration),
+        )
+    return MarkResult(marked=marked, already=already)
+
+
 @dataclass
 class AttendanceResult:
     rows: int = 0
     matched: int = 0  # registrations marked attended
     added: int = 0  # on-site attendees added from the sheet
     already: int = 0  # rows whose registration was already marked attended
+    samples: int = 0  # the template's sample rows, skipped
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -376,8 +454,15 @@ def attendance_import(
         raise PermissionDenied(_("无权为该活动导入签到名单。"))
     parsed = excel.read_attendance_file(file, filename=filename)
     if parsed.errors:
-        return AttendanceResult(rows=len(parsed.rows), errors=list(parsed.errors))
-    return attendance_record(actor=actor, event=event, rows=parsed.rows)
+        return AttendanceResult(
+            rows=len(parsed.rows), samples=parsed.samples, errors=list(parsed.errors)
+        )
+    if not parsed.rows:
+        message = _("名单中只有示例行，没有可导入的签到记录（示例行不会导入），未作任何修改。")
+        return AttendanceResult(samples=parsed.samples, errors=[RowError(None, "", message)])
+    result = attendance_record(actor=actor, event=event, rows=parsed.rows)
+    result.samples = parsed.samples
+    return result
 
 
 @transaction.atomic

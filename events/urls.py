@@ -17,5 +17,7 @@ urlpatterns = [
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/register/cancel/", views.registration_cancel, name="registration_cancel"),
     path("<int:pk>/registrations/", views.registrations, name="registrations"),
+    path("<int:pk>/registrations/attend/", views.mark_attended, name="mark_attended"),
+    path("<int:pk>/check-in/", views.event_check_in, name="event_check_in"),
     path("<int:pk>/attendance/", views.attendance_import, name="attendance_import"),
 ]

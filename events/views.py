@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -24,6 +25,7 @@ from events.filters import EventFilterSet, RegistrationFilterSet
 from events.forms import (
     AttendanceImportForm,
     CheckInForm,
+    CodeCheckInForm,
     EventForm,
     RegisterForm,
     StatusForm,
@@ -36,7 +38,7 @@ EVENTS = ListPage(
         Column(_l("活动名称"), "title"),
         Column(_l("类型"), "get_kind_display"),
         Column(_l("开始时间"), "starts_at"),
-        Column(_l("县区"), lambda e: e.county.name if e.county else _("全市")),
+        Column(_l("县区"), lambda e: e.county.label if e.county else _("全市")),
         Column(_l("主办单位"), "organiser"),
         Column(_l("报名人数"), "registered", num=True),
         Column(_l("名额"), "capacity", num=True),
@@ -88,6 +90,7 @@ def _detail_context(request: AuthedHttpRequest, event: Event, **extra: Any) -> d
         "open_for_registration": open_for_registration,
         "can_register": selectors.can_register(user) and open_for_registration and mine is None,
         "can_cancel_mine": _can_cancel(mine, now),
+        "check_in_open": workflow.check_in_refusal(event, now=now) is None,
     }
     if context["can_register"] and "register_form" not in extra:
         context["register_form"] = RegisterForm(
@@ -192,12 +195,16 @@ def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_register(request.user):
         raise PermissionDenied(_("只有企业用户可以在线报名。"))
     form = RegisterForm(request.POST)
-    if submit(
+    if done := submit(
         request,
         form,
         lambda data: services.registration_create(actor=request.user, event=event, **data),
     ):
-        messages.success(request, _("报名成功。"))
+        messages.success(
+            request,
+            _("报名成功。您的个人签到码：%(c)s（活动当天凭此签到）")
+            % {"c": done.value.check_in_code},
+        )
         return redirect("events:detail", pk=event.pk)
     context = _detail_context(request, event, register_form=form)
     context["can_register"] = True
@@ -227,12 +234,67 @@ def registrations(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "event": event,
         "registered": everyone.count(),
         "attended": everyone.filter(attended=True).count(),
+        "can_mark": workflow.mark_attended_refusal(event) is None,
     }
     return REGISTRATIONS.render(
         request,
         lambda values: selectors.registrations_for(user=request.user, event=event, filters=values),
         context,
     )
+
+
+@login_required
+@require_POST
+def mark_attended(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One row's "签到" button (``one``) or the bulk action on the ticked rows."""
+    event = selectors.event_get_for(user=request.user, pk=pk)
+    if not selectors.can_manage(request.user, event):
+        raise PermissionDenied(_("无权为该活动登记签到。"))
+    raw = [request.POST["one"]] if "one" in request.POST else request.POST.getlist("registration")
+    ids = [int(x) for x in raw[: REGISTRATIONS.page_size * 4] if x.isdigit() and len(x) < 12]
+    if done := attempt(
+        request,
+        lambda: services.registrations_mark_attended(
+            actor=request.user, event=event, registration_ids=ids
+        ),
+    ):
+        messages.success(
+            request,
+            _("已标记签到 %(m)d 人，%(a)d 人此前已签到。")
+            % {"m": done.value.marked, "a": done.value.already},
+        )
+    back = request.POST.get("back", "")
+    if back.startswith("?") and len(back) < 500:
+        return redirect(reverse("events:registrations", args=[event.pk]) + back)
+    return redirect("events:registrations", pk=event.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_check_in(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The event's check-in page: the attendee or the desk enters a personal check-in code."""
+    event = selectors.event_get_for(user=request.user, pk=pk)
+    form = CodeCheckInForm(request.POST or None)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.registration_check_in(
+            actor=request.user, event=event, code=data["code"]
+        ),
+    ):
+        who = done.value.registration.name
+        if done.value.already:
+            messages.info(request, _("%(n)s 此前已签到。") % {"n": who})
+        else:
+            messages.success(request, _("%(n)s 签到成功。") % {"n": who})
+        return redirect("events:event_check_in", pk=event.pk)
+    context = {
+        "event": event,
+        "form": form,
+        "desk": selectors.can_manage(request.user, event),
+        "refusal": workflow.check_in_refusal(event),
+    }
+    return render(request, "events/event_check_in.html", context, status=form_status(request))
 
 
 @login_required
@@ -260,6 +322,8 @@ def attendance_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 )
                 % {"m": result.matched, "a": result.added, "d": result.already},
             )
+            if result.samples:
+                messages.info(request, _("已忽略示例行 %(n)d 行。") % {"n": result.samples})
             return redirect("events:registrations", pk=event.pk)
     status = 400 if result is not None and not result.ok else 200
     context = {"event": event, "form": form, "result": result}

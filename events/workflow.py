@@ -67,3 +67,37 @@ def cancel_registration_refusal(
     if registration.attended or registration.event.starts_at <= (now or timezone.now()):
         return _("活动已开始或已签到，不能取消报名。")
     return None
+
+
+#: Check-in opens this long before the start and closes at the end of the event's last day.
+CHECK_IN_OPENS_BEFORE = dt.timedelta(hours=2)
+
+
+def check_in_window(event: Event) -> tuple[dt.datetime, dt.datetime]:
+    """When check-in is accepted: 2 h before the start to the end of the last day."""
+    tz = timezone.get_default_timezone()
+    last = (event.ends_at or event.starts_at).astimezone(tz).date()
+    closes = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return event.starts_at - CHECK_IN_OPENS_BEFORE, closes
+
+
+def check_in_refusal(event: Event, *, now: dt.datetime | None = None) -> str | None:
+    """Check-in (event code or personal code) is open on the event's day: from 2 hours before
+    the start to the end of its last day, unless cancelled."""
+    if event.status == EventStatus.CANCELLED:
+        return _("该活动已取消。")
+    opens, closes = check_in_window(event)
+    if not opens <= (now or timezone.now()) < closes:
+        return _("不在签到时间内（活动开始前 2 小时至活动当天结束）。")
+    return None
+
+
+def mark_attended_refusal(event: Event, *, now: dt.datetime | None = None) -> str | None:
+    """The officer may record attendance from the opening of check-in on (also afterwards, to
+    complete the record), never for a cancelled event."""
+    if event.status == EventStatus.CANCELLED:
+        return _("该活动已取消，不能登记签到。")
+    opens, _closes = check_in_window(event)
+    if (now or timezone.now()) < opens:
+        return _("签到尚未开始（活动开始前 2 小时开放）。")
+    return None

@@ -170,6 +170,29 @@ DDT_REGISTER_WINDOW_MINUTES = int(os.environ.get("DDT_REGISTER_WINDOW_MINUTES", 
 DDT_API_TOKEN_DAYS = int(os.environ.get("DDT_API_TOKEN_DAYS", "90"))
 DDT_API_TOKEN_MAX_DAYS = int(os.environ.get("DDT_API_TOKEN_MAX_DAYS", "365"))
 
+# Password reset by e-mail (accounts.views.PasswordReset*): links live this many seconds, and
+# reset requests per client address are throttled like log-ins (docs/accounts.md).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("DDT_PASSWORD_RESET_SECONDS", str(2 * 60 * 60)))
+DDT_PASSWORD_RESET_MAX_PER_ADDRESS = int(os.environ.get("DDT_PASSWORD_RESET_MAX_PER_ADDRESS", "5"))
+DDT_PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("DDT_PASSWORD_RESET_WINDOW_MINUTES", "60"))
+# Outgoing e-mail: printed on the console unless a backend is configured (SMTP in production).
+EMAIL_BACKEND = os.environ.get(
+    "DDT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DDT_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DDT_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DDT_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DDT_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DDT_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DDT_EMAIL_FROM", "点点通 <noreply@example.invalid>")
+# Who visitors contact (public home, help page). The shipped values are placeholders, shown as
+# "演示数据" until DDT_CONTACT_PHONE is set for a real deployment.
+DDT_CONTACT_ORGANISATION = os.environ.get("DDT_CONTACT_ORGANISATION", "连云港市商务局")
+DDT_CONTACT_PHONE = os.environ.get("DDT_CONTACT_PHONE", "0518-0000000")
+DDT_CONTACT_EMAIL = os.environ.get("DDT_CONTACT_EMAIL", "help@example.invalid")
+DDT_CONTACT_ADDRESS = os.environ.get("DDT_CONTACT_ADDRESS", "")
+DDT_CONTACT_IS_DEMO = not os.environ.get("DDT_CONTACT_PHONE")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from audit.models import AuditEntry
 from events.excel import build_template, read_attendance_file
@@ -112,6 +112,59 @@ def test_import_denied_to_non_managers(world: Any, held: Any, who: str) -> None:
     assert not held.registrations.filter(attended=True).exists()
 
 
-def test_template_parses_as_valid_sheet() -> None:
+def template_with(*rows: tuple[Any, ...]) -> io.BytesIO:
+    """The downloaded template, with ``rows`` typed below its sample row."""
+    workbook = load_workbook(io.BytesIO(build_template()))
+    ws = workbook.active
+    assert ws is not None
+    for row in rows:
+        ws.append(["", *row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_template_sample_row_is_marked_and_not_read() -> None:
+    workbook = load_workbook(io.BytesIO(build_template()))
+    ws = workbook.active
+    assert ws is not None
+    assert [c.value for c in ws[1]][:3] == ["示例", "姓名*", "手机号*"]
+    assert [c.value for c in ws[2]][:3] == ["示例（不导入）", "张三", "13800000000"]
+    assert ws["B2"].font.i  # styled apart from real rows
     parsed = read_attendance_file(io.BytesIO(build_template()), filename="t.xlsx")
-    assert not parsed.errors and parsed.rows[0].phone == "13800000000"
+    assert not parsed.errors and parsed.rows == [] and parsed.samples == 1
+
+
+def test_importing_the_unchanged_template_imports_nothing_and_says_so(
+    world: Any, held: Any
+) -> None:
+    before = list(held.registrations.values_list("pk", "attended"))
+    result = attendance_import(
+        actor=world.reviewer, event=held, file=io.BytesIO(build_template()), filename="t.xlsx"
+    )
+    assert not result.ok and "示例行" in result.errors[0].message
+    assert list(held.registrations.values_list("pk", "attended")) == before
+    assert not held.registrations.filter(phone="13800000000").exists()
+    assert not AuditEntry.objects.filter(action="events.attendance_import").exists()
+
+
+def test_filled_template_imports_only_the_rows_below_the_sample(world: Any, held: Any) -> None:
+    result = attendance_import(
+        actor=world.reviewer,
+        event=held,
+        file=template_with(("甲", "13900000001", ""), ("李四", "13800000009", "某公司")),
+        filename="t.xlsx",
+    )
+    assert result.ok and (result.matched, result.added, result.samples) == (1, 1, 1)
+    assert not held.registrations.filter(phone="13800000000").exists()
+
+
+def test_old_template_sample_without_marker_is_skipped(world: Any, held: Any) -> None:
+    result = attendance_import(
+        actor=world.reviewer,
+        event=held,
+        file=sheet(("张三", "13800000000", "示例跨境电商有限公司"), ("甲", "13900000001")),
+    )
+    assert result.ok and (result.matched, result.added, result.samples) == (1, 0, 1)
+    assert not held.registrations.filter(phone="13800000000").exists()
