@@ -8,6 +8,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleFormMixin
@@ -94,11 +97,22 @@ class RegisterForm(CodeCleaningMixin, AccessibleFormMixin, forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    privacy_consent = forms.BooleanField(
+        label=_("我已阅读并同意《隐私声明》"),
+        error_messages={"required": _("请阅读并同意隐私声明后再注册。")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         profile = _profile_fields(PROFILE_FORM_FIELDS[:13])
-        account = {k: self.fields.pop(k) for k in ("username", "password1", "password2")}
+        account = {
+            k: self.fields.pop(k) for k in ("username", "password1", "password2", "privacy_consent")
+        }
+        account["privacy_consent"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener" data-testid="privacy-link">{}</a>',
+            reverse("core:privacy"),
+            gettext("阅读隐私声明（在新窗口打开）"),
+        )
         profile["customs_code"].help_text = _("10位，可不填；经县区商务部门核验后生效")
         self.fields.update(profile)
         self.fields.update(account)

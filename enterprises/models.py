@@ -170,6 +170,10 @@ class Enterprise(models.Model):
         _("状态"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.PENDING
     )
     tags = models.JSONField(_("标签"), default=list, blank=True)
+    # Self-registration: the privacy notice version the registering user agreed to, and when
+    # (core.public.PRIVACY_VERSION; empty for enterprises an officer or an import created).
+    privacy_consent_version = models.CharField(_("同意的隐私声明版本"), max_length=16, blank=True)
+    privacy_consent_at = models.DateTimeField(_("同意隐私声明时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -21,6 +21,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from audit.services import audit_record, snapshot
 from codes.models import County
+from core.public import PRIVACY_VERSION
 from enterprises import selectors, workflow
 from enterprises.change_services import (
     change_request_submit,
@@ -242,8 +243,13 @@ def enterprise_register(
     contact_name: str = "",
     contact_phone: str = "",
     contact_email: str = "",
+    privacy_consent_version: str,
 ) -> tuple[Enterprise, User]:
     """Public self-registration: a PENDING enterprise and its first (enterprise-role) user.
+
+    ``privacy_consent_version`` is the privacy notice version the user agreed to (the form's
+    required checkbox); anything but the current ``core.public.PRIVACY_VERSION`` is refused.
+    The version and the moment are stored on the enterprise and in the audit entry.
 
     Every input is checked first, then whether the user name or the USCC is taken: a clash is the
     one generic ``RegistrationRefused``, so the answer never tells which exists. The kind and the
@@ -251,6 +257,8 @@ def enterprise_register(
     county verifies (a code never routes customs data to an unverified registration).
     """
     errors: dict[str, list[str]] = {}
+    if privacy_consent_version != PRIVACY_VERSION:
+        errors["privacy_consent"] = [_("请阅读并同意隐私声明后再注册。")]
     try:
         enterprise = build_enterprise(
             {
@@ -299,6 +307,8 @@ def enterprise_register(
         raise RegistrationRefused()
     for fact in VerifiedFact.values:
         setattr(enterprise, f"{fact}_source", FactSource.DECLARED)
+    enterprise.privacy_consent_version = privacy_consent_version
+    enterprise.privacy_consent_at = timezone.now()
     try:
         _save(enterprise)
         user = user_create(

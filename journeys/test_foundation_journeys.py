@@ -89,6 +89,7 @@ def test_register_with_wrong_check_character_then_right_one(
     page.get_by_label("用户名").fill("mingzhu")
     page.locator("input[name=password1]").fill("Crystal-Shop-2026")
     page.locator("input[name=password2]").fill("Crystal-Shop-2026")
+    page.locator("input[name=privacy_consent]").check()
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
 

@@ -144,6 +144,7 @@ def _registration(county_pk: int) -> dict[str, Any]:
         "password1": "Quartz-Crystal-2026",
         "password2": "Quartz-Crystal-2026",
         "contact_name": "王五",
+        "privacy_consent": "on",
     }
 
 

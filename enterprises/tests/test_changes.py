@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from applications.models import Notification
 from audit.models import AuditEntry
+from core.public import PRIVACY_VERSION
 from enterprises import change_services, services
 from enterprises.models import Enterprise, EnterpriseChangeRequest
 from enterprises.tests.conftest import bearer, login_client
@@ -202,6 +203,7 @@ def test_squatting_by_registration_gets_no_code(world) -> None:
         username="squatter",
         password="Quartz-Crystal-2026",
         customs_code=CODE_B,
+        privacy_consent_version=PRIVACY_VERSION,
     )
     assert Enterprise.objects.get(pk=squatter.pk).customs_code == ""
     change = squatter.change_requests.get()
@@ -294,6 +296,7 @@ def test_declared_facts_are_confirmed_only_by_an_officer(world, counties) -> Non
         first_cbec_year=2025,
         username="selfdeclared",
         password="Quartz-Crystal-2026",
+        privacy_consent_version=PRIVACY_VERSION,
     )
     assert (enterprise.kind_source, enterprise.first_cbec_year_source) == ("declared", "declared")
     with pytest.raises(PermissionDenied):

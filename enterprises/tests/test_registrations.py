@@ -13,6 +13,7 @@ from django.urls import reverse
 from applications.models import Notification
 from audit.models import AuditEntry
 from core.navigation import nav_for
+from core.public import PRIVACY_VERSION
 from enterprises import registration_services as services
 from enterprises.models import Enterprise, EnterpriseStatus
 from enterprises.services import enterprise_register
@@ -37,6 +38,7 @@ def pending(world: Any) -> tuple[Enterprise, Any]:
         password="Vu8#kq2-Lm9!zr",
         contact_name="李四",
         contact_email="li@example.com",
+        privacy_consent_version=PRIVACY_VERSION,
     )
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import User
 from audit.models import AuditEntry
+from core.public import PRIVACY_VERSION
 from enterprises import services
 from enterprises.models import Enterprise, EnterpriseStatus, Recognition
 
@@ -25,6 +26,7 @@ def _register(counties, **overrides):
         "password": "Quartz-Crystal-2026",
         "contact_name": "王五",
         "contact_email": "wang@example.com",
+        "privacy_consent_version": PRIVACY_VERSION,
     }
     values.update(overrides)
     return services.enterprise_register(**values)

@@ -21,6 +21,7 @@ def _form(**overrides) -> dict[str, str]:
         "password1": "Quartz-Crystal-2026",
         "password2": "Quartz-Crystal-2026",
         "contact_name": "王五",
+        "privacy_consent": "on",
     }
     data.update(overrides)
     return data

@@ -20,6 +20,7 @@ from accounts.views import registration_throttle
 from core.forms import apply_errors, submit
 from core.http import AuthedHttpRequest
 from core.lists import Column, ListPage
+from core.public import PRIVACY_VERSION
 from enterprises import excel, selectors, services, workflow
 from enterprises.filters import EnterpriseFilterSet
 from enterprises.forms import EnterpriseEditForm, RecognitionForm, RegisterForm, edit_initial
@@ -57,6 +58,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 **{k: data[k] for k in _PROFILE_KEYS},
                 username=data["username"],
                 password=data["password1"],
+                privacy_consent_version=PRIVACY_VERSION if data["privacy_consent"] else "",
             )
         except services.RegistrationRefused as exc:
             form.add_error(None, exc.messages)
