@@ -103,7 +103,7 @@ def world(counties: dict[str, Any], make_user: Callable[..., Any]) -> SimpleName
     )
     w.cover = services.product_save(
         actor=w.insurer,
-        name="海外仓销售险",
+        name="海外仓无忧保",
         amount_min="50000",
         amount_max="5000000",
         rate_min="0.3",
