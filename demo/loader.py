@@ -128,6 +128,11 @@ def demo_load(*, count: int = 200) -> DemoReport:
 
     report.extras["vouchers"] = load_vouchers()
 
+    # Finance and insurance: the bank's and insurer's products, enterprise A's offered loan.
+    from credit.demo import load_demo as load_credit
+
+    report.extras["credit"] = load_credit()
+
     # The fund journey: an open round and an application at every stage, relative to today.
     from applications.models import Application
 
