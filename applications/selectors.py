@@ -190,7 +190,7 @@ def matter_flags_for(*, user: Any, application: Application) -> list[MatterFlag]
             measure=o.measure,
             status=o.status,
             status_label=str(S(o.status).label),
-            county=o.county.name if o.county else "",
+            county=o.county.label if o.county else "",
             enterprise=o.enterprise.name if o.pk in visible_ids else "",
             visible=o.pk in visible_ids,
             same_enterprise=o.enterprise_id == application.enterprise_id,

@@ -7,7 +7,37 @@ ISO 156. Each table keeps both, in separate, clearly named columns.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def localized_name(name: str, name_en: str) -> str:
+    """The English name when the page is in English and the table has one, else the Chinese.
+
+    Every code table with a ``name_en`` column shows itself through this (``label``, ``str``),
+    so a page in English names counties, countries, currencies and units in English.
+    """
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
+class CodeLabels:
+    """``label`` (the name in the page's language) and ``label_with_code`` ("美国 (502)")."""
+
+    name: str
+    name_en: str
+
+    @property
+    def label(self) -> str:
+        return localized_name(self.name, self.name_en)
+
+    def _code(self) -> str:
+        return str(getattr(self, "customs_code", "") or getattr(self, "code", ""))
+
+    @property
+    def label_with_code(self) -> str:
+        return f"{self.label} ({self._code()})"
 
 
 class CountyKind(models.TextChoices):
@@ -16,7 +46,7 @@ class CountyKind(models.TextChoices):
     ZONE = "zone", _("功能板块")
 
 
-class County(models.Model):
+class County(CodeLabels, models.Model):
     """A county, district or functional zone of Lianyungang (县区/功能板块)."""
 
     code = models.CharField(_("代码"), max_length=6, unique=True)
@@ -36,10 +66,10 @@ class County(models.Model):
         verbose_name_plural = _("县区")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
 
-class Country(models.Model):
+class Country(CodeLabels, models.Model):
     customs_code = models.CharField(_("海关国别代码"), max_length=3, unique=True)
     name = models.CharField(_("中文名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=100)
@@ -60,10 +90,10 @@ class Country(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customs_code} {self.name}"
+        return f"{self.customs_code} {self.label}"
 
 
-class Currency(models.Model):
+class Currency(CodeLabels, models.Model):
     customs_code = models.CharField(_("海关币制代码"), max_length=3, unique=True)
     name = models.CharField(_("中文名称"), max_length=50)
     name_en = models.CharField(_("英文名称"), max_length=100)
@@ -83,10 +113,10 @@ class Currency(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customs_code} {self.name}"
+        return f"{self.customs_code} {self.label}"
 
 
-class Unit(models.Model):
+class Unit(CodeLabels, models.Model):
     code = models.CharField(_("海关计量单位代码"), max_length=3, unique=True)
     name = models.CharField(_("名称"), max_length=20)
     name_en = models.CharField(_("英文名称"), max_length=50, blank=True)
@@ -97,10 +127,10 @@ class Unit(models.Model):
         verbose_name_plural = _("计量单位")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
 
 
-class SupervisionMode(models.Model):
+class SupervisionMode(CodeLabels, models.Model):
     code = models.CharField(_("监管方式代码"), max_length=4, unique=True)
     short_name = models.CharField(_("简称"), max_length=50)
     name = models.CharField(_("全称"), max_length=100)
@@ -114,7 +144,7 @@ class SupervisionMode(models.Model):
         verbose_name_plural = _("监管方式")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.short_name}"
+        return f"{self.code} {localized_name(self.short_name, self.name_en)}"
 
 
 class DayKind(models.TextChoices):

@@ -28,6 +28,7 @@ from accounts.access import (
     role_of,
 )
 from accounts.models import Role
+from applications.measures import measure_name
 from applications.models import Application, ApplicationStatus, Round
 from funds.models import (
     BankAccountConfirmation,
@@ -157,7 +158,7 @@ def run_rows(run: ProposalRun) -> list[dict[str, Any]]:
             {
                 "claim": c,
                 "application": app,
-                "measure_title": measure.title_zh if measure else c["measure"],
+                "measure_title": measure_name(measure) if measure else c["measure"],
                 "notes": [
                     n
                     for n in run.notes

@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
+from codes.models import localized_name
 from logistics.filters import ShipmentFilterSet
 from logistics.models import EventCode, Shipment, ShipmentEvent
 
@@ -162,10 +163,13 @@ def county_month_aggregates(*, user: AnyUser | None, year: int) -> list[CountyMo
     end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
     qs = access.scope_by_county(
         Shipment.objects.filter(released_at__gte=start, released_at__lt=end), user
-    ).values_list("county_id", "county__name", "released_at", "departed_at", "exceptions")
+    ).values_list(
+        "county_id", "county__name", "county__name_en", "released_at", "departed_at", "exceptions"
+    )
     buckets: dict[tuple[int | None, str, str], list[float]] = {}
     counts: dict[tuple[int | None, str, str], list[int]] = {}
-    for county_id, county_name, released_at, departed_at, exceptions in qs.iterator():
+    for county_id, name, name_en, released_at, departed_at, exceptions in qs.iterator():
+        county_name = localized_name(name or "", name_en or "")
         if released_at is None:  # excluded by the filter; for the type checker
             continue
         month = timezone.localtime(released_at, tz).strftime("%Y-%m")

@@ -23,6 +23,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.access import (
     is_city_level,
@@ -164,7 +165,7 @@ def _targets_table(*, as_of: dt.date, county: County | None) -> tuple[Table, lis
 def _country_names() -> dict[str, str]:
     from codes.models import Country
 
-    return dict(Country.objects.values_list("customs_code", "name"))
+    return {c.customs_code: c.label for c in Country.objects.all()}
 
 
 def _trade_tables(
@@ -220,7 +221,7 @@ def _trade_tables(
             .order_by()
         )
         for c in CountyModel.objects.all():
-            by_county.rows.append([c.name, sources.fen_to_yuan(sums.get(c.pk, 0))])
+            by_county.rows.append([c.label, sources.fen_to_yuan(sums.get(c.pk, 0))])
         tables.append(by_county)
 
     by_belt = Table("trade_belt", _("按产业带（元）"), [_("产业带"), _("金额")])
@@ -255,7 +256,7 @@ def _trade_tables(
 FUNNEL = [
     (
         "submitted",
-        "已提交",
+        gettext_noop("已提交"),
         [
             "submitted",
             "county_review",
@@ -270,12 +271,12 @@ FUNNEL = [
     ),
     (
         "county_passed",
-        "通过县区审核",
+        gettext_noop("通过县区审核"),
         ["city_review", "proposed", "public_notice", "approved", "disbursed"],
     ),
-    ("proposed", "拟支持", ["proposed", "public_notice", "approved", "disbursed"]),
-    ("approved", "已批准", ["approved", "disbursed"]),
-    ("disbursed", "已拨付", ["disbursed"]),
+    ("proposed", gettext_noop("拟支持"), ["proposed", "public_notice", "approved", "disbursed"]),
+    ("approved", gettext_noop("已批准"), ["approved", "disbursed"]),
+    ("disbursed", gettext_noop("已拨付"), ["disbursed"]),
 ]
 USED_STATUSES = ["approved", "disbursed"]
 
@@ -322,7 +323,7 @@ def _fund_tables(*, year: int, county: County | None) -> list[Table]:
         }
         for c in CountyModel.objects.all():
             a, p = sums.get(c.pk, (0, 0))
-            by_county.rows.append([c.name, Decimal(a or 0), Decimal(p or 0)])
+            by_county.rows.append([c.label, Decimal(a or 0), Decimal(p or 0)])
         tables.append(by_county)
     funnel = Table("fund_funnel", _("申报漏斗（件）"), [_("阶段"), _("件数")])
     counts = dict(apps.values_list("status").annotate(n=Count("pk")).order_by())
@@ -413,7 +414,7 @@ def _county_comparison(*, year: int) -> Table:
         events = sources.matchmaking_events(year=year, county=c).value
         table.rows.append(
             [
-                c.name,
+                c.label,
                 c.code,
                 sources.fen_to_yuan(trade.get(c.pk, 0)),
                 new_ent.get(c.pk, 0),

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.excel import excel_response
+from core.excel import csv_response, excel_response
 from core.http import AuthedHttpRequest
 from stats import excel, opendata, selectors, services
 from stats.models import ReportStatus
+from stats.open_tables import long_rows, open_tables
 from stats.selectors import Table, chart
 
 PAGES = {"overview", "trade", "fund", "counties", "own"}
@@ -270,15 +271,29 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 def open_data(request: HttpRequest) -> HttpResponse:
-    """Public aggregated statistics (no login; suppressed cells shown as “—”)."""
+    """Public aggregated statistics (no login; suppressed cells shown as “—”), and the same
+    tables as CSV (``?format=csv``, one row per figure) or Excel (``?format=xlsx``)."""
     year = _year(request)
+    tables = open_tables(year=year)
+    download = request.GET.get("format")
+    if download == "xlsx":
+        heading = _("连云港跨境电商公开统计 · %(y)s") % {"y": year}
+        return excel_response(
+            excel.tables_workbook(tables, heading=heading), f"open-data-{year}.xlsx"
+        )
+    if download == "csv":
+        header = [_("数据表"), _("项目"), _("指标"), _("数值")]
+        return csv_response(header, long_rows(tables), f"open-data-{year}.csv")
     trade_data = opendata.open_trade(year=year)
-    targets_data = opendata.open_targets(year=year)
     month_cells = trade_data["by_month"]
     spec = {
         "kind": "bar",
         "title": _("按月进出口额（元）"),
-        "categories": [str(c["key"]["month"]) for c in month_cells if not c["suppressed"]],
+        "categories": [
+            f"{c['key']['month'] // 100}-{c['key']['month'] % 100:02d}"
+            for c in month_cells
+            if not c["suppressed"]
+        ],
         "series": [
             {
                 "name": _("金额"),
@@ -294,8 +309,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "years": list(range(2024, 2028)),
-            "trade": trade_data,
-            "targets": targets_data,
+            "tables": tables,
             "charts": spec_list,
             "minimum": opendata.MIN_ENTERPRISES,
         },

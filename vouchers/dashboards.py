@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import has_role, reads_all
 from accounts.models import Role
+from codes.models import localized_name
 from vouchers import selectors
 from vouchers.models import VoucherPool, VoucherStatus
 
@@ -31,12 +32,13 @@ def dashboard(*, user: Any, year: int | None = None) -> dict[str, Any]:
     by_county: dict[tuple[str, str], dict[str, Any]] = {}
     rows = (
         vouchers.annotate(month=TruncMonth("claim__created_at"))
-        .values("claim__county__name", "month", "status")
+        .values("claim__county__name", "claim__county__name_en", "month", "status")
         .annotate(n=Count("pk"), face=Sum("face_value"), redeemed=Sum("redeemed"))
         .order_by("claim__county__name", "month")
     )
     for r in rows:
-        key = (r["claim__county__name"] or "—", r["month"].strftime("%Y-%m") if r["month"] else "")
+        county = localized_name(r["claim__county__name"] or "—", r["claim__county__name_en"] or "")
+        key = (county, r["month"].strftime("%Y-%m") if r["month"] else "")
         row = by_county.setdefault(
             key,
             {

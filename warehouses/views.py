@@ -30,7 +30,7 @@ WAREHOUSES = ListPage(
     filters=WarehouseFilterSet,
     columns=(
         Column(_l("名称"), "name"),
-        Column(_l("国家（地区）"), "country.name"),
+        Column(_l("国家（地区）"), "country.label"),
         Column(_l("城市"), "city"),
         Column(_l("运营企业"), "operator.name"),
         Column(_l("面积（平方米）"), "area_m2", num=True),

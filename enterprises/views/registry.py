@@ -114,7 +114,7 @@ ENTERPRISES = ListPage(
     columns=(
         Column(_l("企业名称"), "name"),
         Column(_l("统一社会信用代码"), "uscc"),
-        Column(_l("县区"), "county.name"),
+        Column(_l("县区"), "county.label"),
         Column(_l("企业类型"), "get_kind_display"),
         Column(_l("产业带"), lambda e: e.industry_belt.name if e.industry_belt else ""),
         Column(_l("首次跨境年份"), "first_cbec_year", num=True),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from applications.measures import article_label, measure_name
 from applications.models import Application, ApplicationStatus, Round
 from applications.services import application_create_no_application
 from audit.services import audit_record
@@ -147,8 +148,8 @@ def enterprise_matching(
         rows.append(
             MatchRow(
                 measure=measure.id,
-                title=measure.title_zh,
-                article=measure.article,
+                title=measure_name(measure),
+                article=article_label(measure.article),
                 kind=measure.kind.value,
                 likely=amount > 0,
                 amount=amount,
@@ -246,7 +247,7 @@ def candidates(
             Candidate(
                 enterprise=enterprise,
                 measure=mid,
-                title=cat.measures[mid].title_zh,
+                title=measure_name(cat.measures[mid]),
                 amount=amount,
                 reasons=r["reasons"],
                 confirmation=confirmations.get(enterprise.pk),
