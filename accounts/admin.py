@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
@@ -13,7 +13,7 @@ from django.contrib.auth.forms import (
     UserCreationForm,
     UsernameField,
 )
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -78,6 +78,10 @@ class AuditedPasswordChangeForm(AdminPasswordChangeForm):
         )
 
 
+def _messages_of(exc: ValidationError | PermissionDenied) -> list[str]:
+    return list(exc.messages) if isinstance(exc, ValidationError) else [str(exc)]
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
@@ -109,6 +113,32 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
         (_("角色与归属"), {"classes": ("wide",), "fields": PROFILE_FIELDS}),
     )
+
+    actions = ["reset_password"]
+
+    @admin.action(description=_("重置密码（生成一次性密码，用户下次登录须修改）"))
+    def reset_password(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Reset one user's password to a one-time password shown once to the administrator
+        (to hand over by phone or in person); audited, never stored in clear."""
+        actor = request.user if isinstance(request.user, User) else None
+        if actor is None or queryset.count() != 1:
+            self.message_user(request, _("请只选择一个用户。"), level=messages.ERROR)
+            return
+        user = queryset.get()
+        try:
+            password = services.user_reset_password(actor=actor, user=user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, " ".join(_messages_of(exc)), level=messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _(
+                "已重置用户“%(u)s”的密码。一次性密码：%(p)s（只显示这一次，请当面或电话告知本人；"
+                "用户登录后须立即设置新密码）"
+            )
+            % {"u": user.get_username(), "p": password},
+            level=messages.WARNING,
+        )
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
         actor = request.user if isinstance(request.user, User) else None

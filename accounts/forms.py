@@ -7,7 +7,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.http import HttpRequest
@@ -87,6 +92,29 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
 
 class DdtPasswordChangeForm(AccessibleFormMixin, PasswordChangeForm):
     """Password change whose save goes through ``accounts.services.user_set_password``."""
+
+    def save(self, commit: bool = True) -> Any:
+        return services.user_set_password(
+            actor=self.user,
+            user=self.user,
+            password=self.cleaned_data["new_password1"],
+            validate=False,  # the form has run the validators already
+        )
+
+
+class DdtPasswordResetForm(AccessibleFormMixin, PasswordResetForm):
+    """Django's reset-by-e-mail form: it answers the same whether an account has the address or
+    not (the view always goes on to the "sent" page), and mails only active users."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("账户的电子邮箱")
+        self.fields["email"].help_text = _("企业用户为注册时填写的联系邮箱。")
+
+
+class DdtSetPasswordForm(AccessibleFormMixin, SetPasswordForm):
+    """The new password of a reset link; saved through ``accounts.services.user_set_password``
+    (audited, API tokens revoked, a one-time password's obligation ended)."""
 
     def save(self, commit: bool = True) -> Any:
         return services.user_set_password(

@@ -73,6 +73,9 @@ class User(AbstractUser):
         _("物流企业海关编码"), max_length=18, blank=True, db_index=True
     )
     phone = models.CharField(_("手机号"), max_length=32, blank=True)
+    # Set when an administrator resets the password to a one-time password: every page sends
+    # the user to the password change until they choose their own (accounts.middleware).
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     objects: ClassVar[DdtUserManager] = DdtUserManager()
 

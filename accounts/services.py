@@ -203,11 +203,14 @@ def user_set_password(
             validate_password(password, user)
         except ValidationError as exc:
             raise ValidationError({"password": exc.messages}) from exc
+    own = actor is not None and actor.pk == user.pk
     user.set_password(password)
-    user.save(update_fields=["password"])
+    # A password the user chose ends an administrator's one-time password.
+    if own:
+        user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
     # A token is as good as the password that made it: a new password revokes them all.
     revoked = _revoke_all_tokens(user=user, now=timezone.now())
-    own = actor is not None and actor.pk == user.pk
     audit_record(
         actor=actor,
         action="accounts.password_change" if own else "accounts.password_reset",
@@ -215,6 +218,76 @@ def user_set_password(
         after={"api_tokens_revoked": revoked},
     )
     return user
+
+
+# A one-time password: easy to read out and type (no 0/O, 1/l/I), 12 characters.
+_ONE_TIME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, user: User) -> str:
+    """An administrator resets ``user``'s password to a one-time password, returned once to be
+    handed over; the user must choose a new password at the next log-in (``must_change_password``;
+    ``accounts.middleware.MustChangePasswordMiddleware``). Log-in lock-outs of the user name are
+    lifted and every API token is revoked. The audit entry never holds the password."""
+    if not actor.is_administrator:
+        raise PermissionDenied(_("只有平台管理员可以重置他人密码。"))
+    if actor.pk == user.pk:
+        raise ValidationError(_("不能用此功能重置自己的密码，请使用“修改密码”。"))
+    if not user.is_active:
+        raise ValidationError(_("该账户已停用，不能重置密码。"))
+    password = "".join(secrets.choice(_ONE_TIME_ALPHABET) for _i in range(12))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    revoked = _revoke_all_tokens(user=user, now=timezone.now())
+    LoginFailure.objects.filter(username=_login_key(user.get_username())).delete()
+    audit_record(
+        actor=actor,
+        action="accounts.password_reset_by_admin",
+        obj=user,
+        after={"must_change_password": True, "api_tokens_revoked": revoked},
+    )
+    return password
+
+
+@transaction.atomic
+def password_reset_request_record(*, email: str, client_ip: str) -> None:
+    """Audit a password-reset request by e-mail (whether or not an account has the address:
+    the page answers the same either way)."""
+    audit_record(
+        actor=None,
+        action="accounts.password_reset_request",
+        object_type=User._meta.label,
+        object_repr=email[:150],
+        after={"email": email[:254]},
+        client_ip=client_ip,
+    )
+
+
+def password_reset_throttled(
+    *, client_ip: str, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """Count one password-reset request from ``client_ip`` (in the shared cache); beyond
+    ``DDT_PASSWORD_RESET_MAX_PER_ADDRESS`` in ``DDT_PASSWORD_RESET_WINDOW_MINUTES`` the moment
+    it may ask again, else None. So the form cannot be used to flood mailboxes or probe
+    addresses at speed."""
+    from django.core.cache import cache
+
+    window = dt.timedelta(minutes=settings.DDT_PASSWORD_RESET_WINDOW_MINUTES)
+    now = now or timezone.now()
+    bucket = int(now.timestamp() // window.total_seconds())
+    key = f"ddt:password-reset:{_address_key(client_ip)}:{bucket}"
+    cache.add(key, 0, timeout=int(window.total_seconds()) + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=int(window.total_seconds()) + 60)
+        count = 1
+    if count <= settings.DDT_PASSWORD_RESET_MAX_PER_ADDRESS:
+        return None
+    return dt.datetime.fromtimestamp((bucket + 1) * window.total_seconds(), tz=dt.UTC)
 
 
 # --- Log-in, lock-out, throttles and log-out -------------------------------------------------

@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
-from accounts.forms import ApiTokenCreateForm, DdtPasswordChangeForm, LoginForm
+from accounts.forms import (
+    ApiTokenCreateForm,
+    DdtPasswordChangeForm,
+    DdtPasswordResetForm,
+    DdtSetPasswordForm,
+    LoginForm,
+)
 from accounts.models import User
 from accounts.roles import landing_url
 from core.forms import submit
@@ -72,6 +78,58 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("密码已修改。"))
         return response
+
+
+# --- Forgotten password: reset by e-mail --------------------------------------------------
+#
+# Django's views with our forms and templates. The request page answers the same whether an
+# account has the address or not (no user enumeration) and is throttled per client address;
+# the link in the e-mail is Django's signed, one-use, expiring token (PASSWORD_RESET_TIMEOUT).
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = DdtPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        client_ip = client_ip_from_request(request)
+        retry_at = services.password_reset_throttled(client_ip=client_ip)
+        if retry_at is not None:
+            message = _("来自您所在网络地址的密码重置请求过多，请于 %(time)s 之后再试。") % {
+                "time": formats.date_format(timezone.localtime(retry_at), "Y-m-d H:i")
+            }
+            response = render(request, "accounts/throttled.html", {"message": message}, status=429)
+            seconds = int((retry_at - timezone.now()).total_seconds()) + 1
+            response["Retry-After"] = str(max(1, seconds))
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: DdtPasswordResetForm) -> HttpResponse:
+        services.password_reset_request_record(
+            email=form.cleaned_data["email"], client_ip=client_ip_from_request(self.request)
+        )
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+        return {**super().get_context_data(**kwargs), "hours": hours}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = DdtSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 @login_required
