@@ -22,6 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.models import ApiToken, LoginFailure, User
 
+# The admin in the platform's name and in the user's language (LanguageMiddleware picks it;
+# Django's own admin strings ship in Chinese).
+admin.site.site_header = _("点点通 · 平台管理后台")
+admin.site.site_title = _("点点通管理后台")
+admin.site.index_title = _("系统管理")
+
 # Who is setting a password in the admin (the form API gives the form no request).
 _password_actor: ContextVar[User | None] = ContextVar("ddt_admin_password_actor", default=None)
 

@@ -137,3 +137,14 @@ def test_only_an_administrator_resets_passwords(users: dict[str, Any], role: str
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     target.refresh_from_db()
     assert target.check_password(PASSWORD)
+
+
+def test_the_admin_is_branded_and_in_the_users_language(users: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(users["administrator"])
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "点点通 · 平台管理后台" in html and "系统管理" in html
+    assert "Django administration" not in html and "Log out" not in html
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = client.get(reverse("admin:index")).content.decode()
+    assert "Diandiantong platform administration" in english and "Log out" in english
