@@ -6,6 +6,7 @@ dashboard. Views parse, call a selector or a service, render; every button is wh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -271,30 +272,44 @@ def batch_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "vouchers/batch_detail.html", _batch_context(request, batch))
 
 
+def _batch_step(
+    request: AuthedHttpRequest,
+    pk: int,
+    step: Callable[..., VoucherBatch],
+    *,
+    denied: str,
+    success: str,
+) -> HttpResponse:
+    """A city reviewer's button on a batch (publish, close): the service decides, its refusal
+    comes back as a message on the batch page."""
+    _require(selectors.can_manage(request.user), denied)
+    batch = selectors.batch_get_for(user=request.user, pk=pk)
+    attempt(request, lambda: step(actor=request.user, batch=batch), success=success)
+    return redirect("vouchers:batch", pk=pk)
+
+
 @login_required
 @require_POST
 def batch_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    _require(selectors.can_manage(request.user), _("只有市商务局审核人员可以发布运力券批次。"))
-    batch = selectors.batch_get_for(user=request.user, pk=pk)
-    attempt(
+    return _batch_step(
         request,
-        lambda: services.batch_publish(actor=request.user, batch=batch),
+        pk,
+        services.batch_publish,
+        denied=_("只有市商务局审核人员可以发布运力券批次。"),
         success=_("批次已发布，已通知符合条件的企业。"),
     )
-    return redirect("vouchers:batch", pk=pk)
 
 
 @login_required
 @require_POST
 def batch_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    _require(selectors.can_manage(request.user), _("只有市商务局审核人员可以结束运力券批次。"))
-    batch = selectors.batch_get_for(user=request.user, pk=pk)
-    attempt(
+    return _batch_step(
         request,
-        lambda: services.batch_close(actor=request.user, batch=batch),
+        pk,
+        services.batch_close,
+        denied=_("只有市商务局审核人员可以结束运力券批次。"),
         success=_("批次已结束。"),
     )
-    return redirect("vouchers:batch", pk=pk)
 
 
 @login_required
