@@ -87,6 +87,15 @@ def policy_blocks() -> tuple[PolicyBlock, ...]:
     return tuple(blocks)
 
 
+def article_label(article: str) -> str:
+    """An article reference as the reader's language writes it: ``(七)`` in Chinese, ``(7)`` in
+    English; the closing paragraph ``末段`` as words."""
+    english = (get_language() or "").startswith("en")
+    if m := _ARTICLE.match(article.strip()):
+        return f"({cn_number(m.group(1))})" if english else article
+    return _("末段") if article.strip() == "末段" else article
+
+
 def article_anchor(article: str) -> str:
     """The anchor of a catalogue article reference: ``(七)`` → ``a7``; ``末段`` → ``closing``."""
     if m := _ARTICLE.match(article.strip()):
@@ -132,6 +141,11 @@ def terms_text(terms: Terms, measure: Measure) -> str:
     return _("；").join(parts) if parts else "—"
 
 
+def policy_title() -> str:
+    policy = catalogue().policy
+    return policy.title_en if (get_language() or "").startswith("en") else policy.title_zh
+
+
 def measure_title(measure: Measure) -> str:
     return measure.title_en if (get_language() or "").startswith("en") else measure.title_zh
 
@@ -154,7 +168,7 @@ def guide_rows(guide: Guide) -> list[GuideRow]:
             continue
         rows.append(
             GuideRow(
-                article=measure.article,
+                article=article_label(measure.article),
                 anchor=article_anchor(measure.article),
                 title=measure_title(measure),
                 terms=terms_text(terms, measure),
@@ -282,7 +296,7 @@ def public_home_context(*, today: dt.date | None = None) -> dict[str, Any]:
         "current_notices": current,
         "past_notices": past,
         "guides": guide_list(),
-        "policy_title": catalogue().policy.title_zh,
+        "policy_title": policy_title(),
         "stats_year": stats_year,
         "stats_targets": targets,
         "faq": FAQ,
@@ -299,7 +313,7 @@ def policy_text(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/public/policy.html",
-        {"blocks": policy_blocks(), "policy": catalogue().policy},
+        {"blocks": policy_blocks(), "policy": catalogue().policy, "title": policy_title()},
     )
 
 

@@ -157,3 +157,33 @@ def test_the_home_in_english() -> None:
     client.post("/i18n/setlang/", {"language": "en"})
     html = client.get(reverse("core:home")).content.decode()
     assert "Frequently asked questions" in html and "Contact us" in html
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "core:home",
+        "core:policy_text",
+        "core:privacy",
+        "core:help",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+    ],
+)
+def test_the_public_pages_in_english_show_no_chinese_outside_quotations(name: str) -> None:
+    from core.tests.test_english import CJK, visible_text
+
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en"})
+    text = visible_text(client.get(reverse(name)).content.decode())
+    assert CJK.findall(text) == []
+
+
+def test_the_guide_page_in_english_shows_no_chinese_outside_quotations() -> None:
+    from core.tests.test_english import CJK, visible_text
+
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en"})
+    html = client.get(reverse("core:guide_detail", args=[2026])).content.decode()
+    assert CJK.findall(visible_text(html)) == []
+    assert "(5)" in html and "70% of the cost" in html
