@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import attempt, form_status, submit
@@ -35,19 +35,23 @@ from credit.forms import (
 )
 from credit.models import CreditApplication, Product, ProductKind, ProductStatus
 
+# the label of the menu entry core/navigation.py shows enterprises and bank / insurer partners
+# (its translation lives in this app's catalogue)
+MENU_LABEL = gettext_lazy("金融保险")
+
 PRODUCTS = ListPage(
     filters=ProductFilterSet,
     columns=(
-        Column(_l("产品名称"), "name"),
-        Column(_l("金融机构"), "organisation"),
-        Column(_l("产品类型"), "get_kind_display"),
-        Column(_l("险种"), "get_insurance_line_display"),
-        Column(_l("最低金额（元）"), "amount_min", num=True),
-        Column(_l("最高金额（元）"), "amount_max", num=True),
-        Column(_l("最低利率/费率（%）"), "rate_min", num=True),
-        Column(_l("最高利率/费率（%）"), "rate_max", num=True),
-        Column(_l("最长期限（月）"), "term_months", num=True),
-        Column(_l("状态"), "get_status_display"),
+        Column(gettext_lazy("产品名称"), "name"),
+        Column(gettext_lazy("金融机构"), "organisation"),
+        Column(gettext_lazy("产品类型"), "get_kind_display"),
+        Column(gettext_lazy("险种"), "get_insurance_line_display"),
+        Column(gettext_lazy("最低金额（元）"), "amount_min", num=True),
+        Column(gettext_lazy("最高金额（元）"), "amount_max", num=True),
+        Column(gettext_lazy("最低利率/费率（%）"), "rate_min", num=True),
+        Column(gettext_lazy("最高利率/费率（%）"), "rate_max", num=True),
+        Column(gettext_lazy("最长期限（月）"), "term_months", num=True),
+        Column(gettext_lazy("状态"), "get_status_display"),
     ),
     template="credit/products.html",
     results_template="credit/_product_results.html",
@@ -57,14 +61,14 @@ PRODUCTS = ListPage(
 APPLICATIONS = ListPage(
     filters=ApplicationFilterSet,
     columns=(
-        Column(_l("申请编号"), "pk"),
-        Column(_l("企业名称"), "enterprise.name"),
-        Column(_l("产品名称"), "product.name"),
-        Column(_l("金融机构"), "product.organisation"),
-        Column(_l("申请金额（元）"), "amount", num=True),
-        Column(_l("期限（月）"), "term_months", num=True),
-        Column(_l("状态"), "get_status_display"),
-        Column(_l("申请时间"), "created_at"),
+        Column(gettext_lazy("申请编号"), "pk"),
+        Column(gettext_lazy("企业名称"), "enterprise.name"),
+        Column(gettext_lazy("产品名称"), "product.name"),
+        Column(gettext_lazy("金融机构"), "product.organisation"),
+        Column(gettext_lazy("申请金额（元）"), "amount", num=True),
+        Column(gettext_lazy("期限（月）"), "term_months", num=True),
+        Column(gettext_lazy("状态"), "get_status_display"),
+        Column(gettext_lazy("申请时间"), "created_at"),
     ),
     template="credit/applications.html",
     results_template="credit/_application_results.html",
