@@ -149,3 +149,30 @@ def test_the_admin_is_branded_and_in_the_users_language(users: dict[str, Any]) -
     client.post("/i18n/setlang/", {"language": "en"})
     english = client.get(reverse("admin:index")).content.decode()
     assert "Diandiantong platform administration" in english and "Log out" in english
+
+
+@pytest.mark.parametrize(
+    ("backend", "ok"),
+    [("", True), ("django.core.mail.backends.console.EmailBackend", False)],
+)
+def test_production_refuses_to_print_reset_links(backend: str, ok: bool) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "diandiantong.settings.production",
+        "DDT_SECRET_KEY": "p" * 60,
+        "DDT_EMAIL_BACKEND": backend,
+    }
+    code = (
+        "import django; django.setup(); "
+        "from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert (result.returncode == 0) is ok, result.stderr
+    if ok:
+        assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"

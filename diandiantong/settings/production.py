@@ -32,6 +32,15 @@ WHITENOISE_USE_FINDERS = False
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
+# E-mail (password reset links) goes out by SMTP (DDT_EMAIL_HOST, DDT_EMAIL_PORT, …): never the
+# console backend, which would write reset links into the logs.
+EMAIL_BACKEND = os.environ.get("DDT_EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+if EMAIL_BACKEND.endswith(("console.EmailBackend", "filebased.EmailBackend")):
+    raise ImproperlyConfigured(
+        "DDT_EMAIL_BACKEND must send e-mail in production (SMTP), not print it "
+        "(生产环境不能把邮件输出到控制台或文件)."
+    )
+
 # Logs: JSON lines with the request id, and one access line per request (docs/operations.md).
 DDT_LOG_FORMAT = os.environ.get("DDT_LOG_FORMAT", "json")
 DDT_ACCESS_LOG = env_bool("DDT_ACCESS_LOG", True)
