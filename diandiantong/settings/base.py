@@ -177,8 +177,8 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("DDT_PASSWORD_RESET_SECONDS", str(2 
 DDT_PASSWORD_RESET_MAX_PER_ADDRESS = int(os.environ.get("DDT_PASSWORD_RESET_MAX_PER_ADDRESS", "5"))
 DDT_PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("DDT_PASSWORD_RESET_WINDOW_MINUTES", "60"))
 # Outgoing e-mail: printed on the console unless a backend is configured (SMTP in production).
-EMAIL_BACKEND = os.environ.get(
-    "DDT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = (
+    os.environ.get("DDT_EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("DDT_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DDT_EMAIL_PORT", "25"))
