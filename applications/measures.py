@@ -6,12 +6,12 @@ number is written here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.translation import get_language
 
+from entitlement.explain import article_en
 from entitlement.guide import Guide, shipped_guide
 from entitlement.measures import BeneficiaryKind, Kind, Measure, catalogue
 
@@ -78,29 +78,9 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
-_PARTS = {"序言": "preamble", "末段": "final paragraph"}
-
-
-def _chinese_number(text: str) -> int | None:
-    """一 → 1, 十 → 10, 十八 → 18, 二十一 → 21 (the article numbers of the policy)."""
-    if not text or any(c not in _DIGITS and c != "十" for c in text):
-        return None
-    if "十" not in text:
-        return _DIGITS[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
-
-
 def article_label(article: str) -> str:
     """The article as the page's language writes it: "(五)" in Chinese, "(5)" in English."""
-    if not _english():
-        return article
-    if article in _PARTS:
-        return _PARTS[article]
-    match = re.fullmatch(r"[(（](.+)[)）]", article)
-    number = _chinese_number(match.group(1)) if match else None
-    return f"({number})" if number is not None else article
+    return article_en(article) if _english() else article
 
 
 def measure_name(measure: Measure) -> str:
@@ -109,6 +89,6 @@ def measure_name(measure: Measure) -> str:
 
 
 def measure_title(measure_id: str) -> str:
-    """"(五) 参加境内外展会…" / "(5) Exhibitions …": article and title, never the internal id."""
+    """ "(五) 参加境内外展会…" / "(5) Exhibitions …": article and title, never the internal id."""
     m = catalogue().get(measure_id)
     return f"{article_label(m.article)} {measure_name(m)}" if m else measure_id

@@ -26,6 +26,7 @@ from codes.models import (
     Holiday,
     SupervisionMode,
     Unit,
+    localized_name,
 )
 from codes.tables import TABLES
 from core.lists import page_of
@@ -152,3 +153,44 @@ def county_qs() -> QuerySet[County]:
 def county_by_code(code: str) -> County | None:
     """The county / zone with ``code``, or None."""
     return County.objects.filter(code=code).first()
+
+
+@dataclass(frozen=True)
+class CodeNames:
+    """Customs codes → "name (code)" in the page's language, for showing raw codes of messages
+    (units, currencies, countries, supervision modes). A code the tables do not know is shown
+    as it is."""
+
+    units: dict[str, str]
+    currencies: dict[str, str]
+    countries: dict[str, str]
+    modes: dict[str, str]
+
+    @staticmethod
+    def _get(table: dict[str, str], code: str | None) -> str:
+        return table.get(code or "", code or "")
+
+    def unit(self, code: str | None) -> str:
+        return self._get(self.units, code)
+
+    def currency(self, code: str | None) -> str:
+        return self._get(self.currencies, code)
+
+    def country(self, code: str | None) -> str:
+        return self._get(self.countries, code)
+
+    def mode(self, code: str | None) -> str:
+        return self._get(self.modes, code)
+
+
+def code_names() -> CodeNames:
+    """The four customs code tables as name lookups (a few hundred rows, read per page)."""
+    return CodeNames(
+        units={u.code: u.label_with_code for u in Unit.objects.all()},
+        currencies={c.customs_code: c.label_with_code for c in Currency.objects.all()},
+        countries={c.customs_code: c.label_with_code for c in Country.objects.all()},
+        modes={
+            m.code: f"{localized_name(m.short_name, m.name_en)} ({m.code})"
+            for m in SupervisionMode.objects.all()
+        },
+    )

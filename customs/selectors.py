@@ -12,6 +12,7 @@ Unknown customs codes and retail-import breaches are for officers (county: its c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -132,7 +133,7 @@ def status_history(declaration: Declaration) -> list[dict[str, Any]]:
             "status": "",
             "label": str(reference.DECLARED_LABEL),
             "at": declaration.created_at,
-            "info": declaration.source_file,
+            "info": re.split(r"[\\/]", declaration.source_file or "")[-1],  # the name, no path
         }
     ]
     for receipt in declaration.receipts.order_by("return_time", "pk"):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from codes.selectors import code_names
 from core.excel import excel_response
 from core.forms import attempt
 from core.http import AuthedHttpRequest
@@ -145,13 +146,20 @@ def declaration_list(request: AuthedHttpRequest) -> HttpResponse:
 @require_GET
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.declaration_get_for(user=request.user, pk=pk)
+    names = code_names()
+    lines = [
+        (line, {"unit": names.unit(line.unit), "currency": names.currency(line.currency),
+                "country": names.country(line.country)})
+        for line in declaration.ledger_lines.all()[:200]
+    ]  # fmt: skip
     return render(
         request,
         "customs/declaration_detail.html",
         {
             "declaration": declaration,
+            "trade_mode": names.mode(declaration.trade_mode),
             "history": selectors.status_history(declaration),
-            "lines": declaration.ledger_lines.all()[:200],
+            "lines": lines,
         },
     )
 

@@ -84,8 +84,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{measure} is not open in the {year} guide",
     ),
     "disqualified": (
-        "申报主体 {beneficiary} 已被取消申报资格",
-        "beneficiary {beneficiary} is disqualified",
+        "申报主体已被取消申报资格",
+        "the beneficiary is disqualified",
     ),
     "wrong_beneficiary_kind": (
         "该措施支持{expected}，申报主体为{actual}",
@@ -145,8 +145,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "amount_set": ("专项支持金额 {amount} 元", "discretionary amount of {amount} yuan"),
     "amount_not_set": (
-        "专项支持金额未确定（指南未定额，申报未填写 attributes.amount）",
-        "no amount set (the guide sets none and attributes.amount is empty)",
+        "专项支持金额未确定（指南未定额，申报也未填写金额）",
+        "no amount set (the guide sets none and the application gives none)",
     ),
     "rounded_down": ("舍尾取整为 {amount} 元", "rounded down to {amount} yuan"),
     # rule 4: annual caps
@@ -301,7 +301,7 @@ def reasons_json(why: Why, lang: str = "zh") -> list[dict[str, str]]:
             for name, value in zip(names, why[at + 2 : end], strict=True)
         }
         text = MESSAGES[code][1 if en else 0].format(**params)
-        message = f"{text} (article {article})" if en else f"{text}（{_cite(article)}）"
+        message = f"{text} (article {article_en(article)})" if en else f"{text}（{_cite(article)}）"
         out.append({"code": code, "article": article, "message": message})
         at = end
     return out
@@ -316,6 +316,12 @@ def _value(key: str, value: Any, lang: str) -> str:
         return LEVEL[lang].get(value, value)
     if key == "recognition":
         return RECOGNITION[lang].get(value, value)
+    if key == "measure":  # the measure's title, not its id
+        from .measures import catalogue
+
+        measure = catalogue().get(str(value))
+        if measure is not None:
+            return measure.title_en if lang == "en" else f"“{measure.title_zh}”"
     if key in {"expected", "actual"}:  # several kinds: "enterprise|park_operator"
         names = KIND[lang]
         return ("、" if lang != "en" else " or ").join(
@@ -331,8 +337,31 @@ def render(reason: Reason, lang: str = "zh") -> str:
     text = template.format(**params)
     article = reason.article
     if lang == "en":
-        return f"{text} (article {article})"
+        return f"{text} (article {article_en(article)})"
     return f"{text}（{_cite(article)}）"
+
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_PARTS_EN = {"序言": "preamble", "末段": "final paragraph"}
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 → 1, 十 → 10, 十八 → 18, 二十一 → 21 (the article numbers of the policy)."""
+    if not text or any(c not in _DIGITS and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        return _DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+
+
+def article_en(article: str) -> str:
+    """An article as English writes it: "(七)" → "(7)", "末段" → "final paragraph"."""
+    if article in _PARTS_EN:
+        return _PARTS_EN[article]
+    inner = article[1:-1] if article[:1] in "(（" and article[-1:] in ")）" else ""
+    number = _chinese_number(inner)
+    return f"({number})" if number is not None else article
 
 
 def _cite(article: str) -> str:

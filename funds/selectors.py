@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from accounts.access import (
     in_county,
@@ -139,6 +140,16 @@ def run_get_for(*, user: AnyUser | None, pk: int) -> ProposalRun:
         raise Http404 from None
 
 
+# The engine's claim outcomes (entitlement.engine.Status) as people read them.
+CLAIM_STATUS_LABELS = {
+    "granted": gettext_lazy("予以支持"),
+    "partially_granted": gettext_lazy("按预算比例支持"),
+    "superseded": gettext_lazy("就高不重复，不另支持"),
+    "ineligible": gettext_lazy("不符合条件"),
+    "unfunded": gettext_lazy("预算已用完，未支持"),
+}
+
+
 def run_rows(run: ProposalRun) -> list[dict[str, Any]]:
     """The run's claims joined with their applications (for the result table)."""
     from entitlement.measures import catalogue
@@ -159,6 +170,7 @@ def run_rows(run: ProposalRun) -> list[dict[str, Any]]:
                 "claim": c,
                 "application": app,
                 "measure_title": measure_name(measure) if measure else c["measure"],
+                "status_label": CLAIM_STATUS_LABELS.get(c["status"], c["status"]),
                 "notes": [
                     n
                     for n in run.notes

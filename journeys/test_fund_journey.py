@@ -133,15 +133,15 @@ def test_fund_journey_from_application_to_disbursement(
     page.wait_for_load_state()
     expect(page.get_by_test_id("run-status")).to_have_text("已完成")
     result = page.get_by_test_id("run-result")
-    expect(result).to_contain_text("40000.00")
+    expect(result).to_contain_text("40,000.00")
     expect(result).to_contain_text("第（七）条")
-    expect(page.get_by_test_id("decision-record")).to_contain_text("sha256:")
+    expect(page.get_by_test_id("technical-info")).to_contain_text("sha256:")
     shoot("fund-journey-run")
     page.get_by_test_id("accept-run").click()
     page.wait_for_load_state()
     ent.reload()
     expect(ent.get_by_test_id(f"status-{app.pk}").first).to_have_text("拟支持")
-    expect(ent.get_by_test_id("amount-proposed")).to_have_text("40000.00")
+    expect(ent.get_by_test_id("amount-proposed")).to_have_text("40,000.00")
     expect(ent.get_by_test_id("explanation")).to_contain_text("× 50%")
 
     # 4. the notice is published; its PDF downloads
@@ -198,7 +198,7 @@ def test_fund_journey_from_application_to_disbursement(
     _login(ent, "qiye")
     ent.goto(ent_url)
     expect(ent.get_by_test_id(f"status-{app.pk}").first).to_have_text("已批准")
-    expect(ent.get_by_test_id("amount-approved")).to_have_text("40000.00")
+    expect(ent.get_by_test_id("amount-approved")).to_have_text("40,000.00")
 
     # 7. the finance officer records the payment
     _login(page, "finance")
@@ -212,7 +212,7 @@ def test_fund_journey_from_application_to_disbursement(
     # 8. the enterprise sees the amount paid with its explanation
     ent.reload()
     expect(ent.get_by_test_id(f"status-{app.pk}").first).to_have_text("已拨付")
-    expect(ent.get_by_test_id("amount-paid")).to_have_text("40000.00")
+    expect(ent.get_by_test_id("amount-paid")).to_have_text("40,000.00")
     expect(ent.get_by_test_id("explanation")).to_contain_text("第（七）条")
     ent.screenshot(path=str(shoot("fund-journey-paid").with_name("fund-journey-enterprise.png")))
     ent_context.close()

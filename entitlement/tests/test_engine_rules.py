@@ -560,7 +560,7 @@ def test_english_messages_cite_the_article() -> None:
     ev = run(scenario([claim("a7.brand_promotion", cost="1000")]))
     assert (
         ev.results[0].reasons[0].message("en")
-        == "cost 1,000.00 yuan × 50% = 500.00 yuan (article (七))"
+        == "cost 1,000.00 yuan × 50% = 500.00 yuan (article (7))"
     )
     assert "第（七）条" in ev.results[0].reasons[0].message("zh")
 

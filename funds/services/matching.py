@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -89,7 +90,9 @@ def _stamp(day: dt.date) -> str:
 
 
 def _evaluate(inputs: Inputs) -> dict[str, Any]:
-    return {r["id"]: r for r in evaluate(parse_scenario(inputs.scenario())).as_json("zh")["claims"]}
+    """The engine's results by claim id, reasons worded in the page's language."""
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    return {r["id"]: r for r in evaluate(parse_scenario(inputs.scenario())).as_json(lang)["claims"]}
 
 
 def matching_year(today: dt.date | None = None) -> int | None:
