@@ -14,13 +14,18 @@ its logistics tables are emptied first), in a child process:
    rows written by SQL, ten per waybill) and the timeline of 1,000 random waybills is read
    through ``selectors.timeline_json``; p50/p95 reported.
 
-Environment: DDT_BENCH_LOGISTICS_EVENTS (default 1,000,000), DDT_BENCH_LOGISTICS_STORED
-(default 10,000,000; a smaller number for a quick run), DDT_BENCH_POSTGRES_URL.
+Sizes: ``--events N`` / DDT_BENCH_LOGISTICS_EVENTS (default 1,000,000, the issue's figure) and
+``--stored N`` / DDT_BENCH_LOGISTICS_STORED (default 10,000,000); smaller numbers for a quick run,
+e.g. ``python benchmarks/bench_logistics.py --events 100000 --stored 1000000``. ``--only sqlite``
+or ``--only postgresql`` runs one database. DDT_BENCH_POSTGRES_URL: the PostgreSQL database.
+The timed timeline is what ``ddt logistics track`` runs after its process has started: the
+waybill look-up, the timeline and its JSON.
 Targets: ≥ 10,000 events/s through the service; timeline p95 < 50 ms at the stored size.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -175,6 +180,7 @@ def child(url: str) -> None:
     for no in nos:
         t = time.perf_counter()
         data = selectors.timeline_json(selectors.shipment_by_waybill(logistics_no=no))
+        json.dumps(data, ensure_ascii=False, indent=2)
         times.append(time.perf_counter() - t)
         ok = ok and len(data["events"]) == PER_WAYBILL
     times.sort()
@@ -263,11 +269,23 @@ def _run_child(url: str) -> dict[str, object]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    global EVENTS, STORED
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=EVENTS, help="carrier events to push")
+    parser.add_argument("--stored", type=int, default=STORED, help="events stored for the timeline")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], default="")
+    args = parser.parse_args(argv)
+    EVENTS, STORED = max(BATCH, args.events), max(0, args.stored)
+    # the child processes read the sizes from the environment
+    os.environ["DDT_BENCH_LOGISTICS_EVENTS"] = str(EVENTS)
+    os.environ["DDT_BENCH_LOGISTICS_STORED"] = str(STORED)
     tmp = Path(tempfile.mkdtemp(prefix="ddt-bench-logistics-"))
     targets = [("sqlite", f"sqlite:///{tmp}/bench.sqlite3")]
     if os.environ.get("DDT_BENCH_POSTGRES_URL"):
         targets.append(("postgresql", os.environ["DDT_BENCH_POSTGRES_URL"]))
+    if args.only:
+        targets = [t for t in targets if t[0] == args.only]
     print(
         f"carrier events: {EVENTS:,} through the service (batches of {BATCH}); timeline with "
         f"{STORED:,} events stored"
@@ -312,4 +330,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
         child(sys.argv[2])
     else:
-        sys.exit(main())
+        sys.exit(main(sys.argv[1:]))

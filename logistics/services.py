@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -318,36 +319,98 @@ def _advance(inserted: list[tuple[int, NewEvent]], adapt: Any) -> None:
     and delivery times only earlier, the counters add up (so concurrent pushes for the same
     waybill compose)."""
     changed: dict[int, list[Any]] = {}
+    released, departed, delivered = (
+        EventCode.CUSTOMS_RELEASED,
+        EventCode.DEPARTED_COUNTRY,
+        EventCode.DELIVERED,
+    )
     for sid, e in inserted:
         # latest status event (at, code), first release, departure, delivery, exceptions, count
         row = changed.get(sid)
         if row is None:
             row = changed[sid] = [None, "", None, None, None, 0, 0]
-        if e.code not in NON_STATUS_CODES and (row[0] is None or e.at >= row[0]):
-            row[0], row[1] = e.at, e.code
-        for index, code in (
-            (2, EventCode.CUSTOMS_RELEASED),
-            (3, EventCode.DEPARTED_COUNTRY),
-            (4, EventCode.DELIVERED),
-        ):
-            if e.code == code and (row[index] is None or e.at < row[index]):
-                row[index] = e.at
-        if e.code == EventCode.EXCEPTION:
+        code, at = e.code, e.at
+        if code not in NON_STATUS_CODES and (row[0] is None or at >= row[0]):
+            row[0], row[1] = at, code
+        index = 2 if code == released else 3 if code == departed else 4 if code == delivered else 0
+        if index and (row[index] is None or at < row[index]):
+            row[index] = at
+        if code == EventCode.EXCEPTION:
             row[5] += 1
         row[6] += 1
     if not changed:
         return
+    if connection.vendor == "sqlite" and not UPDATE_FROM_SQLITE:
+        _advance_rows(changed, adapt)
+        return
+    qn = connection.ops.quote_name
+    table = qn(Shipment._meta.db_table)
+    v = qn("stage_logistics_advance")
+    with connection.cursor() as cursor:
+        # The changes go to a session's temporary table (PostgreSQL: COPY; SQLite: one prepared
+        # insert), then one UPDATE … FROM moves every shipment of the batch.
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {v} (id bigint, at timestamptz, "
+                "code text, rel timestamptz, dep timestamptz, dlv timestamptz, exc int, cnt int)"
+            )
+            cursor.execute(f"TRUNCATE {v}")
+            with cursor.cursor.copy(f"COPY {v} FROM STDIN") as copy:
+                copy.write("".join(_copy_line([sid, *changed[sid]]) for sid in sorted(changed)))
+        else:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {v} (id integer, at text, code text, "
+                "rel text, dep text, dlv text, exc integer, cnt integer)"
+            )
+            cursor.execute(f"DELETE FROM {v}")  # noqa: S608 - constant name
+            cursor.executemany(
+                f"INSERT INTO {v} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608 - constant name
+                [
+                    (sid, adapt(at), code, adapt(rel), adapt(dep), adapt(dlv), exc, cnt)
+                    for sid, (at, code, rel, dep, dlv, exc, cnt) in sorted(changed.items())
+                ],
+            )
+        status_at = f"{table}.{qn('status_at')}"
+        moves = f"{v}.at IS NOT NULL AND ({status_at} IS NULL OR {status_at} <= {v}.at)"
+
+        def earliest(column: str, value: str) -> str:
+            own = f"{table}.{qn(column)}"
+            return (
+                f"{qn(column)} = CASE WHEN {v}.{value} IS NOT NULL AND ({own} IS NULL OR "
+                f"{own} > {v}.{value}) THEN {v}.{value} ELSE {own} END"
+            )
+
+        cursor.execute(
+            f"UPDATE {table} SET "  # noqa: S608 - names from model metadata
+            f"{qn('status')} = CASE WHEN {moves} THEN {v}.code ELSE {table}.{qn('status')} END, "
+            f"{qn('status_at')} = CASE WHEN {moves} THEN {v}.at ELSE {status_at} END, "
+            + ", ".join(
+                (
+                    earliest("released_at", "rel"),
+                    earliest("departed_at", "dep"),
+                    earliest("delivered_at", "dlv"),
+                )
+            )
+            + f", {qn('exceptions')} = {table}.{qn('exceptions')} + {v}.exc"
+            f", {qn('events_count')} = {table}.{qn('events_count')} + {v}.cnt"
+            f" FROM {v} WHERE {table}.{qn('id')} = {v}.id"
+        )
+
+
+# SQLite learnt UPDATE … FROM in 3.33 (Django 5.2 supports 3.31): older ones update row by row.
+UPDATE_FROM_SQLITE = sqlite3.sqlite_version_info >= (3, 33)
+
+
+def _advance_rows(changed: dict[int, list[Any]], adapt: Any) -> None:
+    """SQLite before 3.33: the same moves as :func:`_advance`, one prepared UPDATE per waybill."""
     qn = connection.ops.quote_name
     status, status_at = qn("status"), qn("status_at")
-    ts = "%s::timestamptz" if connection.vendor == "postgresql" else "%s"
-    moves = f"({ts} IS NOT NULL AND ({status_at} IS NULL OR {status_at} <= {ts}))"
-    earliest = (
-        f"CASE WHEN {ts} IS NOT NULL AND ({{c}} IS NULL OR {{c}} > {ts}) THEN {ts} ELSE {{c}} END"
-    )
+    moves = f"(%s IS NOT NULL AND ({status_at} IS NULL OR {status_at} <= %s))"
+    earliest = "CASE WHEN %s IS NOT NULL AND ({c} IS NULL OR {c} > %s) THEN %s ELSE {c} END"
     sql = (
         f"UPDATE {qn(Shipment._meta.db_table)} SET "  # noqa: S608 - names from model metadata, values bound
         f"{status} = CASE WHEN {moves} THEN %s ELSE {status} END, "
-        f"{status_at} = CASE WHEN {moves} THEN {ts} ELSE {status_at} END, "
+        f"{status_at} = CASE WHEN {moves} THEN %s ELSE {status_at} END, "
         + ", ".join(
             f"{qn(c)} = " + earliest.format(c=qn(c))
             for c in ("released_at", "departed_at", "delivered_at")
@@ -356,10 +419,6 @@ def _advance(inserted: list[tuple[int, NewEvent]], adapt: Any) -> None:
         f", {qn('events_count')} = {qn('events_count')} + %s"
         f" WHERE {qn('id')} = %s"
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(*_advance_postgres(changed, adapt))
-        return
     params = []
     for sid in sorted(changed):
         at, code, released, departed, delivered, exceptions, count = changed[sid]
@@ -367,48 +426,6 @@ def _advance(inserted: list[tuple[int, NewEvent]], adapt: Any) -> None:
         params.append((a, a, code, a, a, a, r, r, r, d, d, d, v, v, v, exceptions, count, sid))
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-
-
-def _advance_postgres(changed: dict[int, list[Any]], adapt: Any) -> tuple[str, list[Any]]:
-    """PostgreSQL: the same update as one statement from a COPY-filled temporary table (one
-    round trip for the rows, no per-value parameter adaptation)."""
-    qn = connection.ops.quote_name
-    table = qn(Shipment._meta.db_table)
-    v = qn("stage_logistics_advance")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {v} (id bigint, at timestamptz, code text, "
-            "rel timestamptz, dep timestamptz, dlv timestamptz, exc int, cnt int)"
-        )
-        cursor.execute(f"TRUNCATE {v}")
-        with cursor.cursor.copy(f"COPY {v} FROM STDIN") as copy:
-            copy.write("".join(_copy_line([sid, *changed[sid]]) for sid in sorted(changed)))
-    status_at = f"{table}.{qn('status_at')}"
-    moves = f"{v}.at IS NOT NULL AND ({status_at} IS NULL OR {status_at} <= {v}.at)"
-
-    def earliest(column: str, value: str) -> str:
-        own = f"{table}.{qn(column)}"
-        return (
-            f"{qn(column)} = CASE WHEN {v}.{value} IS NOT NULL AND ({own} IS NULL OR "
-            f"{own} > {v}.{value}) THEN {v}.{value} ELSE {own} END"
-        )
-
-    sql = (
-        f"UPDATE {table} SET "  # noqa: S608 - names from model metadata
-        f"{qn('status')} = CASE WHEN {moves} THEN {v}.code ELSE {table}.{qn('status')} END, "
-        f"{qn('status_at')} = CASE WHEN {moves} THEN {v}.at ELSE {status_at} END, "
-        + ", ".join(
-            (
-                earliest("released_at", "rel"),
-                earliest("departed_at", "dep"),
-                earliest("delivered_at", "dlv"),
-            )
-        )
-        + f", {qn('exceptions')} = {table}.{qn('exceptions')} + {v}.exc"
-        f", {qn('events_count')} = {table}.{qn('events_count')} + {v}.cnt"
-        f" FROM {v} WHERE {table}.{qn('id')} = {v}.id"
-    )
-    return sql, []
 
 
 # -- carrier pushes -----------------------------------------------------------------------------

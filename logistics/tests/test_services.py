@@ -101,3 +101,38 @@ def test_batch_limit(world: Any) -> None:
     assert not ShipmentEvent.objects.exists()
     result = services.carrier_events_push(actor=world.carrier_x, events=events[:-1])
     assert result.stored == services.MAX_BATCH
+
+
+@pytest.mark.parametrize("update_from", [True, False], ids=["update-from", "row-by-row"])
+def test_status_times_and_counters_move_the_same_on_both_update_paths(
+    world: Any, update_from: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One UPDATE … FROM per batch, or (SQLite before 3.33) one UPDATE per waybill: the status
+    moves forward only, release/departure/delivery keep the earliest, counters add up."""
+    monkeypatch.setattr(services, "UPDATE_FROM_SQLITE", update_from)
+    h = dt.timedelta(hours=1)
+    services.carrier_events_push(
+        actor=world.carrier_x,
+        events=[
+            event("LX001", "a1", "customs_released", at=T0 + 5 * h),
+            event("LX001", "a2", "departed_country", at=T0 + 9 * h),
+            event("LX001", "a3", "exception", at=T0 + 10 * h),
+            event("LX002", "b1", "picked_up", at=T0),
+        ],
+    )
+    services.carrier_events_push(
+        actor=world.carrier_x,
+        events=[
+            event("LX001", "a4", "customs_released", at=T0 + 4 * h),  # earlier release: kept
+            event("LX001", "a5", "picked_up", at=T0),  # older: no status change
+            event("LX002", "b2", "delivered", at=T0 + 50 * h),
+            event("LX002", "b3", "exception", at=T0 + 60 * h),
+        ],
+    )
+    one = Shipment.objects.get(logistics_no="LX001")
+    assert (one.status, one.status_at) == ("exception", T0 + 10 * h)
+    assert (one.released_at, one.departed_at, one.delivered_at) == (T0 + 4 * h, T0 + 9 * h, None)
+    assert (one.exceptions, one.events_count) == (1, 5)
+    two = Shipment.objects.get(logistics_no="LX002")
+    assert (two.status, two.status_at, two.delivered_at) == ("exception", T0 + 60 * h, T0 + 50 * h)
+    assert (two.exceptions, two.events_count) == (1, 3)
