@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from applications.measures import BELT_MEASURES
+from applications.measures import BELT_MEASURES, measure_title
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -102,9 +102,9 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     # enterprise
     (S.DRAFT, S.SUBMITTED): Rule(ENTERPRISE, gettext_lazy("提交申报"), guard=_round_accepting),
     (S.RETURNED, S.SUBMITTED): Rule(ENTERPRISE, gettext_lazy("修改后重新提交")),
-    (S.DRAFT, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="secondary"),
-    (S.SUBMITTED, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="secondary"),
-    (S.RETURNED, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="secondary"),
+    (S.DRAFT, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="danger"),
+    (S.SUBMITTED, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="danger"),
+    (S.RETURNED, S.WITHDRAWN): Rule(ENTERPRISE, gettext_lazy("撤回"), style="danger"),
     # county officer (their county only)
     (S.SUBMITTED, S.COUNTY_REVIEW): Rule(COUNTY, gettext_lazy("受理审核"), style="secondary"),
     (S.SUBMITTED, S.CITY_REVIEW): Rule(
@@ -311,6 +311,7 @@ def transition(
         after={"status": to, "comment": comment, **changes},
     )
     _notify(application=locked, frm=frm, to=to, comment=comment)
+    _notify_officers(application=locked, frm=frm, to=to)
 
     # the caller's instance reflects the change
     application.status = locked.status
@@ -327,7 +328,7 @@ def _notify(*, application: Application, frm: str, to: str, comment: str) -> Non
 
     message = _("您的申报 #%(pk)s（%(measure)s）状态由“%(frm)s”变更为“%(to)s”。") % {
         "pk": application.pk,
-        "measure": application.measure,
+        "measure": measure_title(application.measure),
         "frm": _status_label(frm),
         "to": _status_label(to),
     }
@@ -344,3 +345,31 @@ def _notify(*, application: Application, frm: str, to: str, comment: str) -> Non
         transaction.on_commit(
             lambda: send_mail(subject, message, sender, [email], fail_silently=True)
         )
+
+
+# Who is told that an application now waits for them: the county officers of its county when
+# the enterprise submits (or resubmits), the city reviewers when the county passes it on.
+COUNTY_HANDOFF = frozenset({S.SUBMITTED.value, S.COUNTY_REVIEW.value})
+
+
+def _notify_officers(*, application: Application, frm: str, to: str) -> None:
+    """In-app notification to the officers who must now review ``application``."""
+    from accounts.models import User
+
+    officers = User.objects.filter(is_active=True)
+    if to == S.SUBMITTED and application.county_id is not None:
+        officers = officers.filter(role=Role.COUNTY_OFFICER, county_id=application.county_id)
+        text = _("新的申报待县区审核：%(enterprise)s 提交了申报 #%(pk)s（%(measure)s）。")
+    elif to == S.CITY_REVIEW and frm in COUNTY_HANDOFF:
+        officers = officers.filter(role=Role.CITY_REVIEWER)
+        text = _("新的申报待市级审核：%(enterprise)s 的申报 #%(pk)s（%(measure)s）已通过县区审核。")
+    else:
+        return
+    message = text % {
+        "enterprise": application.enterprise.name,
+        "pk": application.pk,
+        "measure": measure_title(application.measure),
+    }
+    Notification.objects.bulk_create(
+        [Notification(user=u, application=application, message=message) for u in officers]
+    )

@@ -9,6 +9,8 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import is_partner
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -18,8 +20,17 @@ class NavItem:
     # optional dotted path of a predicate ``(user) -> bool`` narrowing the roles (e.g. only
     # the logistics partners among the partners); apps own the rule, core only names it
     when: str = ""
+    # for a partner: the partner kinds (accounts.PartnerKind) whose work the page is; empty: every
+    # partner the roles admit (a bank is not shown the warehouse registry it has no use for)
+    partner_kinds: frozenset[str] = frozenset()
 
     def shown_to(self, user: object) -> bool:
+        if (
+            self.partner_kinds
+            and is_partner(user)  # type: ignore[arg-type]
+            and getattr(user, "partner_kind", "") not in self.partner_kinds
+        ):
+            return False
         return not self.when or bool(import_string(self.when)(user))
 
     def url(self) -> str | None:
@@ -84,11 +95,12 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("产业带"), "enterprises:belt_list", OFFICERS),
     NavItem(_("园区"), "enterprises:park_list", OFFICERS),
-    NavItem(_("海外仓"), "warehouses:list", ALL),
+    NavItem(_("海外仓"), "warehouses:list", ALL, partner_kinds=frozenset({"warehouse"})),
     NavItem(
         _("物流跟踪"),
         "logistics:list",
         frozenset({"enterprise", "partner", "county_officer", "city_reviewer", "administrator"}),
+        partner_kinds=frozenset({"logistics"}),
     ),
     NavItem(_("物流统计"), "logistics:aggregates", OFFICERS),
     NavItem(_("运单查询"), "logistics:track", ALL | {"public"}),
@@ -105,15 +117,6 @@ NAV: list[NavItem] = [
         frozenset({"finance_officer", "city_reviewer", "administrator"}),
     ),
     NavItem(_("运力券看板"), "vouchers:dashboard", OFFICERS),
-    NavItem(_("培训与活动"), "events:list", ALL),
-    NavItem(_("我的报名"), "events:mine", frozenset({"enterprise"})),
-    NavItem(_("代码表"), "codes:index", frozenset({"administrator", "city_reviewer"})),
-    NavItem(_("审计日志"), "audit:list", frozenset({"administrator"})),
-    NavItem(_("系统管理"), "admin:index", frozenset({"administrator"})),
-]
-
-
-@dataclass(frozen=True)
     NavItem(
         _("金融保险"),
         "credit:products",
@@ -128,6 +131,15 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("数据授权"), "credit:consents", frozenset({"enterprise"})),
     NavItem(_("融资保险统计"), "credit:volumes", OFFICERS),
+    NavItem(_("培训与活动"), "events:list", ALL),
+    NavItem(_("我的报名"), "events:mine", frozenset({"enterprise"})),
+    NavItem(_("代码表"), "codes:index", frozenset({"administrator", "city_reviewer"})),
+    NavItem(_("审计日志"), "audit:list", frozenset({"administrator"})),
+    NavItem(_("系统管理"), "admin:index", frozenset({"administrator"})),
+]
+
+
+@dataclass(frozen=True)
 class HomeCard:
     label: str | Promise
     url: str

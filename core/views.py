@@ -10,14 +10,20 @@ from django.views.decorators.http import require_GET
 
 from core.navigation import home_cards_for
 from core.request_context import current_request_id
+from core.worklist import worklist_for
 from ops import health
 from ops.health import Report
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page: for a signed-in user, one card per entry of their role's navigation."""
-    return render(request, "core/home.html", {"home_cards": home_cards_for(request.user)})
+    """The home page: for a signed-in user, their worklist (工作台: what waits for them, with
+    counts) and one card per entry of their role's navigation."""
+    return render(
+        request,
+        "core/home.html",
+        {"home_cards": home_cards_for(request.user), "worklist": worklist_for(request.user)},
+    )
 
 
 def _health_response(report: Report) -> JsonResponse:

@@ -66,8 +66,9 @@ def test_every_allowed_edge(
     assert AuditEntry.objects.filter(
         action="application.transition", object_id=str(app.pk)
     ).exists()
-    # both users of enterprise A get the in-app message, the contact address the email
-    assert Notification.objects.filter(application=app).count() == 2
+    # both users of enterprise A get the in-app message, the contact address the email (the
+    # officers told of new work get theirs too: applications/tests/test_officer_notifications.py)
+    assert Notification.objects.filter(application=app, user__enterprise=world.a).count() == 2
     assert [m.to for m in mail.outbox] == [["a@example.cn"]]
 
 

@@ -82,3 +82,56 @@ def test_home_page_for_anonymous_offers_login(client: Client) -> None:
     html = client.get("/").content.decode()
     assert reverse("accounts:login") in html
     assert 'data-testid="whoami"' not in html
+
+
+@pytest.fixture
+def partners(make_user: Any) -> dict[str, Any]:
+    """One partner user of each kind."""
+    return {
+        "logistics": make_user(
+            "lg1", "partner", partner_kind="logistics", logistics_code="3207980001"
+        ),
+        "warehouse": make_user("wh1", "partner", partner_kind="warehouse"),
+        "bank": make_user("bk1", "partner", partner_kind="bank"),
+        "insurer": make_user("in1", "partner", partner_kind="insurer"),
+    }
+
+
+def test_each_partner_kind_gets_the_menu_of_its_own_work(partners: dict[str, Any]) -> None:
+    def urls(kind: str) -> set[str]:
+        return {url for _label, url in nav_for(partners[kind])}
+
+    tracking, warehouses, vouchers = (
+        reverse("logistics:list"),
+        reverse("warehouses:list"),
+        reverse("vouchers:list"),
+    )
+    assert {tracking, vouchers} <= urls("logistics") and warehouses not in urls("logistics")
+    assert warehouses in urls("warehouse") and not {tracking, vouchers} & urls("warehouse")
+    for kind in ("bank", "insurer"):
+        assert not {tracking, warehouses, vouchers} & urls(kind), kind
+
+
+def _header_links(html: str) -> list[str]:
+    import re
+
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    return [u for u in re.findall(r'<a [^>]*href="([^"#]+)"', header) if u.startswith("/")]
+
+
+@pytest.mark.parametrize(
+    "who",
+    [*ROLES, "logistics", "warehouse", "bank", "insurer"],
+)
+def test_every_link_in_the_header_opens_for_every_role(
+    client: Client, users: dict[str, Any], partners: dict[str, Any], who: str
+) -> None:
+    """No one is shown a link that answers 403 (or 404, or an error): every menu entry and
+    header link, followed as the user, ends on a page that answers 200."""
+    user = users.get(who) or partners[who]
+    client.force_login(user)
+    links = _header_links(client.get("/").content.decode())
+    assert {url for _label, url in nav_for(user)} <= set(links)
+    for url in links:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, (who, url, response.status_code)

@@ -202,7 +202,20 @@ def objection_file(
         # clear address: rewriting them would break the hash chain (docs/funds.md).
         client_ip=key,
     )
+    _notify_reviewers_of_objection(objection)
     return objection
+
+
+def _notify_reviewers_of_objection(objection: Objection) -> None:
+    """Tell every active city reviewer that a notice has a new objection to handle."""
+    from accounts.models import Role, User
+    from applications.models import Notification
+
+    message = _("公示“%(title)s”收到一条新的异议，请在“公示审核”中处理。") % {
+        "title": objection.notice.title
+    }
+    reviewers = User.objects.filter(is_active=True, role=Role.CITY_REVIEWER)
+    Notification.objects.bulk_create([Notification(user=u, message=message) for u in reviewers])
 
 
 def objection_reference(now: dt.datetime | None = None) -> str:
