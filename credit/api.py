@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -19,7 +19,7 @@ from credit import documents, selectors, services, verification
 router = Router(tags=["credit"])
 
 
-class ProductIn(Schema):
+class CreditProductIn(Schema):
     name: str
     amount_min: Decimal
     amount_max: Decimal
@@ -31,14 +31,14 @@ class ProductIn(Schema):
     insurance_line: str = ""
 
 
-class DocumentOut(Schema):
+class CreditDocumentOut(Schema):
     id: int
     title: str
     size: int
     sha256: str
 
 
-class ProductOut(Schema):
+class CreditProductOut(Schema):
     id: int
     organisation: str
     kind: str
@@ -52,14 +52,14 @@ class ProductOut(Schema):
     rate_max: Decimal
     term_months: int
     status: str
-    documents: list[DocumentOut]
+    documents: list[CreditDocumentOut]
 
     @staticmethod
     def resolve_documents(obj: Any) -> list[Any]:
         return list(obj.documents.all())
 
 
-class ApplyIn(Schema):
+class CreditApplyIn(Schema):
     amount: Decimal
     term_months: int
     purpose: str
@@ -67,7 +67,7 @@ class ApplyIn(Schema):
     days: int
 
 
-class ApplicationOut(Schema):
+class CreditApplicationOut(Schema):
     id: int
     enterprise_id: int
     enterprise_name: str
@@ -89,7 +89,7 @@ class ApplicationOut(Schema):
         return str(obj.enterprise.name)
 
 
-class TransitionIn(Schema):
+class CreditTransitionIn(Schema):
     action: str
     offer_amount: Decimal | None = None
     offer_rate: Decimal | None = None
@@ -98,7 +98,7 @@ class TransitionIn(Schema):
     note: str = ""
 
 
-class ConsentOut(Schema):
+class CreditConsentOut(Schema):
     id: int
     organisation: str
     scopes: list[str]
@@ -109,14 +109,14 @@ class ConsentOut(Schema):
     state: str
 
 
-class AccessOut(Schema):
+class CreditAccessOut(Schema):
     username: str
     at: dt.datetime
     what: str
     channel: str
 
 
-class VerifyIn(Schema):
+class CreditVerifyIn(Schema):
     number: str = ""
     digest: str = ""
     envelope: dict[str, Any] | None = None
@@ -126,27 +126,27 @@ def _product(request: HttpRequest, product_id: int) -> Any:
     return selectors.product_get_for(user=api_caller(request), pk=product_id)
 
 
-@router.get("/products", response=list[ProductOut], summary="金融保险产品 Products")
+@router.get("/products", response=list[CreditProductOut], summary="金融保险产品 Products")
 def products(request: HttpRequest, kind: str = "") -> Any:
     return list(selectors.product_list_for(user=api_caller(request), filters={"kind": kind[:16]}))
 
 
-@router.get("/products/{int:product_id}", response=ProductOut, summary="产品详情 One product")
+@router.get("/products/{int:product_id}", response=CreditProductOut, summary="产品详情 One product")
 def product(request: HttpRequest, product_id: int) -> Any:
     return _product(request, product_id)
 
 
-@router.post("/products", response={201: ProductOut}, summary="发布产品 Publish a product")
-def product_create(request: HttpRequest, payload: ProductIn) -> Status[Any]:
+@router.post("/products", response={201: CreditProductOut}, summary="发布产品 Publish a product")
+def product_create(request: HttpRequest, payload: CreditProductIn) -> Status[Any]:
     return Status(201, services.product_save(actor=api_caller(request), **payload.dict()))
 
 
 @router.post(
     "/products/{int:product_id}/apply",
-    response={201: ApplicationOut},
+    response={201: CreditApplicationOut},
     summary="申请并授权 Apply (grants the consent)",
 )
-def apply(request: HttpRequest, product_id: int, payload: ApplyIn) -> Status[Any]:
+def apply(request: HttpRequest, product_id: int, payload: CreditApplyIn) -> Status[Any]:
     user = api_caller(request)
     if not selectors.can_apply(user):
         raise PermissionDenied(_("只有企业用户可以申请金融保险产品。"))
@@ -154,14 +154,14 @@ def apply(request: HttpRequest, product_id: int, payload: ApplyIn) -> Status[Any
     return Status(201, services.application_submit(actor=user, product=item, **payload.dict()))
 
 
-@router.get("/applications", response=list[ApplicationOut], summary="申请 Applications")
+@router.get("/applications", response=list[CreditApplicationOut], summary="申请 Applications")
 def applications(request: HttpRequest) -> Any:
     return list(selectors.application_list_for(user=api_caller(request))[:500])
 
 
 @router.get(
     "/applications/{int:application_id}",
-    response=ApplicationOut,
+    response=CreditApplicationOut,
     summary="申请详情 One application",
 )
 def application(request: HttpRequest, application_id: int) -> Any:
@@ -185,10 +185,10 @@ def application_data(request: HttpRequest, application_id: int) -> Any:
 
 @router.post(
     "/applications/{int:application_id}/transition",
-    response=ApplicationOut,
+    response=CreditApplicationOut,
     summary="办理 Move the application",
 )
-def transition(request: HttpRequest, application_id: int, payload: TransitionIn) -> Any:
+def transition(request: HttpRequest, application_id: int, payload: CreditTransitionIn) -> Any:
     user = api_caller(request)
     item = selectors.application_get_for(user=user, pk=application_id)
     return services.application_transition(actor=user, application=item, **payload.dict())
@@ -216,14 +216,14 @@ def profile(request: HttpRequest, number: str) -> Any:
     return documents.envelope(item)
 
 
-@router.get("/consents", response=list[ConsentOut], summary="数据授权 Consents (enterprise)")
+@router.get("/consents", response=list[CreditConsentOut], summary="数据授权 Consents (enterprise)")
 def consents(request: HttpRequest) -> Any:
     return list(selectors.consent_list_for(user=api_caller(request))[:500])
 
 
 @router.get(
     "/consents/{int:consent_id}/accesses",
-    response=list[AccessOut],
+    response=list[CreditAccessOut],
     summary="访问记录 Accesses under a consent",
 )
 def accesses(request: HttpRequest, consent_id: int) -> Any:
@@ -233,7 +233,9 @@ def accesses(request: HttpRequest, consent_id: int) -> Any:
 
 
 @router.post(
-    "/consents/{int:consent_id}/revoke", response=ConsentOut, summary="撤回授权 Revoke a consent"
+    "/consents/{int:consent_id}/revoke",
+    response=CreditConsentOut,
+    summary="撤回授权 Revoke a consent",
 )
 def revoke(request: HttpRequest, consent_id: int) -> Any:
     user = api_caller(request)
@@ -244,15 +246,15 @@ def revoke(request: HttpRequest, consent_id: int) -> Any:
 @router.post(
     "/verify",
     auth=None,
-    response={200: dict[str, Any], 400: dict[str, Any]},
-    summary="核验贸易画像（公开）/ Verify a trade profile",
+    response=dict[str, Any],
+    summary="核验贸易画像（公开）/ Verify a trade profile ({valid: true|false, reason, …})",
 )
-def verify(request: HttpRequest, payload: VerifyIn) -> Any:
+def verify(request: HttpRequest, payload: CreditVerifyIn) -> Any:
     if payload.envelope is not None:
         outcome = verification.verify_envelope(documents_json(payload.envelope))
     else:
         outcome = verification.verify_number(payload.number, payload.digest)
-    return Status(200 if outcome.ok else 400, outcome.as_dict())
+    return outcome.as_dict()
 
 
 def documents_json(envelope: dict[str, Any]) -> bytes:
@@ -266,6 +268,8 @@ def volumes(request: HttpRequest, year: int | None = None) -> Any:
     user = api_caller(request)
     if not selectors.can_see_volumes(user):
         raise PermissionDenied(_("只有政府部门用户可以查看融资保险统计。"))
+    if year is not None and not 2000 <= year <= 2100:
+        raise ValidationError({"year": [_("年度应在 2000 至 2100 之间。")]})
     data = selectors.volumes_for(user=user, year=year)
     for row in data["rows"]:
         row["amount"] = str(row["amount"])

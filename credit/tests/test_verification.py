@@ -109,7 +109,7 @@ def test_public_page_and_api(profile: Any, world: SimpleNamespace) -> None:
     assert api.status_code == 200 and api.json()["valid"] is True
     bad = json.loads(tampered)
     api = client.post("/api/v1/credit/verify", {"envelope": bad}, content_type="application/json")
-    assert api.status_code == 400 and api.json()["valid"] is False
+    assert api.status_code == 200 and api.json()["valid"] is False
     by_number = client.post(
         "/api/v1/credit/verify",
         {"number": profile.number, "digest": profile.sm3},
