@@ -6,9 +6,11 @@ reads the database (to know which row it is looking at) and clicks: nothing is e
 clock is a test setting (``LATE_2026``, then moved past a notice period with time-machine); the
 demo's stages follow it.
 
-Background work (the funding calculation) finishes by itself: the test settings run tasks
-inline (``django_tasks`` ImmediateBackend, as in the other journeys), so a run that the city
-reviewer starts is done when its page opens.
+Background work (the funding calculation) finishes by itself, as in ``make demo``: the test
+switches the task backend from the test settings' inline one to the database queue and runs
+django-tasks' database worker (what ``ddt worker`` runs) in a thread of the test process, sharing
+the live server's in-memory database. The reviewer's run page shows the queued run and updates
+itself (htmx polling) until it is done.
 
 Chain: the enterprise finds its open round, applies with a cost and sees the status → the county
 officer passes it → the city reviewer runs the funding calculation, adopts it, publishes a notice
@@ -20,7 +22,9 @@ batch → time passes, the reviewer approves the new notice, finance pays it →
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -50,6 +54,64 @@ EVIDENCE_PDF = (
 def load_demo() -> None:
     """`ddt demo load` (without the demo customs files, which no journey here needs)."""
     call_command("demo_load", no_customs=True, quiet_logins=True, stdout=StringIO())
+
+
+@contextmanager
+def task_worker(live_server: Any, settings: Any) -> Iterator[None]:
+    """Queue tasks in the database and run a worker thread that takes them (``ddt worker``).
+
+    The live server's in-memory SQLite database is one connection shared by its threads (as
+    pytest-django's live server shares it); the worker shares it too, and one lock keeps a
+    request and a worker turn from interleaving their transactions on it.
+    """
+    from django.db import connections
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    shared = {
+        alias: connections[alias]
+        for alias in connections
+        if connections[alias].vendor == "sqlite" and connections[alias].is_in_memory_db()
+    }
+    lock = threading.Lock()
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+
+    def serialised(environ: Any, start_response: Any) -> Any:
+        with lock:
+            return app(environ, start_response)
+
+    httpd.set_app(serialised)
+    stop = threading.Event()
+
+    def run() -> None:
+        for alias, connection in shared.items():
+            connections[alias] = connection
+        while not stop.wait(0.5):
+            with lock:  # one turn: every ready task, then back to waiting
+                Worker(
+                    queue_names=["*"],
+                    interval=0,
+                    batch=True,
+                    backend_name="default",
+                    startup_delay=False,
+                    max_tasks=None,
+                    worker_id="journey-worker",
+                    excluded_queue_names=[],
+                ).run()
+
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    thread = threading.Thread(target=run, name="journey-worker", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        httpd.set_app(app)
+        for connection in shared.values():
+            connection.dec_thread_sharing()
 
 
 def _login(pg: Any, username: str) -> None:
@@ -114,11 +176,22 @@ def test_fund_chain_from_a_fresh_demo(
     shoot: Callable[[str], Path],
     tmp_path: Path,
     time_machine: TimeMachineFixture,
+    settings: Any,
+    live_server: Any,
 ) -> None:
+    load_demo()  # before the worker starts: the loader holds one transaction meanwhile
+    with task_worker(live_server, settings):
+        _fund_chain(page, shoot, tmp_path, time_machine)
+
+
+def _fund_chain(
+    page: Any, shoot: Callable[[str], Path], tmp_path: Path, time_machine: TimeMachineFixture
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
     from applications.models import Application, ApplicationStatus
     from funds.models import NoticeStatus, PublicNotice
 
-    load_demo()
     today = timezone.localdate()
     before = set(Application.objects.values_list("pk", flat=True))
     past_notice = PublicNotice.objects.get(status=NoticeStatus.OPEN, ends_on__lt=today)
@@ -167,8 +240,11 @@ def test_fund_chain_from_a_fresh_demo(
     row = page.get_by_test_id("rounds").get_by_role("row").filter(has_text=app.round.name)
     row.get_by_role("button", name="运行资金测算").click()
     page.wait_for_load_state()
-    expect(page.get_by_test_id("run-status")).to_have_text("已完成")
+    # queued for the worker; the page follows the run by itself until it is done
+    expect(page.get_by_test_id("run-status")).to_have_text("已完成", timeout=60_000)
     expect(page.get_by_test_id("run-result")).to_contain_text(f"#{app.pk}")
+    taken = DBTaskResult.objects.filter(status="SUCCESSFUL").values_list("worker_ids", flat=True)
+    assert any("journey-worker" in ids for ids in taken), "the worker thread ran the calculation"
     page.get_by_test_id("accept-run").click()
     page.wait_for_load_state()
     ent.reload()
