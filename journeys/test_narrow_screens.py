@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from core.testing import LATE_2026
 from enterprises.validators import uscc_check_char
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,9 +91,12 @@ KEY_PAGES = {
 }
 
 
+@pytest.mark.time_machine(LATE_2026)
 def test_key_pages_of_each_role_fit_a_phone(
     codes_loaded: None, make_user: Callable[..., Any], page: Any, login: Callable[[str], Any]
 ) -> None:
+    from applications.models import Application
+    from applications.services import round_create_from_guide
     from codes.models import County
     from enterprises.models import Enterprise
 
@@ -112,12 +116,22 @@ def test_key_pages_of_each_role_fit_a_phone(
         "partner": {"partner_kind": "logistics", "logistics_code": "3207980001"},
         "administrator": {},
     }
+    # an application whose matter is one long unbroken reference (it once made a page 703 px wide)
+    rnd = round_create_from_guide(actor=make_user("narrow_city_setup", "city_reviewer"), year=2026)
+    app = Application.objects.create(
+        round=rnd,
+        enterprise=enterprise,
+        county=donghai,
+        measure="a3.benchmark",
+        matter="INV" + "0123456789" * 9,
+    )
+    key_pages = {**KEY_PAGES, "enterprise": [*KEY_PAGES["enterprise"], f"/applications/{app.pk}/"]}
     page.set_viewport_size(PHONE)
     for role, extra in users.items():
         make_user(f"narrow_{role}", role, **extra)
         page.context.clear_cookies()
         login(f"narrow_{role}")
-        for path in KEY_PAGES[role]:
+        for path in key_pages[role]:
             page.goto(f"{page.base_url}{path}")
             assert page.locator("main").count() == 1, (role, path)
             assert _fits(page) <= 375, (role, path, _fits(page))
