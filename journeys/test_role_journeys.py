@@ -68,11 +68,8 @@ def task_worker(live_server: Any, settings: Any) -> Iterator[None]:
     from django_tasks_db.management.commands.db_worker import Worker
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    shared = {
-        alias: connections[alias]
-        for alias in connections
-        if connections[alias].vendor == "sqlite" and connections[alias].is_in_memory_db()
-    }
+    # the connections the live server shares with its threads (in-memory SQLite; none else)
+    shared: dict[str, Any] = dict(live_server.thread.connections_override)
     lock = threading.Lock()
     httpd = live_server.thread.httpd
     app = httpd.get_app()
