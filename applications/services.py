@@ -32,7 +32,7 @@ from applications.models import (
     RoundStatus,
 )
 from applications.workflow import transition
-from audit.services import audit_record, snapshot
+from audit.services import audit_appended_last, audit_record, snapshot
 from enterprises.models import IndustryBelt
 from entitlement.guide import GuideError, shipped_guide
 from entitlement.matter import matter_key
@@ -367,7 +367,11 @@ def application_save_draft(
         if existing is not None:
             return existing, False
     if application is not None:
-        app = Application.objects.select_for_update().select_related("round").get(pk=application.pk)
+        app = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("round")
+            .get(pk=application.pk)
+        )
         if app.enterprise_id != actor.enterprise_id:
             raise PermissionDenied(_("您无权修改该申报。"))
         if app.status not in EDITABLE_STATUSES:
@@ -418,12 +422,22 @@ def _check_complete(app: Application) -> None:
         raise ValidationError(_("费用类事项须上传费用凭证（发票、合同、付款凭证等）后才能提交。"))
 
 
-@transaction.atomic
 def application_submit(*, actor: User, application: Application) -> Application:
     """Submit a draft, or resubmit a returned application. Submitting an application that is
     already submitted (a retry) returns it unchanged."""
+    # The audit chain's lock is taken after every other write (see audit_appended_last): the
+    # deadline rush submits many applications at once and they all append to one chain.
+    with transaction.atomic(), audit_appended_last():
+        return _submit(actor=actor, application=application)
+
+
+def _submit(*, actor: User, application: Application) -> Application:
     _require_enterprise_user(actor)
-    app = Application.objects.select_for_update().select_related("round").get(pk=application.pk)
+    app = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .get(pk=application.pk)
+    )
     if app.enterprise_id != actor.enterprise_id:
         raise PermissionDenied(_("您无权提交该申报。"))
     if app.status not in EDITABLE_STATUSES:
@@ -446,19 +460,22 @@ def application_submit(*, actor: User, application: Application) -> Application:
     return transition(actor=actor, application=app, to=S.SUBMITTED)
 
 
-@transaction.atomic
 def application_create_and_submit(
     *, actor: User, round: Round, idempotency_key: str, **fields: Any
 ) -> tuple[Application, bool]:
     """One request that creates and submits (API clients, the form's submit button).
-    The idempotency key is required: the same key returns the same application."""
+    The idempotency key is required: the same key returns the same application.
+
+    One transaction; its two audit entries (create, transition) are linked into the chain
+    together at its end, so the chain's lock is held only for that and the commit."""
     if not check_idempotency_key(idempotency_key):
         raise ValidationError({"idempotency_key": [_("提交申报须提供幂等键（Idempotency-Key）。")]})
-    app, created = application_save_draft(
-        actor=actor, round=round, idempotency_key=idempotency_key, **fields
-    )
-    if app.status == S.DRAFT:
-        app = application_submit(actor=actor, application=app)
+    with transaction.atomic(), audit_appended_last():
+        app, created = application_save_draft(
+            actor=actor, round=round, idempotency_key=idempotency_key, **fields
+        )
+        if app.status == S.DRAFT:
+            app = _submit(actor=actor, application=app)
     return app, created
 
 

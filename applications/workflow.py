@@ -258,8 +258,10 @@ def transition(
     (or the comment that is the edge's confirmation) is missing or the edge's guard refuses.
     Nothing is changed in either case.
     """
+    # Only the application's row: without of=("self",) the round's and the enterprise's rows
+    # are locked too, and every submission of a round queues behind that one round row.
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("round", "enterprise")
         .get(pk=application.pk)
     )

@@ -1,7 +1,10 @@
 """Tamper-evident audit log: every entry carries the SM3 hash of its content and its predecessor.
 
 ``ChainHead`` (a single row) holds the last sequence number and hash, so that removing entries
-from the end of the chain is detected too. Rows are never updated or deleted by the platform.
+from the end of the chain is detected too. Rows are never deleted by the platform, and updated
+once at most: an entry stored while another transaction was extending the chain has no
+``seq``/``hash`` yet and is linked (given them) right after its transaction commits
+(``audit.services``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ GENESIS_HASH = "0" * 64
 
 
 class AuditEntry(models.Model):
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    # Empty only for the moment between an entry's commit and its linking into the chain.
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, null=True, blank=True)
     at = models.DateTimeField(_("时间"), db_index=True)
     # No database constraint: the entry must survive (unchanged) whatever happens to the user.
     actor = models.ForeignKey(
@@ -34,13 +38,18 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     client_ip = models.CharField(_("客户端地址"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["-seq"]
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"]),
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_entry_waiting"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"

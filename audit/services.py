@@ -4,11 +4,15 @@ transaction, so the entry and the change commit (or roll back) together."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
 from audit.chain import entry_hash
@@ -55,7 +59,145 @@ def snapshot(instance: models.Model, *, fields: list[str] | None = None) -> dict
     return data
 
 
-@transaction.atomic
+class _Batch:
+    """Entries recorded inside ``audit_appended_last``, waiting to be linked into the chain."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self.entries: list[tuple[AuditEntry, Callable[[], None]]] = []
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("audit_batch", default=None)
+
+
+def _prepare(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    client_ip: str | None,
+) -> AuditEntry:
+    """The entry's content, ready to be linked: everything but its place in the chain."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    actor_repr = (actor.get_username() if actor_id is not None and actor else "") or "system"
+    return AuditEntry(
+        actor_id=actor_id,
+        actor_repr=actor_repr,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        before=jsonable(before),
+        after=jsonable(after),
+        client_ip=current_client_ip() if client_ip is None else client_ip,
+        at=timezone.now().astimezone(dt.UTC),
+        prev_hash="",
+    )
+
+
+def _link(entries: list[AuditEntry], head: ChainHead) -> None:
+    """Give ``entries`` their places after ``head`` (whose row the caller has locked)."""
+    seq, prev_hash = head.last_seq, head.last_hash if head.last_seq else GENESIS_HASH
+    for entry in entries:
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev_hash
+        entry.hash = entry_hash(
+            seq=seq,
+            at=entry.at.astimezone(dt.UTC),
+            actor_id=entry.actor_id,
+            actor_repr=entry.actor_repr,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            object_repr=entry.object_repr,
+            before=entry.before,
+            after=entry.after,
+            client_ip=entry.client_ip,
+            prev_hash=prev_hash,
+        )
+        prev_hash = entry.hash
+    head.last_seq, head.last_hash = seq, prev_hash
+
+
+def _locked_head(using: str, *, wait: bool = False) -> ChainHead | None:
+    """The chain head, locked until the transaction ends; None while another transaction
+    holds it (unless ``wait``: requests never wait for it, see ``_append``)."""
+    heads = ChainHead.objects.using(using).select_for_update(skip_locked=not wait)
+    head = heads.filter(pk=1).first()
+    if head is None and not ChainHead.objects.using(using).filter(pk=1).exists():
+        head, _ = ChainHead.objects.using(using).select_for_update().get_or_create(pk=1)
+    return head
+
+
+def _append(entries: list[AuditEntry], *, using: str) -> None:
+    """Store ``entries`` in the caller's transaction, linked into the chain if the chain head
+    is free, otherwise waiting to be linked right after the commit.
+
+    The head's row lock is tried, never waited for: while one transaction holds it (from its
+    append to its commit), the others store their entries unlinked (``seq`` empty) and go on.
+    Every transaction that appended links, after its commit, whatever entries are waiting
+    (``audit_link_waiting``), in the order they were stored; one that finds the head taken
+    leaves that to the holder, which looks again after its own commit — so nothing is left
+    waiting, and the chain is extended in commit order without a queue of waiting requests."""
+    head = _locked_head(using)
+    if head is not None:
+        _link(entries, head)
+    if len(entries) == 1:
+        entries[0].save(using=using, force_insert=True)
+    else:
+        AuditEntry.objects.using(using).bulk_create(entries)
+    if head is not None:
+        ChainHead.objects.using(using).filter(pk=1).update(
+            last_seq=head.last_seq, last_hash=head.last_hash
+        )
+    hook = _LINK_HOOKS.setdefault(using, partial(audit_link_waiting, using=using))
+    connection = transaction.get_connection(using)
+    if not any(registered[1] is hook for registered in connection.run_on_commit):
+        transaction.on_commit(hook, using=using, robust=True)  # once per transaction
+
+
+LINK_BATCH = 2000
+_LINK_HOOKS: dict[str, Callable[[], int]] = {}
+
+
+def audit_link_waiting(*, using: str = DEFAULT_DB_ALIAS, wait: bool = False) -> int:
+    """Link the entries stored while the chain head was taken, in the order they were stored;
+    how many were linked.
+
+    Runs after each audited commit (returning at once when another transaction holds the
+    head: that one looks again after its commit) and, with ``wait``, in ``ddt audit verify``.
+    """
+    linked = 0
+    waiting = AuditEntry.objects.using(using).filter(seq__isnull=True)
+    while waiting.exists():
+        with transaction.atomic(using=using):
+            head = _locked_head(using, wait=wait)
+            if head is None:
+                break
+            entries = list(waiting.order_by("id")[:LINK_BATCH])
+            if not entries:
+                break
+            _link(entries, head)
+            AuditEntry.objects.using(using).bulk_update(entries, ["seq", "prev_hash", "hash"])
+            ChainHead.objects.using(using).filter(pk=1).update(
+                last_seq=head.last_seq, last_hash=head.last_hash
+            )
+        linked += len(entries)
+    return linked
+
+
+# No savepoint of its own: inside a caller's transaction a failure here fails that transaction
+# (the change and its entry commit or roll back together); alone, it is its own transaction.
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     actor: User | None,
@@ -68,49 +210,67 @@ def audit_record(
     after: dict[str, Any] | None = None,
     client_ip: str | None = None,
 ) -> AuditEntry:
-    if obj is not None:
-        object_type = object_type or obj._meta.label
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
-    seq = head.last_seq + 1
-    prev_hash = head.last_hash if head.last_seq else GENESIS_HASH
-    at = timezone.now().astimezone(dt.UTC)
-    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-    actor_repr = (actor.get_username() if actor_id is not None and actor else "") or "system"
-    before_j, after_j = jsonable(before), jsonable(after)
-    ip = current_client_ip() if client_ip is None else client_ip
-    digest = entry_hash(
-        seq=seq,
-        at=at,
-        actor_id=actor_id,
-        actor_repr=actor_repr,
+    """Record one entry in the caller's transaction.
+
+    Inside ``audit_appended_last`` the entry is prepared now and linked into the chain when
+    that block ends (its ``seq`` and ``hash`` are set then); otherwise it is linked at once.
+    """
+    entry = _prepare(
+        actor=actor,
         action=action,
+        obj=obj,
         object_type=object_type,
         object_id=object_id,
-        object_repr=object_repr[:300],
-        before=before_j,
-        after=after_j,
-        client_ip=ip,
-        prev_hash=prev_hash,
+        object_repr=object_repr,
+        before=before,
+        after=after,
+        client_ip=client_ip,
     )
-    entry = AuditEntry.objects.create(
-        seq=seq,
-        at=at,
-        actor_id=actor_id,
-        actor_repr=actor_repr,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:300],
-        before=before_j,
-        after=after_j,
-        client_ip=ip,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
-    ChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=digest)
+    batch = _batch.get()
+    if batch is not None and batch.alias == DEFAULT_DB_ALIAS:
+        # A marker in the transaction's commit hooks: Django drops it if the savepoint the
+        # entry was recorded in is rolled back, and so the entry is dropped too.
+        def marker() -> None:
+            return None
+
+        transaction.on_commit(marker)
+        batch.entries.append((entry, marker))
+        return entry
+    _append([entry], using=DEFAULT_DB_ALIAS)
     return entry
+
+
+@contextmanager
+def audit_appended_last() -> Iterator[None]:
+    """Take the audit chain's lock last: for services that write several rows and entries.
+
+    Use it just inside the service's outermost transaction (``with transaction.atomic(),
+    audit_appended_last():``). Entries recorded in the block are prepared as they come (content,
+    JSON, client address) and linked into the chain together when the block ends, so the chain
+    head's row lock — the one lock every audited write shares — is held only for one insert,
+    one update and the commit, not while the rest of the service runs. The entries still commit
+    or roll back with the change; an entry recorded in a savepoint that is rolled back is
+    dropped with it. Nested blocks join the outer one.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "audit_appended_last() must run inside transaction.atomic()"
+        )
+    batch = _Batch(DEFAULT_DB_ALIAS)
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    # Reached only when the block ended without an exception (a rollback writes nothing).
+    alive = {id(hook) for _sids, hook, *_rest in connection.run_on_commit}
+    entries = [entry for entry, marker in batch.entries if id(marker) in alive]
+    if entries:
+        _append(entries, using=DEFAULT_DB_ALIAS)
 
 
 @dataclass(frozen=True)
@@ -119,6 +279,7 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    waiting: int = 0  # entries stored but not linked yet (a few milliseconds after a commit)
 
 
 @dataclass(frozen=True)
@@ -149,8 +310,9 @@ class Anchor:
 
 def audit_head() -> Anchor:
     """The last entry's position and hash (``0:<genesis>`` for an empty log)."""
-    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
-    return Anchor(*last) if last else Anchor(0, GENESIS_HASH)
+    linked = AuditEntry.objects.filter(seq__isnull=False)
+    last = linked.order_by("-seq").values_list("seq", "hash").first()
+    return Anchor(int(last[0] or 0), str(last[1])) if last else Anchor(0, GENESIS_HASH)
 
 
 def audit_verify(*, head: Anchor | None = None) -> VerifyResult:
@@ -164,7 +326,7 @@ def audit_verify(*, head: Anchor | None = None) -> VerifyResult:
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+    for entry in AuditEntry.objects.filter(seq__isnull=False).order_by("seq").iterator(2000):
         if entry.seq != expected_seq:
             reason = f"第 {expected_seq} 条缺失 / entry {expected_seq} missing"
             return VerifyResult(False, checked, expected_seq, reason)
@@ -219,4 +381,4 @@ def audit_verify(*, head: Anchor | None = None) -> VerifyResult:
             f"链尾缺失：链外保存的链头到第 {head.seq} 条"
             f" / tail cut: the anchored head is entry {head.seq}",
         )
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, waiting=AuditEntry.objects.filter(seq__isnull=True).count())

@@ -1,25 +1,34 @@
-"""500 concurrent application submissions against gunicorn + uvicorn workers on PostgreSQL.
+"""500 concurrent application submissions against the production web server on PostgreSQL.
 
 Creates a throw-away database (DDT_BENCH_POSTGRES_URL, default
 postgres://ddt:ddt@127.0.0.1:5432/ddt_bench; dropped and recreated), seeds enterprises, users,
-API tokens and an open round, starts ``gunicorn -k uvicorn.workers.UvicornWorker
-diandiantong.asgi:application`` on 127.0.0.1, then sends, from a thread pool:
+API tokens and an open round, starts the web server as ``make serve`` does (gunicorn with
+threaded sync workers, the command line of ``scripts/serve.py``, persistent database
+connections) on 127.0.0.1, then sends, from a thread pool:
 
 - the baseline: the same number of ``GET /healthz`` (one database round trip), and
 - ``POST /api/v1/applications/submit`` with a bearer token and an ``Idempotency-Key``; a share
   of the requests repeat a key already used (a retry or a double click), in random order.
 
+While the submissions run, a sampler reads ``pg_stat_activity`` every 10 ms and counts what the
+server's database sessions are doing (running a statement, waiting for a lock, idle inside a
+transaction — the application's own time while it holds its locks —, idle between requests).
+
 It checks 0 lost (every distinct key has its application, every answer is 200/201) and
-0 duplicated (one application per key; the repeats answer with the same id), prints throughput
-and p50/p95 latency next to the baseline and stops the server.
+0 duplicated (one application per key; the repeats answer with the same id), that the audit
+chain verifies (``ddt audit verify``) and holds two entries per application, prints throughput
+and p50/p95 latency next to the baseline and the load average, and stops the server.
 
 Environment: DDT_BENCH_SUBMISSIONS (500), DDT_BENCH_DUPLICATES (50), DDT_BENCH_CONCURRENCY (50),
-DDT_BENCH_WORKERS (2), DDT_BENCH_ENTERPRISES (100).
+DDT_BENCH_WORKERS (2), DDT_BENCH_THREADS (threads per worker, 4), DDT_BENCH_ENTERPRISES (100),
+DDT_BENCH_SERVER (``gthread``, the production choice; ``uvicorn`` for the ASGI worker measured
+before 2026-12-07, with connections closed after each request as it needs).
 """
 
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import json
 import os
 import random
@@ -28,8 +37,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +52,8 @@ SUBMISSIONS = int(os.environ.get("DDT_BENCH_SUBMISSIONS", "500"))
 DUPLICATES = int(os.environ.get("DDT_BENCH_DUPLICATES", "50"))
 CONCURRENCY = int(os.environ.get("DDT_BENCH_CONCURRENCY", "50"))
 WORKERS = int(os.environ.get("DDT_BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("DDT_BENCH_THREADS", "4"))
+SERVER = os.environ.get("DDT_BENCH_SERVER", "gthread")
 ENTERPRISES = int(os.environ.get("DDT_BENCH_ENTERPRISES", "100"))
 PASSWORD = "Bench-Pass-2026"  # noqa: S105 - throw-away benchmark database
 
@@ -143,27 +156,49 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _server_argv(port: int) -> list[str]:
+    if SERVER == "uvicorn":
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        return [
+            str(gunicorn),
+            "-k",
+            "uvicorn.workers.UvicornWorker",
+            "-w",
+            str(WORKERS),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "diandiantong.asgi:application",
+        ]
+    spec = importlib.util.spec_from_file_location("ddt_serve", ROOT / "scripts" / "serve.py")
+    assert spec is not None and spec.loader is not None
+    serve = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = serve  # its dataclasses look their module up
+    spec.loader.exec_module(serve)
+    argv: list[str] = serve.gunicorn_argv(
+        host="127.0.0.1", port=port, workers=WORKERS, threads=THREADS
+    )
+    return [*argv, "--log-level=warning"]
+
+
+def _server_label() -> str:
+    if SERVER == "uvicorn":
+        return f"gunicorn -k uvicorn.workers.UvicornWorker -w {WORKERS}"
+    return f"gunicorn --worker-class=gthread -w {WORKERS} --threads={THREADS} (scripts/serve.py)"
+
+
 def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DDT_DATABASE_URL": url,
-        "DDT_DB_CONN_MAX_AGE": "0",
+        # Under uvicorn each request runs in a fresh thread: persistent connections would pile
+        # up. The threaded workers keep one per thread, as in production.
+        "DDT_DB_CONN_MAX_AGE": "0" if SERVER == "uvicorn" else "60",
         "DJANGO_SETTINGS_MODULE": "diandiantong.settings.base",
         "DDT_ALLOWED_HOSTS": "127.0.0.1",
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    cmd = [
-        str(gunicorn),
-        "-k",
-        "uvicorn.workers.UvicornWorker",
-        "-w",
-        str(WORKERS),
-        "-b",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "diandiantong.asgi:application",
-    ]
+    cmd = _server_argv(port)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -176,6 +211,49 @@ def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.3)
     _stop_server(proc)
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+class ActivitySampler(threading.Thread):
+    """What the web server's database sessions do, sampled from ``pg_stat_activity``."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url.replace("postgres://", "postgresql://", 1)
+        self.name_ = urlsplit(url).path.lstrip("/")
+        self.counts: Counter[str] = Counter()
+        self.samples = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stop.is_set():
+                rows = conn.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid() "
+                    "AND backend_type = 'client backend'",
+                    (self.name_,),
+                ).fetchall()
+                self.samples += 1
+                for state, wait_type, wait_event in rows:
+                    if state == "active" and wait_type == "Lock":
+                        key = f"waiting for a lock ({wait_event})"
+                    elif state == "active" and wait_type:
+                        key = f"running, waiting on {wait_type}:{wait_event}"
+                    elif state == "active":
+                        key = "running a statement"
+                    else:
+                        key = str(state)
+                    self.counts[key] += 1
+                time.sleep(0.01)
+
+    def report(self) -> str:
+        total = sum(self.counts.values()) or 1
+        lines = [f"database sessions, {self.samples} samples (share of session-samples):"]
+        for key, n in self.counts.most_common():
+            lines.append(f"  {n / total:6.1%}  {n / max(self.samples, 1):5.2f} sessions  {key}")
+        return "\n".join(lines)
 
 
 def _stop_server(proc: subprocess.Popen[bytes]) -> None:
@@ -269,8 +347,14 @@ def main() -> int:
             }
             jobs.append(("POST", "/api/v1/applications/submit", body, headers))
 
+        load_before = os.getloadavg()
         baseline, base_wall = _run([("GET", "/healthz", None, {})] * SUBMISSIONS, port)
+        sampler = ActivitySampler(url)
+        sampler.start()
         submits, sub_wall = _run(jobs, port)
+        sampler.stop.set()
+        sampler.join()
+        load_after = os.getloadavg()
     finally:
         if proc is not None:
             _stop_server(proc)
@@ -292,11 +376,22 @@ def main() -> int:
     mismatched = sum(1 for k, v in ids_by_key.items() if v != {stored.get(k)})
     created = sum(1 for r in submits if r.status == 201)
 
+    from audit.models import AuditEntry
+    from audit.services import audit_verify
+
+    chain = audit_verify()
+    submit_entries = AuditEntry.objects.filter(
+        object_type="applications.Application", object_id__in=[str(pk) for pk in stored.values()]
+    ).count()
+    # every entry linked into the chain by the server itself (nothing left waiting)
+    chain_ok = chain.ok and getattr(chain, "waiting", 0) == 0 and submit_entries == 2 * len(stored)
+
     base_p95 = _pct([r.seconds * 1000 for r in baseline], 0.95)
     print(
-        f"gunicorn -k uvicorn.workers.UvicornWorker -w {WORKERS} · PostgreSQL · "
+        f"{_server_label()} · PostgreSQL · "
         f"{SUBMISSIONS} requests ({unique} distinct keys, {DUPLICATES} repeated) · "
-        f"concurrency {CONCURRENCY}"
+        f"concurrency {CONCURRENCY} · load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (1 min; {os.cpu_count()} cores)"
     )
     print("| request                |     n |    ok |    req/s |  p50 ms |   p95 ms | p95/base |")
     print("|------------------------|------:|------:|---------:|--------:|---------:|---------:|")
@@ -306,6 +401,13 @@ def main() -> int:
         f"distinct keys {len(keys)} · stored {len(stored)} · created (201) {created} · "
         f"failed {len(failed)} · lost {lost} · duplicated {duplicated} · id mismatches {mismatched}"
     )
+    print(
+        f"audit chain: {'verifies' if chain.ok else 'BROKEN: ' + chain.reason} "
+        f"({chain.checked} entries, {getattr(chain, 'waiting', 0)} waiting to be linked) · "
+        f"entries of the submitted applications {submit_entries} "
+        f"(expected {2 * len(stored)})"
+    )
+    print(sampler.report())
     if failed:
         print("first failures:", [(r.status, r.body) for r in failed[:3]])
     try:
@@ -315,7 +417,14 @@ def main() -> int:
         _drop_db(url)
     except Exception as exc:
         print(f"note: could not drop the benchmark database: {exc}")
-    ok = not failed and lost == 0 and duplicated == 0 and mismatched == 0 and created == len(keys)
+    ok = (
+        not failed
+        and lost == 0
+        and duplicated == 0
+        and mismatched == 0
+        and created == len(keys)
+        and chain_ok
+    )
     print("OK: 0 lost, 0 duplicated" if ok else "FAILED")
     return 0 if ok else 1
 

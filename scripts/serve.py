@@ -210,20 +210,13 @@ def production(env: dict[str, str], *, check_only: bool) -> int:
     threads = env.get("DDT_WEB_THREADS", "4")
     web = Child(
         "web",
-        [
-            str(BIN / "gunicorn"),
-            "diandiantong.wsgi:application",
-            f"--bind={host}:{port}",
-            f"--workers={web_workers}",
-            "--worker-class=gthread",
-            f"--threads={threads}",
-            "--timeout=60",
-            "--graceful-timeout=20",
-            "--max-requests=5000",
-            "--max-requests-jitter=500",
-            f"--forwarded-allow-ips={env.get('DDT_TRUSTED_PROXIES', '') or '127.0.0.1'}",
-            "--error-logfile=-",
-        ],
+        gunicorn_argv(
+            host=host,
+            port=port,
+            workers=web_workers,
+            threads=int(threads),
+            trusted_proxies=env.get("DDT_TRUSTED_PROXIES", ""),
+        ),
         restart=False,
     )
     workers = [
@@ -235,6 +228,26 @@ def production(env: dict[str, str], *, check_only: bool) -> int:
         f"{threads} threads, {task_workers} task worker(s); Ctrl-C or SIGTERM stops all"
     )
     return Supervisor([web, *workers], env).run()
+
+
+def gunicorn_argv(
+    *, host: str, port: str | int, workers: int, threads: int, trusted_proxies: str = ""
+) -> list[str]:
+    """The production web server's command line (also what ``bench_submissions`` measures)."""
+    return [
+        str(BIN / "gunicorn"),
+        "diandiantong.wsgi:application",
+        f"--bind={host}:{port}",
+        f"--workers={workers}",
+        "--worker-class=gthread",
+        f"--threads={threads}",
+        "--timeout=60",
+        "--graceful-timeout=20",
+        "--max-requests=5000",
+        "--max-requests-jitter=500",
+        f"--forwarded-allow-ips={trusted_proxies or '127.0.0.1'}",
+        "--error-logfile=-",
+    ]
 
 
 def _worker_argv(label: str) -> list[str]:

@@ -109,6 +109,7 @@ def _rechain(from_seq: int) -> None:
 
     prev = GENESIS_HASH
     for entry in AuditEntry.objects.order_by("seq"):
+        assert entry.seq is not None
         if entry.seq == from_seq:
             entry.after = {"i": "forged"}
         entry.prev_hash = prev

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.services import audit_head, audit_verify
+from audit.services import audit_head, audit_link_waiting, audit_verify
 
 
 class Command(BaseCommand):
@@ -15,6 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        audit_link_waiting(wait=True)
         result = audit_verify()
         if not result.ok:  # never anchor a chain that is already broken
             raise CommandError(

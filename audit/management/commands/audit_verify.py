@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.services import Anchor, audit_verify
+from audit.services import Anchor, audit_link_waiting, audit_verify
 
 
 class Command(BaseCommand):
@@ -23,6 +23,9 @@ class Command(BaseCommand):
                 head = Anchor.parse(options["head"])
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
+        # Entries stored while another transaction held the chain head are linked right after
+        # their commit; any still waiting (a process stopped in between) are linked first.
+        linked = audit_link_waiting(wait=True)
         result = audit_verify(head=head)
         if not result.ok:
             raise CommandError(
@@ -34,4 +37,6 @@ class Command(BaseCommand):
         message = f"审计链完整，共 {n} 条 / audit chain intact: {n} entries"
         if head is not None:
             message += f"；与链头 {head.seq} 一致 / matches the anchored head {head.seq}"
+        if linked:
+            message += f"（先链接了 {linked} 条待链接记录 / {linked} waiting entries linked first）"
         self.stdout.write(self.style.SUCCESS(message))
