@@ -209,12 +209,30 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "diandiantong.staticfinders.VendorFinder",
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("DDT_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded and generated files go through Django's storage API only (FileField, default_storage),
+# so every app server and worker can share one S3-compatible object store instead of a folder:
+# DDT_S3_BUCKET selects django-storages' S3 backend (``pip install "django-storages[s3]"``; keys
+# from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables). Objects stay private
+# (served only through permission-checked views) and are never overwritten. docs/operations.md.
+if os.environ.get("DDT_S3_BUCKET", "").strip():
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DDT_S3_BUCKET"].strip(),
+            "endpoint_url": os.environ.get("DDT_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DDT_S3_REGION") or None,
+            "location": os.environ.get("DDT_S3_PREFIX", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MEDIA_URL = "/media-not-served/"  # files are served only through permission-checked views
 
 # Sessions live in the database so app servers stay stateless behind a load balancer.
