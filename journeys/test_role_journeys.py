@@ -233,6 +233,14 @@ def _fund_chain(
     # 3. the city reviewer runs the funding calculation (it finishes by itself), adopts it and
     # publishes a notice; then approves the demo's notice whose objection period is over
     _login(page, "city")
+    _nav(page, "待审申报")
+    page.get_by_test_id(f"open-{app.pk}").click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text("ZH-JOURNEY-0001")
+    # a city review ends by the calculation (列入拟支持 is not a manual button) or by returning
+    # or rejecting it: both buttons are offered here
+    expect(page.get_by_test_id("transition-returned")).to_be_visible()
+    expect(page.get_by_test_id("transition-proposed")).to_have_count(0)
     _nav(page, "资金测算与公示")
     row = page.get_by_test_id("rounds").get_by_role("row").filter(has_text=app.round.name)
     row.get_by_role("button", name="运行资金测算").click()
