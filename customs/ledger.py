@@ -11,7 +11,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 
-from customs.models import LedgerAggregate, LedgerLine, PendingRelease
+from customs.models import Declaration, LedgerAggregate, LedgerLine, PendingRelease
 from customs.prepare import copy_row
 
 CHUNK = 2000
@@ -326,21 +326,49 @@ def release_lines(declaration_ids: Sequence[int]) -> None:
     names = [*_KEY, "year", "enterprise", "county", "lines", "amount_cny_fen"]
     acols = [qn(c) for c in columns(LedgerAggregate, names)]
     a_ent, a_cty, a_lines, a_amount = acols[-4:]
-    pending, param = in_values(f"{line}.{l_decl}", sorted(set(declaration_ids)))
+    ids = sorted(set(declaration_ids))
+    # PostgreSQL partitions the lines by month: a look-up by declaration alone would probe the
+    # (declaration, line_no, month) index of every partition, so the ids go month by month,
+    # each statement reading one partition (the month as a literal: pruned when planned).
+    parts = _by_month(ids) if connection.vendor == "postgresql" else {None: ids}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A whole run's keys in one hash table: the default 4 MB would spill it to disk.
             cursor.execute("SET LOCAL work_mem = '64MB'")
+        for month, month_ids in parts.items():
+            pending, param = in_values(f"{line}.{l_decl}", month_ids)
+            if month is not None:
+                pending = f"{line}.{key[0]} = {int(month)} AND {pending}"
+            cursor.execute(
+                f"INSERT INTO {agg} ({', '.join(acols)}) "  # noqa: S608 - names from model metadata
+                f"SELECT {keys}, {key[0]} / 100, MAX({ent}), MAX({cty}), COUNT(*), SUM({fen}) "
+                f"FROM {line} WHERE {pending} GROUP BY {keys} "
+                f"ON CONFLICT ({', '.join(acols[:5])}) DO UPDATE SET "
+                f"{a_lines} = {agg}.{a_lines} + excluded.{a_lines}, "
+                f"{a_amount} = {agg}.{a_amount} + excluded.{a_amount}, "
+                f"{a_ent} = excluded.{a_ent}, {a_cty} = excluded.{a_cty}",
+                [param],
+            )
+
+
+def _by_month(declaration_ids: Sequence[int]) -> dict[int | None, list[int]]:
+    """PostgreSQL: ``declaration_ids`` grouped by their lines' month (YYYYMM of the
+    declaration's date: a line's month is its declaration's, which a trigger of migration 0009
+    enforces), found through the declarations' primary key."""
+    qn = connection.ops.quote_name
+    table = qn(Declaration._meta.db_table)
+    day = qn(Declaration._meta.get_field("declared_on").column)
+    where, param = in_values(qn("id"), declaration_ids)
+    out: dict[int | None, list[int]] = {}
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {agg} ({', '.join(acols)}) "  # noqa: S608 - names from model metadata
-            f"SELECT {keys}, {key[0]} / 100, MAX({ent}), MAX({cty}), COUNT(*), SUM({fen}) "
-            f"FROM {line} WHERE {pending} GROUP BY {keys} "
-            f"ON CONFLICT ({', '.join(acols[:5])}) DO UPDATE SET "
-            f"{a_lines} = {agg}.{a_lines} + excluded.{a_lines}, "
-            f"{a_amount} = {agg}.{a_amount} + excluded.{a_amount}, "
-            f"{a_ent} = excluded.{a_ent}, {a_cty} = excluded.{a_cty}",
+            f"SELECT id, (EXTRACT(YEAR FROM {day}) * 100 + EXTRACT(MONTH FROM {day}))::int "  # noqa: S608 - names from model metadata
+            f"FROM {table} WHERE {where}",
             [param],
         )
+        for pk, month in cursor.fetchall():
+            out.setdefault(month, []).append(pk)
+    return out
 
 
 def rebuild_months(months: Iterable[int]) -> None:

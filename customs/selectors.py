@@ -161,7 +161,12 @@ def ledger_lines_for(
         declaration__enterprise=enterprise, declaration__released=True
     ).annotate(invt_no=F("declaration__invt_no"))
     if year:
-        qs = qs.filter(declaration__declared_on__year=year)
+        # The line's month too: on PostgreSQL only that year's partitions are read.
+        qs = qs.filter(
+            declaration__declared_on__year=year,
+            month__gte=year * 100 + 1,
+            month__lte=year * 100 + 12,
+        )
     return qs.order_by("date", "declaration_id", "line_no")
 
 

@@ -369,7 +369,10 @@ def exchange_rate_set(
         line.amount_cny_fen = fen
         line.rate = rate
         batch.append(line)
-    LedgerLine.objects.bulk_update(batch, ["amount_cny_fen", "rate"], batch_size=1000)
+    # Filtered by the month too: on PostgreSQL the update then reads that month's partition only.
+    LedgerLine.objects.filter(month=month).bulk_update(
+        batch, ["amount_cny_fen", "rate"], batch_size=1000
+    )
     for declaration_id, delta in changed.items():
         if delta:
             declaration = Declaration.objects.get(pk=declaration_id)

@@ -182,7 +182,7 @@ def cbec_trade(enterprise: Any, year: int) -> Decimal:
 def direct_total_fen(*, year: int) -> int:
     """The same total by a direct sum over released lines (for tests and audits)."""
     fen = LedgerLine.objects.filter(
-        declaration__released=True, month__gte=year * 100, month__lt=(year + 1) * 100
+        declaration__released=True, month__gte=year * 100 + 1, month__lte=year * 100 + 12
     ).aggregate(fen=Sum("amount_cny_fen"))["fen"]
     return int(fen or 0)
 

@@ -37,6 +37,8 @@ ddt — 点点通 跨境电商公共服务平台命令行 / Diandiantong command
   customs ingest        导入海关报文（文件、文件夹、zip）/ Ingest CEB messages
   customs stats         跨境电商进出口统计 / CBEC trade statistics
   customs rates FILE    更新月度汇率表 / Update the monthly exchange-rate table
+  customs partitions    建立台账明细未来月份分区（PostgreSQL，每月运行）
+                        Create the ledger's coming monthly partitions (PostgreSQL, monthly)
   stats report          生成统计月报（PDF）/ Produce the monthly statistics report
   logistics track NO    运单物流轨迹（--format json|table）/ A waybill's timeline
   vouchers expire       运力券到期处理，余额退回资金池（每日运行）/ Expire vouchers (daily)
