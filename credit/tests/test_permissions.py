@@ -305,3 +305,27 @@ def test_navigation_entries_by_partner_kind(world: SimpleNamespace) -> None:
     assert "/credit/products/" not in urls(world.carrier)
     assert {"/credit/products/", "/credit/consents/"} <= urls(world.ent1)
     assert "/credit/volumes/" in urls(world.city) and "/credit/consents/" not in urls(world.city)
+
+
+def test_enterprise_accepts_the_offer_on_its_page(world: SimpleNamespace) -> None:
+    application = apply(world)
+    bank = _client(world.bank)
+    assert bank.post(f"/credit/applications/{application.pk}/do/review/").status_code == 302
+    response = bank.post(
+        f"/credit/applications/{application.pk}/do/offer/",
+        {"offer_amount": "450000", "offer_rate": "3.9", "offer_term_months": "12"},
+    )
+    assert response.status_code == 302
+    refused = bank.post(
+        f"/credit/applications/{application.pk}/do/offer/",
+        {"offer_amount": "450000", "offer_rate": "3.9", "offer_term_months": "12"},
+    )
+    assert refused.status_code == 400  # no longer under review: the form comes back
+    ent = _client(world.ent1)
+    page = ent.get(f"/credit/applications/{application.pk}/").content.decode()
+    assert 'data-testid="action-accept"' in page and 'data-testid="offer"' in page
+    assert ent.post(f"/credit/applications/{application.pk}/do/accept/").status_code == 302
+    assert CreditApplication.objects.get(pk=application.pk).status == "accepted"
+    done = bank.post(f"/credit/applications/{application.pk}/do/disburse/", {"reference": "LN-9"})
+    assert done.status_code == 302
+    assert CreditApplication.objects.get(pk=application.pk).status == "disbursed"

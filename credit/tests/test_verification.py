@@ -123,3 +123,11 @@ def test_the_platform_key_is_stable_per_secret() -> None:
     assert a.key_name == b.key_name
     assert b.verify(b"x", a.sign(b"x"))
     assert signing.PlatformSigner("t" * 60).key_name != a.key_name
+
+
+def test_a_reindented_copy_is_the_same_content(profile: Any) -> None:
+    """Whitespace between JSON tokens is not content: the canonical form (what is digested)
+    ignores it, so a compact or re-indented copy of an unchanged document verifies."""
+    envelope = documents.envelope(profile)
+    for text in (json.dumps(envelope), json.dumps(envelope, indent=8, ensure_ascii=True)):
+        assert verification.verify_envelope(text).ok
