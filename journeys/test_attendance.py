@@ -105,6 +105,10 @@ def test_attendance_by_code_by_row_and_in_bulk(
     page.get_by_role("link", name=training.title).click()
     page.get_by_role("link", name="报名名单").first.click()
     expect(page.get_by_test_id("summary")).to_contain_text("签到 1 人")
+    # on a phone the list with its check-in buttons scrolls inside its frame, not the page
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="为 qiye_b 签到").click()
     expect(page.get_by_test_id("summary")).to_contain_text("签到 2 人")
     page.get_by_role("checkbox", name="选择 qiye_c").check()
