@@ -77,7 +77,9 @@ def demo_load(*, count: int = 200) -> DemoReport:
     for username, role, binding, display in USERS:
         if User.objects.filter(username=username).exists():
             continue
-        kwargs: dict[str, object] = {"full_name": display}
+        # An address on the reserved example.com domain, so "忘记密码" can be tried in the demo
+        # (the console e-mail backend prints the reset link on the server's console).
+        kwargs: dict[str, object] = {"full_name": display, "email": f"{username}@example.com"}
         if role == "county_officer":
             kwargs["county"] = counties[binding]
         elif role == "partner":
