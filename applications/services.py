@@ -474,7 +474,11 @@ def application_create_and_submit(
         app, created = application_save_draft(
             actor=actor, round=round, idempotency_key=idempotency_key, **fields
         )
-        if app.status == S.DRAFT:
+        if created:
+            # validated a moment ago in this transaction: no second look-up and check
+            _check_complete(app)
+            app = transition(actor=actor, application=app, to=S.SUBMITTED)
+        elif app.status == S.DRAFT:
             app = _submit(actor=actor, application=app)
     return app, created
 
