@@ -8,6 +8,7 @@ the access (who, when, what) for the enterprise to see.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -456,11 +457,13 @@ def consent_read(
     """The consented data of the application's enterprise, for its partner, now: refused
     unless the consent is active at this instant; the access is recorded."""
     consent = _active_consent(actor, application)
+    scopes = dict(DataScope.choices)
+    names = "、".join(re.split(r"（| \(", str(scopes[s]))[0] for s in consent.scopes if s in scopes)
     ConsentAccess.objects.create(
         consent=consent,
         user=actor,
         username=actor.get_username(),
-        what=what[:200],
+        what=f"{what}（{names}）"[:200],
         channel=channel[:8],
     )
     return data.data_for(

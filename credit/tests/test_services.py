@@ -242,7 +242,10 @@ def test_consent_read_records_each_access(world: SimpleNamespace) -> None:
     assert data["registry"]["uscc"] == world.e1.uscc
     services.consent_read(actor=world.bank, application=application, what="再次查看")
     accesses = list(application.consent.accesses.order_by("at", "pk"))
-    assert [(a.username, a.what) for a in accesses] == [("bank1", "查看"), ("bank1", "再次查看")]
+    assert [(a.username, a.what) for a in accesses] == [
+        ("bank1", "查看（贸易画像、企业登记信息）"),
+        ("bank1", "再次查看（贸易画像、企业登记信息）"),
+    ]
 
 
 def test_revocation_stops_access_at_once_and_withdraws(world: SimpleNamespace) -> None:
