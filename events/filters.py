@@ -55,7 +55,7 @@ class EventFilterSet(FilterSet):
         county = form.fields["county"]
         assert isinstance(county, forms.ChoiceField)
         county.choices = [("", _("全部")), ("city", _("全市性活动"))] + [
-            (c.code, c.name) for c in County.objects.all()
+            (c.code, c.label) for c in County.objects.all()
         ]
 
 

@@ -59,7 +59,7 @@ class CheckInForm(AccessibleFormMixin, forms.Form):
     code = forms.CharField(
         label=_("签到码"),
         max_length=16,
-        help_text=_("请输入活动现场公布的签到码。"),
+        help_text=_("请输入活动现场公布的签到码，或您本人的个人签到码。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     phone = forms.CharField(

@@ -297,13 +297,17 @@ def check_in(*, actor: User, code: str, phone: str = "") -> CheckInResult:
     """A logged-in attendee enters the event's code: their registration is marked attended.
 
     Someone who did not register online is recorded as an on-site registration (needs a mobile
-    number, from the form or the user's profile).
+    number, from the form or the user's profile). The attendee's own personal code is accepted
+    here too (it names the event): see :func:`registration_check_in`.
     """
     if not selectors.can_check_in(actor):
         raise PermissionDenied(_("请先登录。"))
-    text = "".join(str(code or "").split()).upper()
+    text = _code_text(code)
     event = Event.objects.select_for_update().filter(check_in_code=text).first() if text else None
     if event is None:
+        own = Registration.objects.filter(check_in_code=text, user_id=actor.pk).first()
+        if text and own is not None:
+            return registration_check_in(actor=actor, event=own.event, code=text)
         raise ValidationError({"code": [_("签到码无效，请核对后重新输入。")]})
     refusal = workflow.check_in_refusal(event)
     if refusal:

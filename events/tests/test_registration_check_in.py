@@ -16,6 +16,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from events.models import CODE_ALPHABET, EventStatus, Registration
 from events.services import (
+    check_in,
     event_set_status,
     registration_check_in,
     registration_create,
@@ -61,6 +62,15 @@ def test_attendee_checks_in_with_own_code(world: Any, today: Any) -> None:
     assert audits("events.registration_check_in") == 1
     again = registration_check_in(actor=world.user_a, event=today, code=code)
     assert again.already and audits("events.registration_check_in") == 1
+
+
+def test_general_check_in_page_takes_the_own_personal_code_only(world: Any, today: Any) -> None:
+    with pytest.raises(ValidationError):  # B's personal code is not A's to use
+        check_in(actor=world.user_a, code=today.reg_b.check_in_code)
+    assert not Registration.objects.filter(attended=True).exists()
+    result = check_in(actor=world.user_a, code=today.reg_a.check_in_code)
+    assert result.registration == today.reg_a and attended(today) == {"13900000001"}
+    assert audits("events.registration_check_in") == 1
 
 
 def test_desk_checks_in_anyones_code(world: Any, today: Any) -> None:
