@@ -9,11 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from entitlement.explain import article_en
 from entitlement.guide import Guide, shipped_guide
 from entitlement.measures import BeneficiaryKind, Kind, Measure, catalogue
+
+# The catalogue's kinds and beneficiaries as the pages name them (entitlement keeps Chinese only).
+KIND_LABELS = {
+    Kind.AWARD: gettext_lazy("定额奖励"),
+    Kind.AWARD_TIERS: gettext_lazy("分档奖励"),
+    Kind.AWARD_LEVEL: gettext_lazy("按级别奖励"),
+    Kind.COST_SHARE: gettext_lazy("费用比例支持"),
+    Kind.DISCRETIONARY: gettext_lazy("专项支持（金额另定）"),
+}
+BENEFICIARY_LABELS = {
+    BeneficiaryKind.ENTERPRISE: gettext_lazy("企业"),
+    BeneficiaryKind.PARK_OPERATOR: gettext_lazy("园区运营主体"),
+    BeneficiaryKind.WAREHOUSE_OPERATOR: gettext_lazy("海外仓运营主体"),
+    BeneficiaryKind.ASSOCIATION: gettext_lazy("行业协会、社会团体"),
+}
 
 # Enterprise.kind → the catalogue's beneficiary kind (a8.* park operators, a10.* warehouse
 # operators, every other kind is an "enterprise").

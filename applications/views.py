@@ -22,13 +22,19 @@ from applications.forms import (
     RoundDatesForm,
     TransitionForm,
 )
-from applications.measures import fields_for, measure_title, measures_open_for
+from applications.measures import (
+    BENEFICIARY_LABELS,
+    KIND_LABELS,
+    fields_for,
+    measure_title,
+    measures_open_for,
+)
 from applications.models import Application, ApplicationStatus, Round
 from applications.workflow import allowed_transitions
 from core.forms import attempt, form_status, submit
 from core.http import AuthedHttpRequest
 from core.lists import ListPage
-from entitlement.measures import BENEFICIARY_ZH, KIND_ZH, catalogue
+from entitlement.measures import catalogue
 
 S = ApplicationStatus
 
@@ -208,8 +214,8 @@ def round_apply(request: HttpRequest, pk: int) -> HttpResponse:
             "measures": [
                 {
                     "m": m,
-                    "kind": KIND_ZH[m.kind],
-                    "beneficiary": BENEFICIARY_ZH[m.beneficiary],
+                    "kind": KIND_LABELS[m.kind],
+                    "beneficiary": BENEFICIARY_LABELS[m.beneficiary],
                 }
                 for m in measures
             ],

@@ -150,6 +150,27 @@ CLAIM_STATUS_LABELS = {
 }
 
 
+def _reasons_in_english(run: ProposalRun) -> dict[str, list[dict[str, str]]]:
+    """The run's reasons worded in English, by claim id: the stored result is the Chinese
+    record, so the English page replays the stored scenario and uses its wording only when the
+    replay decides exactly as recorded (otherwise the record's Chinese stays)."""
+    from django.utils.translation import get_language
+
+    from entitlement.engine import evaluate
+    from entitlement.guide import GuideError
+    from entitlement.scenario import ScenarioError, parse_scenario
+
+    if not (get_language() or "").startswith("en") or not run.scenario or not run.result:
+        return {}
+    try:
+        replay = evaluate(parse_scenario(run.scenario))
+    except (ScenarioError, GuideError):
+        return {}
+    if replay.as_json("zh") != run.result:
+        return {}
+    return {c["id"]: c["reasons"] for c in replay.as_json("en")["claims"]}
+
+
 def run_rows(run: ProposalRun) -> list[dict[str, Any]]:
     """The run's claims joined with their applications (for the result table)."""
     from entitlement.measures import catalogue
@@ -161,6 +182,7 @@ def run_rows(run: ProposalRun) -> list[dict[str, Any]]:
     ids = [application_id_of(c["id"]) for c in claims]
     apps = Application.objects.select_related("enterprise", "county").in_bulk(ids)
     cat = catalogue()
+    english = _reasons_in_english(run)
     rows = []
     for c in claims:
         app = apps.get(application_id_of(c["id"]))
@@ -168,6 +190,7 @@ def run_rows(run: ProposalRun) -> list[dict[str, Any]]:
         rows.append(
             {
                 "claim": c,
+                "reasons": english.get(c["id"], c["reasons"]),
                 "application": app,
                 "measure_title": measure_name(measure) if measure else c["measure"],
                 "status_label": CLAIM_STATUS_LABELS.get(c["status"], c["status"]),

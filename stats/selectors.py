@@ -284,10 +284,14 @@ USED_STATUSES = ["approved", "disbursed"]
 def _measure_names() -> dict[str, str]:
     from django.utils.translation import get_language
 
+    from applications.measures import article_label
     from entitlement.measures import catalogue
 
     english = (get_language() or "").startswith("en")
-    return {mid: (m.title_en if english else m.title_zh) for mid, m in catalogue().measures.items()}
+    return {
+        mid: f"{article_label(m.article)} {m.title_en if english else m.title_zh}"
+        for mid, m in catalogue().measures.items()
+    }
 
 
 def _fund_tables(*, year: int, county: County | None) -> list[Table]:
@@ -308,7 +312,7 @@ def _fund_tables(*, year: int, county: County | None) -> list[Table]:
         .order_by("measure")
     )
     for measure, approved, paid, n in rows:
-        label = f"{measure} {names.get(measure, '')}".strip()
+        label = names.get(measure, measure)
         by_measure.rows.append([label, Decimal(approved or 0), Decimal(paid or 0), n])
     tables = [by_measure]
     if county is None:

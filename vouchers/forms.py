@@ -89,7 +89,7 @@ class BatchForm(AccessibleFormMixin, forms.Form):
         assert isinstance(kinds, forms.MultipleChoiceField)
         assert isinstance(counties, forms.MultipleChoiceField)
         kinds.choices = EnterpriseKind.choices
-        counties.choices = [(c.code, c.name) for c in County.objects.all()]
+        counties.choices = [(c.code, c.label) for c in County.objects.all()]
 
     def clean_face_values(self) -> list[str]:
         text = str(self.cleaned_data["face_values"]).replace("，", ",").replace("、", ",")

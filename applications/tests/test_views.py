@@ -273,7 +273,7 @@ def test_enterprise_sees_amount_explanation_and_messages(world: Any, make_app: A
     )
     c = _client(world.user_a)
     body = c.get(reverse("applications:detail", args=[app.pk])).content.decode()
-    assert "40000.00" in body and "费用 80,000.00 元 × 50%" in body and "拟支持" in body
+    assert "40,000.00" in body and "费用 80,000.00 元 × 50%" in body and "拟支持" in body
     notes = c.get(reverse("applications:notifications")).content.decode()
     assert "拟支持" in notes
     c.post(reverse("applications:notifications_read"))

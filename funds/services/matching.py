@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -51,18 +51,20 @@ PROVABLE_BY_RECOGNITION = {
 FIRST_TIME = "a1.first_time"
 CLOSED_STATUSES = {ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN}
 MISSING_HINTS = {
-    "disqualified": "企业档案状态须为“正常”（由县区商务部门核验）",
-    "wrong_beneficiary_kind": "该措施面向其他类型的主体",
-    "not_first_cbec_year": "首次开展跨境电商业务的年份须为本年度",
-    "threshold_not_met": "跨境电商交易额（海关监管台账）未达到“一定规模”门槛",
-    "tier_not_reached": "独立站出口额未达到最低档（平台无独立站出口数据，申报时提供）",
-    "no_recognition": "须取得相应认定（列入名单）",
-    "not_first_benchmark": "仅首次列入标杆企业名单时支持",
-    "not_in_plan": "展会须列入年度重点展会计划",
-    "one_off_paid": "一次性支持已获得过",
-    "annual_cap_reached": "本年度该措施支持额已达上限",
-    "top_up_nothing_left": "已按该级别或更高级别获得支持",
-    "amount_not_set": "金额由审核人员按指南确定",
+    "disqualified": gettext_lazy("企业档案状态须为“正常”（由县区商务部门核验）"),
+    "wrong_beneficiary_kind": gettext_lazy("该措施面向其他类型的主体"),
+    "not_first_cbec_year": gettext_lazy("首次开展跨境电商业务的年份须为本年度"),
+    "threshold_not_met": gettext_lazy("跨境电商交易额（海关监管台账）未达到“一定规模”门槛"),
+    "tier_not_reached": gettext_lazy(
+        "独立站出口额未达到最低档（平台无独立站出口数据，申报时提供）"
+    ),
+    "no_recognition": gettext_lazy("须取得相应认定（列入名单）"),
+    "not_first_benchmark": gettext_lazy("仅首次列入标杆企业名单时支持"),
+    "not_in_plan": gettext_lazy("展会须列入年度重点展会计划"),
+    "one_off_paid": gettext_lazy("一次性支持已获得过"),
+    "annual_cap_reached": gettext_lazy("本年度该措施支持额已达上限"),
+    "top_up_nothing_left": gettext_lazy("已按该级别或更高级别获得支持"),
+    "amount_not_set": gettext_lazy("金额由审核人员按指南确定"),
 }
 
 
@@ -145,7 +147,7 @@ def enterprise_matching(
         r = results[c["id"]]
         codes = [x["code"] for x in r["reasons"]]
         amount = Decimal(r["computed"])
-        missing = [MISSING_HINTS[code] for code in codes if code in MISSING_HINTS]
+        missing = [str(MISSING_HINTS[code]) for code in codes if code in MISSING_HINTS]
         if measure.kind is Kind.COST_SHARE:
             missing.append(_("按实际发生的费用及凭证申报"))
         rows.append(

@@ -50,7 +50,7 @@ def test_reviewer_starts_a_run_and_sees_progress_and_result(
         "funds:run_detail", args=[run.pk]
     )
     page = client.get(reverse("funds:run_detail", args=[run.pk])).content.decode()
-    assert "40000.00" in page and "第（七）条" in page and run.inputs_hash in page
+    assert "40,000.00" in page and "第（七）条" in page and run.inputs_hash in page
     partial = client.get(reverse("funds:run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert partial["HX-Refresh"] == "true" and b"hx-trigger" not in partial.content
     assert b"<script" not in partial.content

@@ -52,7 +52,7 @@ def test_trade_page_tables_and_top_enterprises(make_user: Any, data: Any) -> Non
     r = c.get("/stats/trade/?year=2026")
     body = r.content.decode()
     assert r.status_code == 200
-    assert "10777.00" in body  # March + April, all enterprises
+    assert "10,777.00" in body  # March + April, all enterprises
     assert data["ents"][3].name in body  # top enterprises for the city reviewer
     assert "chart-trade_month-data" in body
 
@@ -63,7 +63,7 @@ def test_county_officer_sees_only_their_county(make_user: Any, counties: Any, da
     r = c.get("/stats/", follow=True)
     assert r.status_code == 200 and r.redirect_chain[-1][0] == "/stats/county/320722/"
     trade = c.get("/stats/trade/?year=2026").content.decode()
-    assert data["other"].name not in trade and "10000.00" in trade and "10777.00" not in trade
+    assert data["other"].name not in trade and "10,000.00" in trade and "10,777.00" not in trade
     # another county, the comparison and the reports are refused
     assert c.get("/stats/county/320707/").status_code == 403
     assert c.get("/stats/trade/?county=320707").status_code == 403
@@ -93,12 +93,12 @@ def test_enterprise_sees_own_figures_and_anonymised_peers(make_user: Any, data: 
     r = c.get("/stats/", follow=True)
     body = r.content.decode()
     assert r.status_code == 200 and "/stats/mine/" in r.redirect_chain[-1][0]
-    assert "2000.00" in body and 'data-testid="percentile"' in body
+    assert "2,000.00" in body and 'data-testid="percentile"' in body
     assert "33" in body  # 1 of 3 peers below ⇒ 33rd percentile
     for peer in data["ents"]:
         if peer != me:
             assert peer.name not in body
-    assert "3000.00" in body  # the peer median only
+    assert "3,000.00" in body  # the peer median only
     assert c.get("/stats/trade/").status_code == 403
     assert c.get("/stats/overview/").status_code == 403
 
