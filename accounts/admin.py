@@ -105,14 +105,29 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "county", "partner_kind", "is_active")
     search_fields = ("username", "first_name", "email", "enterprise__name", "organisation")
     list_select_related = ("enterprise", "county")
-    readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined")
+    readonly_fields = (
+        "is_staff",
+        "is_superuser",
+        "must_change_password",
+        "last_login",
+        "date_joined",
+    )
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("角色与归属"), {"fields": PROFILE_FIELDS}),
         (_("个人信息"), {"fields": ("first_name", "last_name", "email")}),
         (
             _("状态"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")},
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "must_change_password",
+                    "last_login",
+                    "date_joined",
+                )
+            },
         ),
     )
     add_fieldsets = (

@@ -176,3 +176,12 @@ def test_production_refuses_to_print_reset_links(backend: str, ok: bool) -> None
     assert (result.returncode == 0) is ok, result.stderr
     if ok:
         assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_the_admin_user_page_shows_the_pending_change(users: dict[str, Any]) -> None:
+    target = users["enterprise"]
+    _admin_reset(users, target)
+    admin = Client()
+    admin.force_login(users["administrator"])
+    html = admin.get(reverse("admin:accounts_user_change", args=[target.pk])).content.decode()
+    assert "下次登录须修改密码" in html
