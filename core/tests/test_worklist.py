@@ -181,3 +181,31 @@ def test_home_shows_the_worklist_and_every_link_opens(
     for item in response.context["worklist"]:
         assert f'data-testid="work-{item.key}"' in html
         assert client.get(item.url, follow=True).status_code == 200, (role, item.url)
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "enterprise",
+        "county_officer",
+        "city_reviewer",
+        "finance_officer",
+        "partner",
+        "administrator",
+    ],
+)
+def test_worklist_and_header_read_in_english(
+    client: Client, users: dict[str, Any], round_: Any, role: str
+) -> None:
+    import re
+
+    client.force_login(users[role])
+    client.cookies["django_language"] = "en"
+    html = client.get("/").content.decode()
+    worklist = html[html.index('data-testid="worklist"') : html.index('data-testid="home-cards"')]
+    header = html[html.index('<header class="site-header">') : html.index('class="main-nav"')]
+    # no Chinese outside data (a round's name is data: the candidates row's note)
+    labels = re.findall(r'class="work-label">([^<]*)<', worklist)
+    assert labels and not any(re.search(r"[\u4e00-\u9fff]", label) for label in labels), labels
+    assert "Menu" in header and "菜单" not in header
+    assert re.search(r"[\u4e00-\u9fff]", html[html.index("data-confirm-template") :][:80]) is None
