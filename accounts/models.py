@@ -1,7 +1,8 @@
 """Users and their roles.
 
 Every user has exactly one role. An enterprise user is bound to one enterprise, a county officer
-to one county/zone, a partner has a partner kind (bank, insurer, logistics, warehouse).
+to one county/zone, a partner has a partner kind (bank, insurer, logistics, warehouse, service
+platform).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class PartnerKind(models.TextChoices):
     INSURER = "insurer", _("保险机构")
     LOGISTICS = "logistics", _("物流企业")
     WAREHOUSE = "warehouse", _("海外仓运营")
+    # 外贸综合服务平台 (e.g. Donghai's 晶贸通): acts for the enterprises that authorise it
+    # (mandates/, docs/mandates.md)
+    SERVICE_PLATFORM = "service_platform", _("外贸综合服务平台")
 
 
 class DdtUserManager(UserManager["User"]):

@@ -131,6 +131,13 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("数据授权"), "credit:consents", frozenset({"enterprise"})),
     NavItem(_("融资保险统计"), "credit:volumes", OFFICERS),
+    NavItem(_("代办授权"), "mandates:list", frozenset({"enterprise"})),
+    NavItem(
+        _("授权企业"),
+        "mandates:list",
+        frozenset({"partner"}),
+        when="mandates.selectors.is_service_platform",
+    ),
     NavItem(_("培训与活动"), "events:list", ALL),
     NavItem(_("我的报名"), "events:mine", frozenset({"enterprise"})),
     NavItem(_("代码表"), "codes:index", frozenset({"administrator", "city_reviewer"})),

@@ -20,6 +20,7 @@ from customs import selectors, services
 from customs.filters import DeclarationFilterSet
 from customs.models import Declaration, IngestRun, RunSource
 from customs.stats import customs_stats
+from mandates.selectors import customs_upload_enterprise
 
 router = Router(tags=["customs"])
 
@@ -131,14 +132,24 @@ def upload(
     request: HttpRequest,
     files: list[UploadedFile] = File(...),  # noqa: B008
     channel: bool = Form(False),
+    on_behalf_of: str = Form("", max_length=18),
 ) -> Status:
     """``channel``: the files are the customs data-exchange channel's (city reviewers and
-    administrators only); only their receipts release declarations."""
+    administrators only); only their receipts release declarations.
+
+    ``on_behalf_of``: a service platform (外贸综合服务平台) names the USCC of the enterprise it
+    uploads for; refused (403) unless that enterprise's mandate to it is active and covers
+    customs uploads (docs/mandates.md). The run is then the enterprise's own upload."""
+    caller = api_caller(request)
+    enterprise = None
+    if on_behalf_of:
+        enterprise = customs_upload_enterprise(user=caller, uscc=on_behalf_of)
     run = services.ingest_upload(
-        actor=api_caller(request),
+        actor=caller,
         files=files,
         source=RunSource.API,
         channel=channel,
+        on_behalf_of=enterprise,
     )
     run.refresh_from_db()
     return Status(202, run)

@@ -211,19 +211,41 @@ def ingest_upload(
     files: Sequence[UploadedFile],
     source: str = RunSource.WEB,
     channel: bool = False,
+    on_behalf_of: Enterprise | None = None,
 ) -> IngestRun:
     """Store uploaded message files and queue their ingestion as a background task.
 
     ``channel``: the files are the customs data-exchange channel's (city reviewers and
     administrators only); its receipts release declarations. Any other upload may hold only
-    declarations of the enterprises the uploader speaks for (``ingestion.trust.refusal``)."""
-    if not selectors.can_upload(actor):
-        raise PermissionDenied(_("无权上传海关报文。"))
-    origin = upload_origin(actor, channel=channel)
+    declarations of the enterprises the uploader speaks for (``ingestion.trust.refusal``).
+
+    ``on_behalf_of``: a service platform uploads for an enterprise that authorised it
+    (docs/mandates.md): refused without an active mandate with the customs scope; the run is
+    then the enterprise's own upload (origin ``enterprise``, its enterprise and county, the
+    same trust check), its ``actor`` the platform user, and the act is recorded under the
+    mandate."""
+    mandate = None
+    if on_behalf_of is not None:
+        from mandates.models import MandateScope
+        from mandates.services import mandate_require
+
+        if channel:
+            raise PermissionDenied(_("只有市级审核人员或管理员可以按海关数据通道导入。"))
+        mandate = mandate_require(
+            actor=actor, enterprise=on_behalf_of, scope=MandateScope.CUSTOMS_UPLOAD
+        )
+        origin = str(MessageOrigin.ENTERPRISE)
+    else:
+        if not selectors.can_upload(actor):
+            raise PermissionDenied(_("无权上传海关报文。"))
+        origin = upload_origin(actor, channel=channel)
     if not files:
         raise ValidationError({"files": [_("请选择要上传的文件。")]})
     names = [_check_upload(upload) for upload in files]
-    enterprise = actor.enterprise if actor.is_enterprise_user else None
+    if on_behalf_of is not None:
+        enterprise: Enterprise | None = on_behalf_of
+    else:
+        enterprise = actor.enterprise if actor.is_enterprise_user else None
     county = enterprise.county if enterprise is not None else actor.county
     run = IngestRun.objects.create(
         source=source,
@@ -244,8 +266,25 @@ def ingest_upload(
         actor=actor,
         action="customs.upload",
         obj=run,
-        after={"files": names, "source": source, "origin": origin},
+        after={
+            "files": names,
+            "source": source,
+            "origin": origin,
+            **({"on_behalf_of": enterprise.pk} if mandate is not None and enterprise else {}),
+        },
     )
+    if mandate is not None:
+        from mandates.models import MandateScope
+        from mandates.services import mandate_act
+
+        mandate_act(
+            actor=actor,
+            mandate=mandate,
+            scope=MandateScope.CUSTOMS_UPLOAD,
+            what=_("代为上传海关报文 %(n)d 个文件（导入批次 #%(r)s）")
+            % {"n": len(names), "r": run.pk},
+            obj=run,
+        )
     from customs.tasks import ingest_run_task
 
     run_id = run.pk

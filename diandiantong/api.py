@@ -27,6 +27,7 @@ from enterprises.api import router as enterprises_router
 from events.api import router as events_router
 from funds.api import router as funds_router
 from logistics.api import router as logistics_router
+from mandates.api import router as mandates_router
 from stats.api import router as stats_router
 from vouchers.api import router as vouchers_router
 from warehouses.api import router as warehouses_router
@@ -187,6 +188,7 @@ api.add_router("/stats", stats_router)
 api.add_router("/logistics", logistics_router)
 api.add_router("/vouchers", vouchers_router)
 api.add_router("/credit", credit_router)
+api.add_router("/mandates", mandates_router)
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
