@@ -13,6 +13,9 @@ connections) on 127.0.0.1, then sends, from a thread pool:
 While the submissions run, a sampler reads ``pg_stat_activity`` every 10 ms and counts what the
 server's database sessions are doing (running a statement, waiting for a lock, idle inside a
 transaction — the application's own time while it holds its locks —, idle between requests).
+It also reads the CPU time the web processes and their database sessions spent on the
+submissions (Linux ``/proc``), and from it the most a machine with this many idle cores could
+serve — the figure that says whether the rush is bound by locks or by CPU.
 
 It checks 0 lost (every distinct key has its application, every answer is 200/201) and
 0 duplicated (one application per key; the repeats answer with the same id), that the audit
@@ -256,6 +259,37 @@ class ActivitySampler(threading.Thread):
         return "\n".join(lines)
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of ``pids`` so far (Linux /proc; 0 where unreadable)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _backends(url: str) -> list[int]:
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
 def _stop_server(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -351,7 +385,13 @@ def main() -> int:
         baseline, base_wall = _run([("GET", "/healthz", None, {})] * SUBMISSIONS, port)
         sampler = ActivitySampler(url)
         sampler.start()
+        web_pids = _children(proc.pid)
+        web_cpu, db_cpu = _cpu_seconds(web_pids), _cpu_seconds(_backends(url))
         submits, sub_wall = _run(jobs, port)
+        # the web processes' and their database sessions' CPU spent on the submissions (the
+        # sessions are persistent: the same ones before and after)
+        web_cpu = _cpu_seconds(web_pids) - web_cpu
+        db_cpu = _cpu_seconds(_backends(url)) - db_cpu
         sampler.stop.set()
         sampler.join()
         load_after = os.getloadavg()
@@ -406,6 +446,12 @@ def main() -> int:
         f"({chain.checked} entries, {getattr(chain, 'waiting', 0)} waiting to be linked) · "
         f"entries of the submitted applications {submit_entries} "
         f"(expected {2 * len(stored)})"
+    )
+    print(
+        f"CPU per submission request: web processes {web_cpu / len(submits) * 1000:.1f} ms, "
+        f"their PostgreSQL sessions {db_cpu / len(submits) * 1000:.1f} ms — on {os.cpu_count()} "
+        f"idle cores at most {os.cpu_count() or 1} / {(web_cpu + db_cpu) / len(submits):.4f} s "
+        f"= {(os.cpu_count() or 1) * len(submits) / max(web_cpu + db_cpu, 1e-9):.0f} requests/s"
     )
     print(sampler.report())
     if failed:
