@@ -116,8 +116,7 @@ def test_parallel_claims_and_redemptions(counties: dict[str, Any], make_user: An
     assert VoucherClaim.objects.filter(contract=contracts[0][1]).count() <= 1
     assert Voucher.objects.filter(claim__contract=contracts[0][1]).count() in (0, 5, 10)
     assert sorted(
-        sum(v.face_value for v in Voucher.objects.filter(claim__contract=c))
-        for _, c in contracts
+        sum(v.face_value for v in Voucher.objects.filter(claim__contract=c)) for _, c in contracts
     ) == [0, 0, 0, Decimal("5000"), Decimal("10000"), Decimal("10000")]
 
     # eight redemptions of the whole of one voucher at once: exactly one succeeds
