@@ -192,7 +192,8 @@ def ingest_child(folder: str, url: str) -> None:
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(tables)}")  # millions of prefilled lines
+            # Millions of prefilled lines; CASCADE: other apps' rows that point to declarations.
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         for table in tables if connection.vendor != "postgresql" else []:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names from model metadata
     prefill = LEDGER_LINES - LINES if connection.vendor == "postgresql" else 0
