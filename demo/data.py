@@ -284,6 +284,7 @@ USERS: list[tuple[str, str, str, str]] = [
     ("insurer", "partner", "insurer", "示例保险连云港中心支公司"),
     ("logistics", "partner", "logistics", "示例国际物流"),
     ("warehouse", "partner", "warehouse", "示例海外仓"),
+    ("jingmaotong", "partner", "service_platform", "晶贸通外贸综合服务平台"),
     ("enterprise_a", "enterprise", "first:320722", "企业用户 A（东海县）"),
     ("enterprise_b", "enterprise", "first:320707", "企业用户 B（赣榆区）"),
 ]

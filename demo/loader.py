@@ -135,6 +135,11 @@ def demo_load(*, count: int = 200) -> DemoReport:
 
     report.extras["credit"] = load_credit()
 
+    # Service platform mandates: enterprise A authorises 晶贸通 (mandates/, docs/mandates.md).
+    from mandates.demo import load_demo as load_mandates
+
+    report.extras["mandates"] = load_mandates()
+
     # The fund journey: an open round and an application at every stage, relative to today.
     from applications.models import Application
 

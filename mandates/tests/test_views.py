@@ -29,7 +29,7 @@ def test_enterprise_grants_by_form_and_sees_it(world: SimpleNamespace) -> None:
     assert (mandate.expires_at - mandate.granted_at).days == 180
     assert AuditEntry.objects.filter(action="mandates.grant", actor=world.ent_a).count() == 1
     detail = client.get(response.url).content.decode()
-    assert "晶贸通" in detail and 'data-confirm' in detail and 'btn danger' in detail
+    assert "晶贸通" in detail and "data-confirm" in detail and "btn danger" in detail
 
 
 def test_grant_refuses_a_partner_that_is_not_a_service_platform(world: SimpleNamespace) -> None:
@@ -52,9 +52,7 @@ def test_only_enterprise_users_grant(world: SimpleNamespace) -> None:
     assert Mandate.objects.count() == 0
 
 
-def test_enterprise_sees_the_platform_acts_and_revokes(
-    world: SimpleNamespace, grant: Any
-) -> None:
+def test_enterprise_sees_the_platform_acts_and_revokes(world: SimpleNamespace, grant: Any) -> None:
     from mandates.services import mandate_act
 
     mandate = grant()
