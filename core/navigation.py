@@ -131,6 +131,8 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("数据授权"), "credit:consents", frozenset({"enterprise"})),
     NavItem(_("融资保险统计"), "credit:volumes", OFFICERS),
+    NavItem(_("出口服务"), "exportdesk:index", frozenset({"enterprise"})),
+    NavItem(_("出口服务指引"), "exportdesk:guide", OFFICERS),
     NavItem(_("代办授权"), "mandates:list", frozenset({"enterprise"})),
     NavItem(
         _("授权企业"),

@@ -135,6 +135,11 @@ def demo_load(*, count: int = 200) -> DemoReport:
 
     report.extras["credit"] = load_credit()
 
+    # Export desk: enterprise A's overseas costs, proceeds and one FX netting statement.
+    from exportdesk.demo import load_demo as load_exportdesk
+
+    report.extras["exportdesk"] = load_exportdesk()
+
     # Service platform mandates: enterprise A authorises 晶贸通 (mandates/, docs/mandates.md).
     from mandates.demo import load_demo as load_mandates
 

@@ -25,6 +25,7 @@ from credit.api import router as credit_router
 from customs.api import router as customs_router
 from enterprises.api import router as enterprises_router
 from events.api import router as events_router
+from exportdesk.api import router as exportdesk_router
 from funds.api import router as funds_router
 from logistics.api import router as logistics_router
 from mandates.api import router as mandates_router
@@ -188,6 +189,7 @@ api.add_router("/stats", stats_router)
 api.add_router("/logistics", logistics_router)
 api.add_router("/vouchers", vouchers_router)
 api.add_router("/credit", credit_router)
+api.add_router("/exportdesk", exportdesk_router)
 api.add_router("/mandates", mandates_router)
 
 

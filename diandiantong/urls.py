@@ -22,6 +22,7 @@ urlpatterns = [
     path("logistics/", include("logistics.urls")),
     path("vouchers/", include("vouchers.urls")),
     path("credit/", include("credit.urls")),
+    path("exportdesk/", include("exportdesk.urls")),
     path("mandates/", include("mandates.urls")),
     path("", include("core.urls")),
 ]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "logistics",
     "vouchers",
     "credit",
+    "exportdesk",
     "mandates",
     "ops",
 ]

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from exportdesk import views
+
+app_name = "exportdesk"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("costs/new/", views.cost_add, name="cost_add"),
+    path("costs/<int:pk>/document/", views.cost_document, name="cost_document"),
+    path("proceeds/new/", views.proceeds_add, name="proceeds_add"),
+    path("statements/new/", views.statement_issue, name="statement_issue"),
+    path("statements/<str:number>/", views.statement_detail, name="statement"),
+    path("statements/<str:number>/statement.xlsx", views.statement_xlsx, name="statement_xlsx"),
+    path("statements/<str:number>/statement.pdf", views.statement_pdf, name="statement_pdf"),
+    path("tax/", views.tax_checklist, name="tax"),
+    path("returns/", views.returns, name="returns"),
+    path("overseas/", views.overseas, name="overseas"),
+    path("guide/", views.guide, name="guide"),
+    path("overview/", views.overview, name="overview"),
+]
