@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from accounts.models import User
+    from enterprises.models import Enterprise
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -252,13 +253,27 @@ def application_submit(
     purpose: str,
     scopes: Any,
     days: Any,
+    on_behalf_of: Enterprise | None = None,
 ) -> CreditApplication:
     """An enterprise user applies to a published product; applying grants the consent: the
-    chosen data, to the product's partner, for ``days`` days, for the stated purpose."""
-    _require(selectors.can_apply(actor), _("只有企业用户可以申请金融保险产品。"))
+    chosen data, to the product's partner, for ``days`` days, for the stated purpose.
+
+    ``on_behalf_of``: a service platform applies for an enterprise whose active mandate to it
+    covers applying for services (docs/mandates.md); the application and its consent are the
+    enterprise's (it sees, and may revoke, them as its own), the platform is their creator and
+    the act is recorded under the mandate."""
     from enterprises.models import Enterprise
 
-    enterprise = Enterprise.objects.get(pk=own_enterprise_id(actor) or 0)
+    mandate = None
+    if on_behalf_of is not None:
+        from mandates.models import MandateScope
+        from mandates.services import mandate_require
+
+        mandate = mandate_require(actor=actor, enterprise=on_behalf_of, scope=MandateScope.APPLY)
+        enterprise = on_behalf_of
+    else:
+        _require(selectors.can_apply(actor), _("只有企业用户可以申请金融保险产品。"))
+        enterprise = Enterprise.objects.get(pk=own_enterprise_id(actor) or 0)
     product = Product.objects.select_related("partner").get(pk=product.pk)
     if product.status != ProductStatus.PUBLISHED or not product.partner.is_active:
         raise ValidationError(_("该产品已下架，不能申请。"))
@@ -319,6 +334,18 @@ def application_submit(
         message=_("您向%(org)s申请的“%(p)s”已提交，并授权其在 %(d)s 天内查看所选数据。")
         % {"org": product.organisation, "p": product.name, "d": period},
     )
+    if mandate is not None:
+        from mandates.models import MandateScope
+        from mandates.services import mandate_act
+
+        mandate_act(
+            actor=actor,
+            mandate=mandate,
+            scope=MandateScope.APPLY,
+            what=_("代为申请“%(p)s”（%(org)s），金额 %(a)s 元")
+            % {"p": product.name, "org": product.organisation, "a": value},
+            obj=application,
+        )
     return application
 
 

@@ -23,7 +23,7 @@ def load_demo() -> int:
     if platform is None or enterprise_user is None or enterprise_user.enterprise is None:
         return 0
     if Mandate.objects.filter(
-        Mandate.active_q(), platform=platform, enterprise_id=enterprise_user.enterprise_id
+        Mandate.active_q(), platform=platform, enterprise=enterprise_user.enterprise
     ).exists():
         return 0
     services.mandate_grant(

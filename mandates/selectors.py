@@ -26,6 +26,7 @@ from mandates.models import Mandate, MandateAction, MandateScope
 
 if TYPE_CHECKING:
     from accounts.access import AnyUser
+    from credit.models import Product
     from enterprises.models import Enterprise
 
 
@@ -107,3 +108,22 @@ def mandated_enterprise(*, user: AnyUser | None, uscc: str, scope: str) -> Enter
 def customs_upload_enterprise(*, user: AnyUser | None, uscc: str) -> Enterprise:
     """The enterprise a platform names for a customs upload (``on_behalf_of``), if it may."""
     return mandated_enterprise(user=user, uscc=uscc, scope=MandateScope.CUSTOMS_UPLOAD)
+
+
+def published_products() -> QuerySet[Product]:
+    """The finance and insurance products a platform may apply to for an enterprise: those
+    published (the list an enterprise user browses, ``credit.selectors.product_list_for``)."""
+    from credit.models import Product, ProductStatus
+
+    return (
+        Product.objects.select_related("partner")
+        .filter(status=ProductStatus.PUBLISHED)
+        .order_by("kind", "name", "pk")
+    )
+
+
+def published_product_get(*, pk: int) -> Product:
+    product = published_products().filter(pk=pk).first()
+    if product is None:
+        raise Http404("not found")
+    return product

@@ -215,3 +215,110 @@ def test_mandate_list_api_is_per_platform(world: SimpleNamespace, grant: Any) ->
     assert [m["enterprise_uscc"] for m in mine] == [world.a.uscc]
     assert mine[0]["state"] == "active"
     assert token_client(world.bank).get("/api/v1/mandates").json() == []
+
+
+# -- applying for a service: a credit application through the credit service ---------------------
+
+
+def _product(world: SimpleNamespace, make_user: Any) -> Any:
+    from credit.services import product_save
+
+    return product_save(
+        actor=world.bank,
+        name="跨境电商信用贷",
+        amount_min="100000",
+        amount_max="3000000",
+        rate_min="3.45",
+        rate_max="4.80",
+        term_months=12,
+    )
+
+
+def _apply(client: Any, uscc: str, product: Any, **over: Any) -> Any:
+    body = {
+        "product_id": product.pk,
+        "amount": "500000",
+        "term_months": 6,
+        "purpose": "海外仓备货",
+        "scopes": ["trade", "registry"],
+        "days": 90,
+        **over,
+    }
+    return client.post(
+        f"/api/v1/mandates/enterprises/{uscc}/credit-applications",
+        body,
+        content_type="application/json",
+    )
+
+
+def test_platform_applies_for_credit_for_the_enterprise(
+    world: SimpleNamespace, grant: Any, make_user: Any
+) -> None:
+    from credit.models import Consent, CreditApplication
+
+    product = _product(world, make_user)
+    mandate = grant(scopes=[MandateScope.APPLY])
+    client = token_client(world.platform)
+    assert [p["id"] for p in client.get("/api/v1/mandates/products").json()] == [product.pk]
+    response = _apply(client, world.a.uscc, product)
+    assert response.status_code == 201, response.content
+    application = CreditApplication.objects.get()
+    assert application.enterprise == world.a and application.created_by == world.platform
+    consent = Consent.objects.get()
+    assert consent.enterprise == world.a and consent.partner == world.bank
+    assert consent.scopes == ["trade", "registry"]
+    act = MandateAction.objects.get()
+    assert act.mandate == mandate and act.scope == MandateScope.APPLY
+    assert act.object_id == str(application.pk)
+    assert AuditEntry.objects.get(action="mandates.act").actor == world.platform
+    # the enterprise sees the application and the consent as its own
+    ent = login_client(world.ent_a)
+    assert ent.get(f"/credit/applications/{application.pk}/").status_code == 200
+    assert ent.get(f"/credit/consents/{consent.pk}/").status_code == 200
+
+
+def test_credit_apply_refused_without_scope_other_enterprise_or_after_revocation(
+    world: SimpleNamespace, grant: Any, make_user: Any
+) -> None:
+    from credit.models import Consent, CreditApplication
+    from mandates.services import mandate_revoke
+
+    product = _product(world, make_user)
+    mandate = grant(scopes=[MandateScope.CUSTOMS_UPLOAD, MandateScope.TRADE_PROFILE])
+    client = token_client(world.platform)
+    assert _apply(client, world.a.uscc, product).status_code == 403
+    mandate_revoke(actor=world.ent_a, mandate=mandate)
+    grant(scopes=[MandateScope.APPLY])
+    assert _apply(client, world.b.uscc, product).status_code == 403
+    assert _apply(token_client(world.platform2), world.a.uscc, product).status_code == 403
+    assert _apply(token_client(world.bank), world.a.uscc, product).status_code == 403
+    assert CreditApplication.objects.count() == 0 and Consent.objects.count() == 0
+    assert MandateAction.objects.count() == 0
+    assert not AuditEntry.objects.filter(
+        action__in=["mandates.act", "credit.application_submit"]
+    ).exists()
+
+
+def test_credit_apply_service_refuses_outside_scope_directly(
+    world: SimpleNamespace, grant: Any, make_user: Any
+) -> None:
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from credit.models import CreditApplication
+    from credit.services import application_submit
+
+    product = _product(world, make_user)
+    grant(scopes=[MandateScope.CUSTOMS_UPLOAD])
+    with pytest.raises(PermissionDenied):
+        application_submit(
+            actor=world.platform,
+            product=product,
+            amount="500000",
+            term_months=6,
+            purpose="x",
+            scopes=["trade"],
+            days=90,
+            on_behalf_of=world.a,
+        )
+    assert CreditApplication.objects.count() == 0
