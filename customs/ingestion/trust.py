@@ -17,8 +17,9 @@ def refusal(run: IngestRun, records: list[Prepared], name: str, index: dict[str,
     The customs channel may store anything. Any other uploader may store declarations (and other
     messages naming an e-commerce enterprise) only for the enterprises it speaks for: an
     enterprise user its own, a county officer its county's, an agent those that authorised it
-    (none yet: the project has no agent authorisation), a city officer any. Receipts change the
-    ledger, so only the channel may store them. A refused file is refused whole."""
+    (none yet: the project has no agent authorisation; a service platform acting under a
+    mandate uploads as the enterprise itself, docs/mandates.md), a city officer any. Receipts
+    change the ledger, so only the channel may store them. A refused file is refused whole."""
     origin = run.origin
     if origin == MessageOrigin.CHANNEL:
         return ""
