@@ -193,7 +193,7 @@ def declaration(request: HttpRequest, declaration_id: int) -> Declaration:
             "country": line.country,
             "released": obj.released,
         }
-        for line in obj.ledger_lines.all()
+        for line in obj.month_lines()
     ]
     setattr(obj, "history", history)  # noqa: B010 - read by the response schema
     setattr(obj, "lines", lines)  # noqa: B010

@@ -251,6 +251,12 @@ class Declaration(models.Model):
         in the ledger; any other is the uploader's own declaration (企业自报，未确认)."""
         return self.released
 
+    def month_lines(self) -> models.QuerySet[LedgerLine]:
+        """This declaration's ledger lines, also filtered by their month (the declaration's):
+        on PostgreSQL the query then reads and plans one monthly partition, not all of them."""
+        month = self.declared_on.year * 100 + self.declared_on.month
+        return self.ledger_lines.filter(month=month).order_by("line_no")
+
 
 class Receipt(models.Model):
     """A receipt (CEB604 / CEB622 回执), stored once by ``ebcCode|copNo|returnStatus|returnTime``;

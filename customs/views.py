@@ -150,7 +150,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lines = [
         (line, {"unit": names.unit(line.unit), "currency": names.currency(line.currency),
                 "country": names.country(line.country)})
-        for line in declaration.ledger_lines.all()[:200]
+        for line in declaration.month_lines()[:200]
     ]  # fmt: skip
     return render(
         request,

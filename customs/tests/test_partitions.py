@@ -141,6 +141,10 @@ def test_a_line_is_stored_once_per_declaration_and_line_number() -> None:
     with pytest.raises(IntegrityError, match="month"), transaction.atomic():
         LedgerLine.objects.filter(pk=other.pk).update(month=202504)
     assert sorted(LedgerLine.objects.values_list("line_no", "month")) == [(1, 202503), (2, 202503)]
+    # The declaration page reads its lines in the declaration's month: one partition.
+    assert [ln.line_no for ln in declaration.month_lines()] == [1, 2]
+    plan = declaration.month_lines().explain()
+    assert "customs_ledgerline_p202503" in plan and "customs_ledgerline_p202504" not in plan
 
 
 @postgres
