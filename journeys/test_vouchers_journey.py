@@ -109,7 +109,7 @@ def test_pool_batch_claim_redeem_settle_and_pay(
     pool_form.get_by_label("资金池总额").fill("1000000")
     fits_phone(pg)
     _click(pg, pool_form.get_by_role("button", name="保存资金池"))
-    expect(pg.get_by_test_id("pool-left")).to_have_text("1000000.00")
+    expect(pg.get_by_test_id("pool-left")).to_have_text("1,000,000.00")
     purchase = pg.get_by_test_id("purchase-form")
     purchase.get_by_label("物流企业海关编码").fill(CARRIER)
     purchase.get_by_label("物流企业名称").fill("连云港快运有限公司")
@@ -157,7 +157,7 @@ def test_pool_batch_claim_redeem_settle_and_pay(
     fits_phone(pg)
     _click(pg, claim.get_by_role("button", name="申领"))
     # 2% of 300,000 is 6,000, issued as six 1,000 vouchers
-    expect(main).to_contain_text("发放运力券 6 张，合计 6000.00 元")
+    expect(main).to_contain_text("发放运力券 6 张，合计 6,000.00 元")
     expect(main).to_contain_text("共 6 张运力券")
     fits_phone(pg)
     _logout(pg)
@@ -207,8 +207,8 @@ def test_pool_batch_claim_redeem_settle_and_pay(
     # -- the city reviewer: the dashboard shows what was issued, redeemed and paid
     _login(pg, "city")
     _nav(pg, "运力券看板")
-    expect(pg.get_by_test_id("pool-used")).to_have_text("6000.00")
-    expect(pg.get_by_test_id("pool-left")).to_have_text("994000.00")
+    expect(pg.get_by_test_id("pool-used")).to_have_text("6,000.00")
+    expect(pg.get_by_test_id("pool-left")).to_have_text("994,000.00")
     rows = pg.get_by_test_id("dashboard-rows")
     expect(rows).to_contain_text("东海县")
     expect(rows).to_contain_text("2026-06")

@@ -24,6 +24,7 @@ from core.excel import excel_response
 from core.forms import attempt, form_status, submit
 from core.http import AuthedHttpRequest
 from core.lists import Column, ListPage
+from core.templatetags.core_tags import money
 from vouchers import dashboards, documents, selectors, services, workflow
 from vouchers.filters import (
     BatchFilterSet,
@@ -329,7 +330,7 @@ def claim_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("申领成功：发放运力券 %(n)s 张，合计 %(a)s 元。")
-            % {"n": done.value.vouchers.count(), "a": done.value.amount},
+            % {"n": done.value.vouchers.count(), "a": money(done.value.amount)},
         )
         return redirect("vouchers:list")
     context = _batch_context(request, batch, claim_form=form)

@@ -243,3 +243,17 @@ def test_pdf_contains_the_chinese_text(
             ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
         ).stdout
         assert "甲水晶跨境电商有限公司" in text and "2026年度拟支持项目公示" in text
+
+
+def test_pdf_shows_amounts_with_thousands_separators(
+    world: Any, round_: Any, proposed: list[Any]
+) -> None:
+    from django.template.loader import render_to_string
+
+    notice = publish(world, round_)
+    html = render_to_string("funds/notice_pdf.html", {"notice": notice})
+    amounts = [e.amount for e in notice.entries.all()]
+    assert amounts and any(a >= 1000 for a in amounts)
+    for amount in amounts:
+        assert f'<td class="num">{amount:,.2f}</td>' in html
+    assert not any(f'<td class="num">{amount}</td>' in html for amount in amounts if amount >= 1000)
