@@ -136,7 +136,7 @@ NAV: list[NavItem] = [
     NavItem(_("代办授权"), "mandates:list", frozenset({"enterprise"})),
     NavItem(
         _("授权企业"),
-        "mandates:list",
+        "mandates:authorising",
         frozenset({"partner"}),
         when="mandates.selectors.is_service_platform",
     ),

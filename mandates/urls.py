@@ -7,6 +7,7 @@ from mandates import views
 app_name = "mandates"
 urlpatterns = [
     path("", views.mandate_list, name="list"),
+    path("authorising/", views.authorising_enterprises, name="authorising"),
     path("<int:pk>/", views.mandate_detail, name="detail"),
     path("<int:pk>/revoke/", views.mandate_revoke, name="revoke"),
 ]

@@ -60,6 +60,18 @@ def mandate_list(request: AuthedHttpRequest) -> HttpResponse:
             return redirect("mandates:detail", pk=done.value.pk)
     elif request.method == "POST":
         raise PermissionDenied(_("只有企业用户可以授权服务平台。"))
+    return _render_list(request, form)
+
+
+@login_required
+def authorising_enterprises(request: AuthedHttpRequest) -> HttpResponse:
+    """The service platform's menu entry: the enterprises that authorised it (the same list)."""
+    if not selectors.is_service_platform(request.user):
+        raise PermissionDenied(_("无权查看代办授权。"))
+    return _render_list(request, None)
+
+
+def _render_list(request: AuthedHttpRequest, form: GrantForm | None) -> HttpResponse:
     response = MANDATES.render(
         request,
         lambda _values: selectors.mandate_list_for(user=request.user),

@@ -117,3 +117,17 @@ def test_mandate_list_exports(world: SimpleNamespace, grant: Any) -> None:
     grant()
     response = login_client(world.ent_a).get("/mandates/?format=csv")
     assert response.status_code == 200 and "晶贸通" in response.content.decode("utf-8-sig")
+
+
+def test_every_menu_entry_opens_for_a_service_platform(world: SimpleNamespace) -> None:
+    client = login_client(world.platform)
+    for _label, url in nav_for(world.platform):
+        assert client.get(url, follow=True).status_code == 200, url
+
+
+def test_authorising_page_is_the_platforms_only(world: SimpleNamespace, grant: Any) -> None:
+    grant()
+    page = login_client(world.platform).get("/mandates/authorising/")
+    assert page.status_code == 200 and "东海水晶" in page.content.decode()
+    for user in (world.ent_a, world.bank, world.city):
+        assert login_client(user).get("/mandates/authorising/").status_code == 403
