@@ -74,10 +74,14 @@ class Target:
         import psycopg
 
         with psycopg.connect(self.url.replace("postgres://", "postgresql://", 1)) as db:
+            # Partitions (the customs ledger's months) are counted in their parent table, as
+            # Django's table_names() on the source side does.
             tables = [
                 r[0]
                 for r in db.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                    "SELECT c.relname FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                    "AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
                 ).fetchall()
             ]
             return {t: _count(db, t) for t in tables}
