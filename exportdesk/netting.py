@@ -74,7 +74,7 @@ def currency_choices() -> list[tuple[str, str]]:
     from codes.models import Currency
 
     rows = Currency.objects.exclude(iso_alpha="").exclude(iso_alpha="CNY").order_by("iso_alpha")
-    return [(c.iso_alpha, f"{c.iso_alpha} {c.name}") for c in rows]
+    return [(c.iso_alpha, f"{c.iso_alpha} {c.label}") for c in rows]
 
 
 def export_value_cny(enterprise_id: int, period: Period) -> Decimal:

@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 
 from accounts.access import is_enterprise_user, is_officer, own_enterprise_id, scope_by_county
+from codes.models import localized_name
 from exportdesk.models import NettingStatement, OverseasCost, ProceedsReceipt
 from exportdesk.money import money
 
@@ -98,7 +99,7 @@ def overview_for(*, user: AnyUser | None) -> dict[str, Any]:
     """Statements issued, by county and currency: counts and sums, no enterprise named."""
     qs = scope_by_county(NettingStatement.objects.all(), user)
     rows = (
-        qs.values("county__name", "currency")
+        qs.values("county__name", "county__name_en", "currency")
         .annotate(
             statements=Count("pk"),
             enterprises=Count("enterprise", distinct=True),
@@ -114,7 +115,7 @@ def overview_for(*, user: AnyUser | None) -> dict[str, Any]:
     for r in rows:
         out.append(
             {
-                "county": r["county__name"] or "",
+                "county": localized_name(r["county__name"] or "", r["county__name_en"] or ""),
                 "currency": r["currency"],
                 "statements": r["statements"],
                 "enterprises": r["enterprises"],

@@ -73,7 +73,7 @@ def checklist(enterprise: Enterprise, year: int) -> dict[str, Any]:
             "registered",
             _("在综试区内注册"),
             in_zone,
-            _("登记所在县区：%(c)s") % {"c": enterprise.county.name if in_zone else "—"},
+            _("登记所在县区：%(c)s") % {"c": enterprise.county.label if in_zone else "—"},
             [] if in_zone else [_("企业登记地不在连云港市各县区")],
         )
     )

@@ -102,7 +102,11 @@ def _fits(page: Any) -> int:
 
 
 def test_enterprise_nets_costs_and_opens_the_tax_helpers(
-    people: dict[str, Any], page: Any, login: Callable[[str], Any], tmp_path: Path
+    people: dict[str, Any],
+    page: Any,
+    login: Callable[[str], Any],
+    shoot: Callable[[str], Path],
+    tmp_path: Path,
 ) -> None:
     login("qiye")
     page.set_viewport_size({"width": 375, "height": 800})
@@ -143,6 +147,7 @@ def test_enterprise_nets_costs_and_opens_the_tax_helpers(
     expect(figures).to_contain_text("8,799.50")  # net due: 10,000 − 1,200.50
     expect(figures).to_contain_text("-799.50")  # received 8,000 − due 8,799.50
     assert _fits(page) <= 375
+    shoot("exportdesk-statement")
     with page.expect_download() as info:
         page.get_by_test_id("download-xlsx").click()
     workbook = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
@@ -163,6 +168,7 @@ def test_enterprise_nets_costs_and_opens_the_tax_helpers(
     expect(deemed).to_contain_text("2,840.00")  # 71,000 CNY × 4 %
     expect(deemed).to_contain_text("国家税务总局公告2019年第36号")
     assert _fits(page) <= 375
+    shoot("exportdesk-tax")
 
     # the return deadlines: six months from 2026-11-12
     page.goto(f"{page.base_url}/exportdesk/returns/?year=2026")
