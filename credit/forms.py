@@ -76,7 +76,7 @@ class ApplyForm(AccessibleFormMixin, forms.Form):
     days = forms.TypedChoiceField(
         label=_("授权期限"),
         coerce=int,
-        choices=[(d, _("%(d)s 天") % {"d": d}) for d in CONSENT_DAYS],
+        choices=lambda: [(d, _("%(d)s 天") % {"d": d}) for d in CONSENT_DAYS],  # per request
         initial=90,
     )
 

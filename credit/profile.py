@@ -84,6 +84,7 @@ def registry(enterprise_id: int) -> dict[str, Any]:
         "customs_code": e.customs_code,
         "county": e.county.name if e.county_id else "",
         "county_code": e.county.code if e.county_id else "",
+        "county_en": e.county.name_en if e.county_id else "",
         "kind": e.kind,
         "first_cbec_year": e.first_cbec_year,
         "status": e.status,

@@ -33,6 +33,7 @@ from accounts.access import (
     scope_by_county,
 )
 from accounts.models import PartnerKind, Role
+from codes.models import localized_name
 from credit.filters import ApplicationFilterSet, ProductFilterSet
 from credit.models import (
     Consent,
@@ -231,13 +232,19 @@ def volumes_for(*, user: AnyUser | None, year: int | None = None) -> dict[str, A
         lambda: {"applications": 0, "offered": 0, "completed": 0, "amount": Decimal(0)}
     )
     rows = qs.values_list(
-        "county__code", "county__name", "kind", "created_at", "status", "offer_amount"
+        "county__code",
+        "county__name",
+        "county__name_en",
+        "kind",
+        "created_at",
+        "status",
+        "offer_amount",
     )
     completed = {"disbursed", "policy_issued"}
     offered = {"offered", "accepted", "declined", *completed}
-    for code, name, kind, created, status, offer in rows:
+    for code, name, name_en, kind, created, status, offer in rows:
         month = timezone.localtime(created).strftime("%Y-%m")
-        cell = cells[(code or "", name or "", str(kind), month)]
+        cell = cells[(code or "", localized_name(name or "", name_en or ""), str(kind), month)]
         cell["applications"] += 1
         cell["offered"] += status in offered
         if status in completed:

@@ -163,8 +163,16 @@ def test_enterprise_applies_then_revokes_and_the_bank_sees_only_what_was_consent
     expect(accesses).to_contain_text(number)
     seen = ConsentAccess.objects.count()
     assert seen >= 3  # the page twice (before and after the review) and the profile
+    asked: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    ent.once("dialog", accept)  # revoking is destructive: the button asks first
     ent.get_by_test_id("revoke").click()
     ent.wait_for_load_state()
+    assert asked and "立即撤回授权" in asked[0]
     expect(ent.get_by_test_id("consent-state")).to_have_text("已撤回")
     _shoot(ent, "credit-journey-revoked")
 

@@ -38,3 +38,25 @@ def test_pages_in_english(world: SimpleNamespace) -> None:
     client.force_login(world.bank)
     page = client.get(f"/credit/applications/{application.pk}/").content.decode()
     assert "Data the enterprise consented to" in page and "Start review" in page
+
+
+def test_county_names_terms_and_amounts_in_english(world: SimpleNamespace) -> None:
+    """The county (registry data, volumes) is named in English, the consent terms are in days,
+    amounts carry thousands separators, and revoking a consent asks first."""
+    application = apply(world)
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en"})
+    client.force_login(world.ent1)
+    form = client.get(f"/credit/products/{world.loan.pk}/apply/").content.decode()
+    assert "90 days" in form and "天" not in form
+    consent = client.get(f"/credit/consents/{application.consent_id}/").content.decode()
+    assert re.search(r'class="btn danger" data-confirm data-testid="revoke"', consent)
+    client.force_login(world.bank)
+    page = client.get(f"/credit/applications/{application.pk}/").content.decode()
+    assert "Donghai County" in page and "东海县" not in page
+    assert f"{application.amount:,.2f}" in page
+    client.force_login(world.city)
+    volumes = client.get("/credit/volumes/").content.decode()
+    assert "Donghai County" in volumes and "东海县" not in volumes
+    client.post("/i18n/setlang/", {"language": "zh-hans"})
+    assert "东海县" in client.get("/credit/volumes/").content.decode()

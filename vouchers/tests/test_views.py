@@ -279,7 +279,7 @@ def test_dashboard_shows_pool_and_county_rows(
 ) -> None:
     _claimed(world, make_contract)
     page = _client(world.city).get("/vouchers/dashboard/?year=2026").content.decode()
-    assert 'data-testid="pool-used">2000.00<' in page
+    assert 'data-testid="pool-used">2,000.00<' in page
     assert "东海县" in page
     county_page = _client(world.county).get("/vouchers/dashboard/").content.decode()
     assert "2026-06" in county_page
