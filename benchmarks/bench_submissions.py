@@ -23,7 +23,7 @@ chain verifies (``ddt audit verify``) and holds two entries per application, pri
 and p50/p95 latency next to the baseline and the load average, and stops the server.
 
 Environment: DDT_BENCH_SUBMISSIONS (500), DDT_BENCH_DUPLICATES (50), DDT_BENCH_CONCURRENCY (50),
-DDT_BENCH_WORKERS (2), DDT_BENCH_THREADS (threads per worker, 4), DDT_BENCH_ENTERPRISES (100),
+DDT_BENCH_WORKERS (2), DDT_BENCH_THREADS (threads per worker, 8), DDT_BENCH_ENTERPRISES (100),
 DDT_BENCH_SERVER (``gthread``, the production choice; ``uvicorn`` for the ASGI worker measured
 before 2026-12-07, with connections closed after each request as it needs).
 """
@@ -55,7 +55,7 @@ SUBMISSIONS = int(os.environ.get("DDT_BENCH_SUBMISSIONS", "500"))
 DUPLICATES = int(os.environ.get("DDT_BENCH_DUPLICATES", "50"))
 CONCURRENCY = int(os.environ.get("DDT_BENCH_CONCURRENCY", "50"))
 WORKERS = int(os.environ.get("DDT_BENCH_WORKERS", "2"))
-THREADS = int(os.environ.get("DDT_BENCH_THREADS", "4"))
+THREADS = int(os.environ.get("DDT_BENCH_THREADS", "8"))
 SERVER = os.environ.get("DDT_BENCH_SERVER", "gthread")
 ENTERPRISES = int(os.environ.get("DDT_BENCH_ENTERPRISES", "100"))
 PASSWORD = "Bench-Pass-2026"  # noqa: S105 - throw-away benchmark database

@@ -6,7 +6,7 @@
 Production reads its configuration from the environment and refuses to start, naming what is
 missing, unless every one of these is set: DDT_SECRET_KEY, DDT_DATABASE_URL, DDT_ALLOWED_HOSTS,
 HOST, PORT, DDT_WEB_WORKERS (gunicorn processes) and DDT_TASK_WORKERS (``ddt worker``
-processes). Optional: DDT_WEB_THREADS (threads per web process, default 4), DDT_TRUSTED_PROXIES.
+processes). Optional: DDT_WEB_THREADS (threads per web process, default 8), DDT_TRUSTED_PROXIES.
 It then runs ``ddt prepare`` (``check --deploy``, ``migrate``, ``createcachetable``, ``codes
 load``, ``collectstatic``: hashed, compressed files that WhiteNoise serves) and starts the
 children.
@@ -81,7 +81,7 @@ def production_problems(env: dict[str, str]) -> list[str]:
     for name in ("DDT_WEB_WORKERS", "DDT_TASK_WORKERS"):
         if not _positive_int(env[name], low=1, high=64):
             problems.append(f"{name} must be a number from 1 to 64, not {env[name]!r}")
-    threads = env.get("DDT_WEB_THREADS", "4")
+    threads = env.get("DDT_WEB_THREADS", "8")
     if not _positive_int(threads, low=1, high=64):
         problems.append(f"DDT_WEB_THREADS must be a number from 1 to 64, not {threads!r}")
     return problems
@@ -207,7 +207,7 @@ def production(env: dict[str, str], *, check_only: bool) -> int:
     run_step([DDT, "prepare"], env)
     host, port = env["HOST"], env["PORT"]
     web_workers, task_workers = int(env["DDT_WEB_WORKERS"]), int(env["DDT_TASK_WORKERS"])
-    threads = env.get("DDT_WEB_THREADS", "4")
+    threads = env.get("DDT_WEB_THREADS", "8")
     web = Child(
         "web",
         gunicorn_argv(
