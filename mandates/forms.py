@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleFormMixin
@@ -29,9 +30,9 @@ class GrantForm(AccessibleFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("平台只能办理所勾选的事项，每次办理都记录在本页。"),
     )
-    days = forms.TypedChoiceField(
-        label=_("授权期限"),
-        coerce=int,
-        choices=[(d, _("%(d)s 天") % {"d": d}) for d in MANDATE_DAYS],
-        initial=180,
-    )
+    days = forms.TypedChoiceField(label=_("授权期限"), coerce=int, initial=180)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # labelled per request, in the reader's language
+        self.fields["days"].choices = [(d, gettext("%(d)s 天") % {"d": d}) for d in MANDATE_DAYS]  # type: ignore[attr-defined]
