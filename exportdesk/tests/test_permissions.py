@@ -166,3 +166,54 @@ def test_officers_see_counts_of_their_scope_without_enterprise_names(
     assert "东海县" not in county2
     # officers land on the guidance
     assert _client(w.county).get("/exportdesk/")["Location"] == "/exportdesk/guide/"
+
+
+@pytest.mark.parametrize("who", ["county", "city", "bank"])
+def test_pages_and_api_refuse_writes_by_others(filled: SimpleNamespace, who: str) -> None:
+    import json
+
+    w = filled
+    c = _client(getattr(w, who))
+    before = _counts()
+    posts = {
+        "/exportdesk/costs/new/": {
+            "kind": "tax",
+            "currency": "USD",
+            "amount": "5",
+            "incurred_on": "2026-05-01",
+            "payee": "x",
+            "document": pdf(),
+        },
+        "/exportdesk/proceeds/new/": {
+            "currency": "USD",
+            "amount": "5",
+            "received_on": "2026-05-01",
+            "bank": "b",
+        },
+        "/exportdesk/statements/new/": {
+            "currency": "USD",
+            "month_from": "2026-03",
+            "month_to": "2026-03",
+        },
+        "/exportdesk/tax/": {"year": "2026", "no_purchase_invoice": "on"},
+        "/exportdesk/overseas/": {"declaration_id": w.exp.pk, "sold_on": "2026-04-01"},
+    }
+    for url, data in posts.items():
+        assert c.post(url, data).status_code == 403, url
+    api = {
+        "/api/v1/exportdesk/proceeds": {
+            "currency": "USD",
+            "amount": "5",
+            "received_on": "2026-05-01",
+            "bank": "b",
+        },
+        "/api/v1/exportdesk/statements": {
+            "currency": "USD",
+            "month_from": "2026-03",
+            "month_to": "2026-03",
+        },
+    }
+    for url, body in api.items():
+        r = c.post(url, json.dumps(body), content_type="application/json")
+        assert r.status_code == 403, (url, r.status_code)
+    assert _counts() == before
