@@ -35,6 +35,7 @@ from exportdesk.rules import rules
 
 # the labels of the menu entries core/navigation.py shows enterprises and officers (their
 # translations live in this app's catalogue)
+MAX_FLAGGED = 10_000  # recorded returns judged for the "late returns only" filter
 MENU_LABELS = (gettext_lazy("出口服务"), gettext_lazy("出口服务指引"))
 
 
@@ -213,13 +214,18 @@ def returns(request: AuthedHttpRequest) -> HttpResponse:
     year = _year(request)
     today = timezone.localdate()
     windows = tax.windows()
-    page = Paginator(tax.export_inventories(enterprise.pk, year), 50).get_page(
-        request.GET.get("page")
-    )
-    rows = [tax.return_row(d, windows, today) for d in page.object_list]
+    inventories = tax.export_inventories(enterprise.pk, year)
     flag = request.GET.get("flagged") == "1"
+    items: Any = inventories
     if flag:
-        rows = [r for r in rows if r.flagged]
+        # only recorded returns can be flagged: few rows, judged before paginating
+        returned = inventories.filter(goods_return__isnull=False)[:MAX_FLAGGED]
+        items = [r for r in (tax.return_row(d, windows, today) for d in returned) if r.flagged]
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    rows = [
+        r if isinstance(r, tax.ReturnRow) else tax.return_row(r, windows, today)
+        for r in page.object_list
+    ]
     return render(
         request,
         "exportdesk/returns.html",

@@ -116,6 +116,12 @@ def test_returns_page_shows_deadlines_and_flags(world: SimpleNamespace) -> None:
     assert "2026-10-01" in page and 'data-state="open"' in page
     late = c.get("/exportdesk/returns/?year=2025&flagged=1").content.decode()
     assert 'data-state="returned_late"' in late and "2026-05-20" in late
+    # the filter looks past the first page: 60 open inventories exported before the late one
+    for i in range(60):
+        export(w, cop=f"Y{i}", on=dt.date(2025, 11, 21))
+    late = c.get("/exportdesk/returns/?year=2025&flagged=1").content.decode()
+    assert late.count("<tr data-state=") == 1 and 'data-state="returned_late"' in late
+    assert c.get("/exportdesk/returns/?year=2025").content.decode().count("<tr data-state=") == 50
 
 
 def test_overseas_page_lists_and_confirms_9810(world: SimpleNamespace) -> None:
