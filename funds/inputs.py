@@ -127,8 +127,12 @@ class Inputs:
             data["description"] = description
         return data
 
-    def note(self, code: str, message: str, beneficiary: str = "") -> None:
-        self.notes.append({"code": code, "beneficiary": beneficiary, "message": message})
+    def note(self, code: str, message: str, beneficiary: str = "", message_en: str = "") -> None:
+        """A data note, in Chinese and (``message_en``) in English for English pages."""
+        note = {"code": code, "beneficiary": beneficiary, "message": message}
+        if message_en:
+            note["message_en"] = message_en
+        self.notes.append(note)
 
     def add_beneficiary(self, enterprise: Enterprise) -> str:
         bid = beneficiary_id(enterprise.pk)
@@ -183,6 +187,8 @@ class Inputs:
                 "cost_date_missing",
                 f"申报 #{application.pk} 未填写费用发生日期，按提交日期 {day.isoformat()} 测算，请人工核对",  # noqa: E501
                 bid,
+                f"Application #{application.pk} gives no date for the cost: computed with the "
+                f"submission date {day.isoformat()}; please check",
             )
         claim: dict[str, Any] = {
             "id": cid,
@@ -198,6 +204,8 @@ class Inputs:
                 f"申报 #{application.pk} 与其他申报使用相同证明材料，经审核认定为同一事项，"
                 f"按事项「{matter}」就高不重复",
                 bid,
+                f"Application #{application.pk} uses the same evidence as another application: "
+                f"reviewed as the same matter, supported once (the higher) as matter “{matter}”",
             )
         if matter:
             claim["matter"] = matter  # the engine groups by its identity (entitlement.matter)
@@ -232,8 +240,18 @@ class Inputs:
                     f"申报 #{application.pk} 申报了其他财政资金 {money(other)} 元"
                     "但未填写事项凭证号，无法按事项扣减（就高不重复），请人工核对",
                     bid,
+                    f"Application #{application.pk} declares other public funds of CNY "
+                    f"{money(other)} but no matter reference, so they cannot be deducted by "
+                    "matter (not cumulative); please check",
                 )
         return cid
+
+
+def _status_en(enterprise: Enterprise) -> str:
+    from django.utils import translation
+
+    with translation.override("en"):
+        return str(enterprise.get_status_display())
 
 
 def beneficiary_facts(enterprise: Enterprise, year: int, inputs: Inputs) -> dict[str, Any]:
@@ -263,6 +281,8 @@ def beneficiary_facts(enterprise: Enterprise, year: int, inputs: Inputs) -> dict
             "trade_unknown",
             f"{enterprise.name}：无海关跨境电商交易台账数据，{year} 年交易额按 0 计（未知）",
             bid,
+            f"{enterprise.name}: no customs CBEC trade records; trade in {year} counted as 0 "
+            "(unknown)",
         )
     else:
         facts["cbec_trade"] = {str(year): money(trade)}
@@ -271,6 +291,8 @@ def beneficiary_facts(enterprise: Enterprise, year: int, inputs: Inputs) -> dict
             "not_active",
             f"{enterprise.name}：企业档案状态为“{enterprise.get_status_display()}”，不符合支持条件",
             bid,
+            f"{enterprise.name}: the enterprise record's status is “{_status_en(enterprise)}”, "
+            "not eligible",
         )
     return {
         "id": bid,

@@ -151,16 +151,23 @@ CLAIM_STATUS_LABELS = {
 
 
 def _reasons_in_english(run: ProposalRun) -> dict[str, list[dict[str, str]]]:
-    """The run's reasons worded in English, by claim id: the stored result is the Chinese
-    record, so the English page replays the stored scenario and uses its wording only when the
-    replay decides exactly as recorded (otherwise the record's Chinese stays)."""
+    """The run's reasons worded in English on an English page (see ``english_reasons``)."""
     from django.utils.translation import get_language
 
+    if not (get_language() or "").startswith("en"):
+        return {}
+    return english_reasons(run)
+
+
+def english_reasons(run: ProposalRun) -> dict[str, list[dict[str, str]]]:
+    """The run's reasons worded in English, by claim id: the stored result is the Chinese
+    record, so the scenario is replayed and its wording used only when the replay decides
+    exactly as recorded (otherwise ``{}``: the record's Chinese stays)."""
     from entitlement.engine import evaluate
     from entitlement.guide import GuideError
     from entitlement.scenario import ScenarioError, parse_scenario
 
-    if not (get_language() or "").startswith("en") or not run.scenario or not run.result:
+    if not run.scenario or not run.result:
         return {}
     try:
         replay = evaluate(parse_scenario(run.scenario))

@@ -149,6 +149,14 @@ def test_the_admin_is_branded_and_in_the_users_language(users: dict[str, Any]) -
     client.post("/i18n/setlang/", {"language": "en"})
     english = client.get(reverse("admin:index")).content.decode()
     assert "Diandiantong platform administration" in english and "Log out" in english
+    # every admin page carries the brand, not only the index
+    page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "Diandiantong platform administration" in page
+    assert "| Diandiantong administration" in page
+    assert "平台管理后台" not in page
+    client.post("/i18n/setlang/", {"language": "zh-hans"})
+    page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "点点通 · 平台管理后台" in page and "| 点点通管理后台" in page
 
 
 @pytest.mark.parametrize(

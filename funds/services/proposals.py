@@ -15,6 +15,7 @@ from applications import workflow
 from applications.models import Application, ApplicationStatus, Round
 from applications.services import application_record_explanation
 from audit.services import audit_record
+from core.templatetags.core_tags import money
 from entitlement import ENGINE_VERSION
 from entitlement.engine import evaluate
 from entitlement.guide import GuideError
@@ -33,6 +34,15 @@ STATUS_ZH = {
     "superseded": "就高不重复：同一事项已按其他措施支持，本项不再支持",
     "ineligible": "不符合支持条件",
     "unfunded": "预算已用完，未安排资金",
+}
+# The same outcomes in English: the explanation is stored in both languages (``message_en``),
+# so an English reader sees it in English however the reviewer's page was set.
+STATUS_EN = {
+    "granted": "Supported",
+    "partially_granted": "Supported (reduced in proportion to the budget total)",
+    "superseded": "Not cumulative: the same matter is supported under another measure",
+    "ineligible": "Not eligible",
+    "unfunded": "Budget used up, no funds allocated",
 }
 
 
@@ -143,23 +153,39 @@ def _fail(run_id: int, message: str) -> None:
     )
 
 
-def explanation_for(run: ProposalRun, claim: dict[str, Any]) -> list[dict[str, str]]:
+def explanation_for(
+    run: ProposalRun,
+    claim: dict[str, Any],
+    english: dict[str, list[dict[str, str]]] | None = None,
+) -> list[dict[str, str]]:
     """The explanation stored on an application: outcome, the engine's reasons citing
-    articles, budget scaling, data notes and the decision record it comes from."""
+    articles, budget scaling, data notes and the decision record it comes from.
+
+    Each line is stored in Chinese (``message``) and, where the run gives it, in English
+    (``message_en``: the outcome and budget lines, and the engine's reasons from
+    ``english`` — ``selectors.english_reasons(run)``), so the page shows the reader's language.
+    """
     assert run.result is not None
     status = claim["status"]
+    computed, granted = money(claim["computed"]), money(claim["granted"])
     out = [
         {
             "code": "outcome",
             "article": "",
             "message": f"{STATUS_ZH.get(status, status)}：测算金额 {claim['computed']} 元，"
             f"拟支持金额 {claim['granted']} 元",
+            "message_en": f"{STATUS_EN.get(status, status)}: computed amount CNY {computed}, "
+            f"proposed amount CNY {granted}",
         }
     ]
-    out += [
-        {"code": r["code"], "article": r["article"], "message": r["message"]}
-        for r in claim["reasons"]
-    ]
+    in_english = (english or {}).get(claim["id"], [])
+    if [r["code"] for r in in_english] != [r["code"] for r in claim["reasons"]]:
+        in_english = []
+    for i, r in enumerate(claim["reasons"]):
+        line = {"code": r["code"], "article": r["article"], "message": r["message"]}
+        if in_english:
+            line["message_en"] = in_english[i]["message"]
+        out.append(line)
     totals = run.result["totals"]
     if totals.get("scale", "1") != "1":
         out.append(
@@ -168,6 +194,9 @@ def explanation_for(run: ProposalRun, claim: dict[str, Any]) -> list[dict[str, s
                 "article": "末段",
                 "message": f"预算总额控制：本批次应支持合计 {totals['computed']} 元，"
                 f"预算 {totals['budget']} 元，按比例 {totals['scale']} 分配",
+                "message_en": "Budget total control: this batch should support "
+                f"CNY {money(totals['computed'])} in all, the budget is "
+                f"CNY {money(totals['budget'])}, allocated in proportion {totals['scale']}",
             }
         )
     app_id = application_id_of(claim["id"])
@@ -177,6 +206,7 @@ def explanation_for(run: ProposalRun, claim: dict[str, Any]) -> list[dict[str, s
     )
     out += [
         {"code": n["code"], "article": "", "message": n["message"]}
+        | ({"message_en": n["message_en"]} if n.get("message_en") else {})
         for n in run.notes
         if n.get("beneficiary") == ben
     ]
@@ -209,9 +239,10 @@ def proposal_run_accept(*, actor: User, run: ProposalRun) -> ProposalRun:
             _("自测算以来，待审申报或企业数据已发生变化（输入哈希不一致），请重新测算后再采纳。")
         )
     proposed = 0
+    english = selectors.english_reasons(locked)
     for claim in locked.result["claims"]:
         app = Application.objects.get(pk=application_id_of(claim["id"]))
-        explanation = explanation_for(locked, claim)
+        explanation = explanation_for(locked, claim, english)
         granted = Decimal(claim["granted"])
         if claim["status"] in GRANTED_STATUSES and granted > 0:
             workflow.transition(

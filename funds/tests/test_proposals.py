@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -179,3 +180,31 @@ def test_disbursed_one_off_is_history_in_the_next_run(
     claim = run2.result["claims"][0]
     assert claim["id"] == f"A{second.pk}" and claim["granted"] == "0.00"
     assert any(r["code"] == "one_off_paid" for r in claim["reasons"])
+
+
+def test_explanation_is_stored_in_both_languages_and_shown_in_the_readers(
+    world: Any, round_: Any, to_city_review: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    app = to_city_review(cost="80000.00", matter="INV-1")
+    run = run_now(world, round_, django_capture_on_commit_callbacks)
+    services.proposal_run_accept(actor=world.reviewer, run=run)
+    app.refresh_from_db()
+    lines = {e["code"]: e for e in app.explanation}
+    assert lines["outcome"]["message_en"] == (
+        "Supported: computed amount CNY 40,000.00, proposed amount CNY 40,000.00"
+    )
+    assert "article" in lines["rate_applied"]["message_en"]
+    assert "测算金额" in lines["outcome"]["message"]  # the Chinese record is kept as it was
+    client = Client()
+    client.force_login(world.user_a)
+    url = reverse("applications:detail", args=[app.pk])
+    chinese = client.get(url).content.decode()
+    assert "拟支持金额 40000.00 元" in chinese and "computed amount" not in chinese
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = client.get(url).content.decode()
+    assert "computed amount CNY 40,000.00" in english
+    explained = english.split('data-testid="explanation"')[1].split("</ol>")[0]
+    assert not re.search(r"[\u4e00-\u9fff]", explained), explained
