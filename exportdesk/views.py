@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from core.excel import excel_response
 from core.forms import form_status, submit
 from core.http import AuthedHttpRequest
+from core.lists import paginate
 from exportdesk import documents, selectors, services, tax
 from exportdesk.forms import (
     CostForm,
@@ -221,7 +221,7 @@ def returns(request: AuthedHttpRequest) -> HttpResponse:
         # only recorded returns can be flagged: few rows, judged before paginating
         returned = inventories.filter(goods_return__isnull=False)[:MAX_FLAGGED]
         items = [r for r in (tax.return_row(d, windows, today) for d in returned) if r.flagged]
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = paginate(request, items, 50)
     rows = [
         r if isinstance(r, tax.ReturnRow) else tax.return_row(r, windows, today)
         for r in page.object_list
@@ -254,7 +254,7 @@ def overseas(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("exportdesk:overseas")
-    page = Paginator(tax.awaiting_sale(enterprise.pk), 50).get_page(request.GET.get("page"))
+    page = paginate(request, tax.awaiting_sale(enterprise.pk), 50)
     return render(
         request,
         "exportdesk/overseas.html",
