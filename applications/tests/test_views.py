@@ -306,3 +306,10 @@ def test_cost_date_outside_the_guide_period_is_refused_with_a_message(world: Any
     )
     assert "cost_date" in missing.context["form"].errors
     assert Application.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_closing_a_round_asks_first(world: Any) -> None:
+    """截止申报 carries data-confirm: app.js asks before the form is sent."""
+    page = _client(world.city).get(reverse("applications:round_edit", args=[world.round.pk]))
+    assert 'data-confirm data-testid="round-close"' in page.content.decode()

@@ -215,3 +215,15 @@ def test_api_list_hides_check_in_code(world: Any, make_event: Callable) -> None:
     make_event()
     items = api(client_for(world.user_b), "get", "").json()["items"]
     assert len(items) == 1 and "check_in_code" not in items[0]
+
+
+def test_finishing_and_cancelling_an_event_ask_first(world: Any, make_event: Callable) -> None:
+    """The buttons carry data-confirm (app.js asks; cancelling the dialog sends nothing)."""
+    import time_machine
+
+    event = make_event(days=1)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2), tick=False):
+        page = client_for(world.reviewer).get(reverse("events:detail", args=[event.pk]))
+    html = page.content.decode()
+    assert 'value="finished" class="btn secondary" data-confirm>' in html
+    assert 'value="cancelled" class="btn danger" data-confirm>' in html
