@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # magic bytes → (content type, label)
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -55,3 +57,20 @@ def inspect(fh: IO[bytes]) -> Inspected:
             break
     fh.seek(0)
     return Inspected(content_type=sniff(head), size=size, sha256=digest.hexdigest())
+
+
+def checked_pdf(fh: IO[bytes], *, field: str, limit: int, size: int | None = None) -> Inspected:
+    """A PDF upload of at most ``limit`` bytes (the type by its content), read once; otherwise a
+    ``ValidationError`` on ``field``. ``size`` is the size the upload announced, if any."""
+    too_big = _("文件超过 %(mb)s MB。") % {"mb": limit // 2**20}
+    if size is not None and size > limit:
+        raise ValidationError({field: [too_big]})
+    fh.seek(0)
+    head = fh.read(16)
+    fh.seek(0)
+    if sniff(head) != "application/pdf":
+        raise ValidationError({field: [_("只能上传 PDF 文件（按文件内容识别）。")]})
+    info = inspect(fh)
+    if info.size > limit:
+        raise ValidationError({field: [too_big]})
+    return info

@@ -197,18 +197,7 @@ def document_add(
     """Attach a PDF (type by its content, size-limited) to the partner's own product."""
     _require(selectors.can_manage_product(actor, product), _("只能为本机构的产品上传文件。"))
     name = (file.name or "").strip()[:255] or "document.pdf"
-    limit = document_max_bytes()
-    too_big = _("文件超过 %(mb)s MB。") % {"mb": limit // 2**20}
-    if file.size is not None and file.size > limit:
-        raise ValidationError({"file": [too_big]})
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    if ev.sniff(head) != "application/pdf":
-        raise ValidationError({"file": [_("只能上传 PDF 文件（按文件内容识别）。")]})
-    info = ev.inspect(file)
-    if info.size > limit:
-        raise ValidationError({"file": [too_big]})
+    info = ev.checked_pdf(file, field="file", limit=document_max_bytes(), size=file.size)
     doc = ProductDocument(
         product=product,
         title=_text(title, "title", 200),

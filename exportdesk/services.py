@@ -107,18 +107,9 @@ def cost_add(
     enterprise = _own_enterprise(actor)
     if kind not in CostKind.values:
         raise ValidationError({"kind": [_("请选择费用类型。")]})
-    limit = document_max_bytes()
-    too_big = _("文件超过 %(mb)s MB。") % {"mb": limit // 2**20}
-    if document.size is not None and document.size > limit:
-        raise ValidationError({"document": [too_big]})
-    document.seek(0)
-    head = document.read(16)
-    document.seek(0)
-    if ev.sniff(head) != "application/pdf":
-        raise ValidationError({"document": [_("只能上传 PDF 文件（按文件内容识别）。")]})
-    info = ev.inspect(document)
-    if info.size > limit:
-        raise ValidationError({"document": [too_big]})
+    info = ev.checked_pdf(
+        document, field="document", limit=document_max_bytes(), size=document.size
+    )
     cost = OverseasCost(
         enterprise=enterprise,
         kind=kind,
