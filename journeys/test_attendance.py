@@ -14,7 +14,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from journeys.conftest import PASSWORD
+from journeys.steps import sign_in as _login
+from journeys.steps import sign_out as _logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,19 +49,6 @@ def training(codes_loaded: None, make_user: Callable[..., Any]) -> Any:
         organiser="东海县商务局",
         county=donghai,
     )
-
-
-def _login(pg: Any, username: str) -> None:
-    pg.goto(f"{pg.base_url}/accounts/login/")
-    pg.fill("input[name=username]", username)
-    pg.fill("input[name=password]", PASSWORD)
-    pg.locator("main button[type=submit]").click()
-    pg.wait_for_load_state()
-
-
-def _logout(pg: Any) -> None:
-    pg.locator("form[action$='/logout/'] button").click()
-    pg.wait_for_load_state()
 
 
 def _register(pg: Any, username: str, title: str) -> str:

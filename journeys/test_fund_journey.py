@@ -18,7 +18,8 @@ from time_machine import TimeMachineFixture
 
 from core.testing import LATE_2026
 from enterprises.validators import uscc_check_char
-from journeys.conftest import PASSWORD
+from journeys.steps import sign_in as _login
+from journeys.steps import sign_out as _logout
 
 # A day inside the policy, so the 2026 round can be open around "today" (see core.testing).
 pytestmark = [
@@ -69,19 +70,6 @@ def people(codes_loaded: None, make_user: Callable[..., Any]) -> dict[str, Any]:
         "finance_officer": make_user("finance", "finance_officer"),
         "round": rnd,
     }
-
-
-def _login(pg: Any, username: str) -> None:
-    pg.goto(f"{pg.base_url}/accounts/login/")
-    pg.fill("input[name=username]", username)
-    pg.fill("input[name=password]", PASSWORD)
-    pg.locator("main button[type=submit]").click()
-    pg.wait_for_load_state()
-
-
-def _logout(pg: Any) -> None:
-    pg.locator("form[action$='/logout/'] button").click()
-    pg.wait_for_load_state()
 
 
 def test_fund_journey_from_application_to_disbursement(

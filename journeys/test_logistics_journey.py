@@ -20,7 +20,11 @@ from playwright.sync_api import expect
 from time_machine import TimeMachineFixture
 
 from core.testing import at
-from journeys.conftest import PASSWORD
+from journeys.steps import click as _click
+from journeys.steps import fits_phone
+from journeys.steps import nav as _nav
+from journeys.steps import sign_in as _login
+from journeys.steps import sign_out as _logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,39 +62,6 @@ def people(
     }
     assert demo.load_demo() > 0
     return people
-
-
-def _login(pg: Any, username: str) -> None:
-    pg.goto(f"{pg.base_url}/accounts/login/")
-    pg.fill("input[name=username]", username)
-    pg.fill("input[name=password]", PASSWORD)
-    pg.locator("main button[type=submit]").click()
-    pg.wait_for_load_state()
-
-
-def _logout(pg: Any) -> None:
-    pg.locator("form[action$='/logout/'] button").click()
-    pg.wait_for_load_state()
-
-
-def _nav(pg: Any, name: str) -> None:
-    pg.locator("nav.main-nav").get_by_role("link", name=name, exact=True).click()
-    pg.wait_for_load_state()
-
-
-def _click(pg: Any, locator: Any) -> None:
-    locator.click()
-    pg.wait_for_load_state()
-
-
-def fits_phone(pg: Any) -> None:
-    """The page as it is now, at 375 px: nothing makes the document wider than the screen."""
-    pg.set_viewport_size({"width": 375, "height": 800})
-    try:
-        width = pg.evaluate("document.documentElement.scrollWidth")
-        assert width <= 375, f"{pg.url} is {width} px wide at 375 px"
-    finally:
-        pg.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_enterprise_follows_its_parcel_to_the_timeline(page: Any, people: dict[str, Any]) -> None:

@@ -37,6 +37,8 @@ from time_machine import TimeMachineFixture
 
 from core.testing import LATE_2026
 from demo.data import DEMO_PASSWORD
+from journeys.steps import nav as _nav
+from journeys.steps import sign_out as _logout
 
 pytestmark = [
     pytest.mark.browser,
@@ -118,20 +120,6 @@ def _login(pg: Any, username: str) -> None:
     pg.locator("main button[type=submit]").click()
     pg.wait_for_load_state()
     expect(pg.get_by_test_id("whoami")).to_be_visible()
-
-
-def _logout(pg: Any) -> None:
-    pg.locator("form[action$='/logout/'] button").click()
-    pg.wait_for_load_state()
-
-
-def _nav(pg: Any, label: str) -> None:
-    """Click an entry of the main navigation (opening the menu first on a narrow screen)."""
-    toggle = pg.locator("[data-menu-toggle]")
-    if toggle.is_visible():
-        toggle.click()
-    pg.get_by_role("navigation", name="主导航").get_by_role("link", name=label, exact=True).click()
-    pg.wait_for_load_state()
 
 
 def _no_form_errors(pg: Any) -> None:
