@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +21,9 @@ from core.lists import ListPage
 from customs import excel, selectors, services
 from customs.filters import DeclarationFilterSet
 from customs.forms import MapCodeForm, UploadForm
+from customs.models import IngestRun
 from customs.stats import customs_stats
+from ops.selectors import queued_notice
 
 RUNS = ListPage(template="customs/run_list.html", results_template="customs/_run_results.html")
 DECLARATIONS = ListPage(
@@ -108,7 +112,7 @@ def run_list(request: AuthedHttpRequest) -> HttpResponse:
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get_for(user=request.user, pk=pk)
-    return render(request, "customs/run_detail.html", {"run": run})
+    return render(request, "customs/run_detail.html", _run_context(request, run))
 
 
 @login_required
@@ -129,7 +133,15 @@ def run_resume(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment polled by htmx every 2 s until the run has finished."""
     run = selectors.run_get_for(user=request.user, pk=pk)
-    return render(request, "customs/_run_progress.html", {"run": run})
+    return render(request, "customs/_run_progress.html", _run_context(request, run))
+
+
+def _run_context(request: HttpRequest, run: IngestRun) -> dict[str, Any]:
+    """The run and, while it waits for a worker past the threshold, the queued notice."""
+    return {
+        "run": run,
+        "queued": queued_notice(status=run.status, created_at=run.created_at, user=request.user),
+    }
 
 
 @login_required

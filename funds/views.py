@@ -34,6 +34,7 @@ from funds.forms import (
 from funds.models import ObjectionStatus
 from funds.services.matching import candidates, enterprise_matching
 from funds.services.notices import approval_refusal, is_open_for_objections
+from ops.selectors import queued_notice
 
 
 def _require(allowed: bool) -> None:
@@ -88,6 +89,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "funds/run_detail.html",
         {
             "run": run,
+            "queued": queued_notice(
+                status=run.status, created_at=run.created_at, user=request.user
+            ),
             "rows": selectors.run_rows(run),
             "can_accept": selectors.can_run_proposals(request.user) and run.status == "done",
         },
@@ -97,7 +101,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get_for(user=request.user, pk=pk)
-    response = render(request, "funds/_run_progress.html", {"run": run})
+    queued = queued_notice(status=run.status, created_at=run.created_at, user=request.user)
+    response = render(request, "funds/_run_progress.html", {"run": run, "queued": queued})
     if run.is_finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"  # show the result table
     return response

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.excel import csv_response, excel_response
 from core.http import AuthedHttpRequest
+from ops.selectors import queued_notice
 from stats import excel, opendata, selectors, services
 from stats.models import ReportStatus
 from stats.open_tables import long_rows, open_tables
@@ -234,6 +235,22 @@ def reports(request: AuthedHttpRequest) -> HttpResponse:
             services.report_request(actor=request.user, month=month)
             messages.success(request, _("已提交，报告正在后台生成。"))
             return redirect("stats:reports")
+    reports = list(qs[:100])
+    unfinished = [r for r in reports if r.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)]
+    waiting = [r for r in unfinished if r.status == ReportStatus.QUEUED]
+    oldest = min(waiting, key=lambda r: r.created_at) if waiting else None
+    table = {
+        "reports": reports,
+        "done": ReportStatus.DONE,
+        "polling": bool(unfinished),
+        "queued": queued_notice(
+            status=oldest.status, created_at=oldest.created_at, user=request.user
+        )
+        if oldest
+        else None,
+    }
+    if request.method == "GET" and request.headers.get("HX-Request"):
+        return render(request, "stats/_reports_table.html", table)  # the polled fragment
     return render(
         request,
         "stats/reports.html",
@@ -242,14 +259,13 @@ def reports(request: AuthedHttpRequest) -> HttpResponse:
             "reports",
             opendata.valid_year(None),
             None,
-            reports=qs[:100],
+            **table,
             error=error,
             can_write=selectors.can_write_reports(request.user),
             # The last finished month: the current one is refused until it ends.
             default_month=(selectors.today().replace(day=1) - dt.timedelta(days=1)).strftime(
                 "%Y-%m"
             ),
-            done=ReportStatus.DONE,
         ),
         status=status,
     )

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
 # Background jobs: django-tasks with its database backend (no Redis); run `ddt worker` (the
 # database worker plus a heartbeat that /readyz and the admin read).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A job still queued after this many seconds gets a plain notice on its page: no worker is
+# running, or the queue ahead of it (ops.selectors.queued_notice).
+DDT_QUEUED_NOTICE_SECONDS = int(os.environ.get("DDT_QUEUED_NOTICE_SECONDS", "30"))
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
