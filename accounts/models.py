@@ -36,6 +36,9 @@ class PartnerKind(models.TextChoices):
     # 外贸综合服务平台 (e.g. Donghai's 晶贸通): acts for the enterprises that authorise it
     # (mandates/, docs/mandates.md)
     SERVICE_PLATFORM = "service_platform", _("外贸综合服务平台")
+    # 合规服务机构 (associations, third-party organisations): write compliance articles and answer
+    # the questions routed to their topics (compliance/, docs/compliance.md)
+    ADVISOR = "advisor", _("合规服务机构")
 
 
 class DdtUserManager(UserManager["User"]):

@@ -175,8 +175,11 @@ def is_enterprise_of(user: AnyUser | None, application: CreditApplication) -> bo
 
 
 def consent_list_for(*, user: AnyUser | None) -> QuerySet[Consent]:
-    """The consents an enterprise gave (its own users only)."""
-    qs = Consent.objects.select_related("application", "application__product")
+    """The consents an enterprise gave by applying (its own users only); the report
+    authorisations it gives on the export desk (no application) are listed there."""
+    qs = Consent.objects.select_related("application", "application__product").filter(
+        application__isnull=False
+    )
     if is_enterprise_user(user):
         return qs.filter(enterprise_id=own_enterprise_id(user) or 0)
     return qs.none()

@@ -285,6 +285,7 @@ USERS: list[tuple[str, str, str, str]] = [
     ("logistics", "partner", "logistics", "示例国际物流"),
     ("warehouse", "partner", "warehouse", "示例海外仓"),
     ("jingmaotong", "partner", "service_platform", "晶贸通外贸综合服务平台"),
+    ("advisor", "partner", "advisor", "连云港跨境电商协会"),
     ("enterprise_a", "enterprise", "first:320722", "企业用户 A（东海县）"),
     ("enterprise_b", "enterprise", "first:320707", "企业用户 B（赣榆区）"),
 ]

@@ -145,6 +145,11 @@ def demo_load(*, count: int = 200) -> DemoReport:
 
     report.extras["mandates"] = load_mandates()
 
+    # Compliance desk: articles by the city and 连云港跨境电商协会, one answered question.
+    from compliance.demo import load_demo as load_compliance
+
+    report.extras["compliance"] = load_compliance()
+
     # The fund journey: an open round and an application at every stage, relative to today.
     from applications.models import Application
 

@@ -21,6 +21,7 @@ from accounts.api import router as accounts_router
 from accounts.auth import api_auth
 from applications.api import router as applications_router
 from codes.api import router as codes_router
+from compliance.api import router as compliance_router
 from credit.api import router as credit_router
 from customs.api import router as customs_router
 from enterprises.api import router as enterprises_router
@@ -191,6 +192,7 @@ api.add_router("/vouchers", vouchers_router)
 api.add_router("/credit", credit_router)
 api.add_router("/exportdesk", exportdesk_router)
 api.add_router("/mandates", mandates_router)
+api.add_router("/compliance", compliance_router)
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("exportdesk/", include("exportdesk.urls")),
     path("mandates/", include("mandates.urls")),
+    path("compliance/", include("compliance.urls")),
     path("", include("core.urls")),
 ]
 

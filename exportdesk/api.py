@@ -1,5 +1,8 @@
 """Export desk API (/api/v1/exportdesk): the enterprise's own statements, proceeds and tax
-checklist, with the same rules as the pages (an enterprise reads and writes its own only)."""
+checklist, with the same rules as the pages (an enterprise reads and writes its own only); and
+the partner reports: a warehouse or logistics partner pushes overseas costs (``POST /costs``),
+the bank partner proceeds (``POST /proceeds``), each only for an enterprise that authorised it
+on the export desk, each with an idempotency key (a retry answers 200 with the stored row)."""
 
 from __future__ import annotations
 
@@ -11,8 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
+from accounts.access import is_partner
 from accounts.auth import api_caller
 from exportdesk import selectors, services, tax
 
@@ -42,11 +47,16 @@ class StatementIn(Schema):
 
 
 class ProceedsIn(Schema):
-    currency: str
+    """An enterprise user gives ``bank``; a bank partner gives ``enterprise`` (the USCC of an
+    enterprise that authorised it) and ``idempotency_key``, and its own name is the bank."""
+
+    currency: str = Field(max_length=3)
     amount: Decimal
     received_on: dt.date
-    bank: str
-    reference: str = ""
+    bank: str = Field("", max_length=200)
+    reference: str = Field("", max_length=64)
+    enterprise: str = Field("", max_length=18)
+    idempotency_key: str = Field("", max_length=100)
 
 
 class ProceedsOut(Schema):
@@ -56,6 +66,46 @@ class ProceedsOut(Schema):
     received_on: dt.date
     bank: str
     reference: str
+    source_name: str
+
+
+class CostReportIn(Schema):
+    enterprise: str = Field(max_length=18)
+    idempotency_key: str = Field(max_length=100)
+    kind: str = Field(max_length=16)
+    currency: str = Field(max_length=3)
+    amount: Decimal
+    incurred_on: dt.date
+    payee: str = Field(max_length=200)
+    reference: str = Field("", max_length=64)
+
+
+class ReportedCostOut(Schema):
+    id: int
+    kind: str
+    currency: str
+    amount: Decimal
+    incurred_on: dt.date
+    payee: str
+    reference: str
+    has_document: bool
+    enterprise_uscc: str
+    excluded: bool
+
+
+class ReportedProceedsOut(Schema):
+    id: int
+    currency: str
+    amount: Decimal
+    received_on: dt.date
+    reference: str
+    enterprise_uscc: str
+    excluded: bool
+
+
+class PartnerReportsOut(Schema):
+    costs: list[ReportedCostOut]
+    proceeds: list[ReportedProceedsOut]
 
 
 class CheckOut(Schema):
@@ -87,9 +137,73 @@ def statement_issue(request: HttpRequest, payload: StatementIn) -> Status[Any]:
     return Status(201, services.statement_issue(actor=api_caller(request), **payload.dict()))
 
 
-@router.post("/proceeds", response={201: ProceedsOut}, summary="登记收汇 Record proceeds")
+@router.post(
+    "/proceeds", response={200: ProceedsOut, 201: ProceedsOut}, summary="收汇 Record proceeds"
+)
 def proceeds_add(request: HttpRequest, payload: ProceedsIn) -> Status[Any]:
-    return Status(201, services.proceeds_add(actor=api_caller(request), **payload.dict()))
+    user = api_caller(request)
+    data = payload.dict()
+    enterprise, key = data.pop("enterprise"), data.pop("idempotency_key")
+    if is_partner(user):
+        data.pop("bank")
+        receipt, created = services.proceeds_report(
+            actor=user, enterprise=enterprise, idempotency_key=key, **data
+        )
+        return Status(201 if created else 200, receipt)
+    return Status(201, services.proceeds_add(actor=user, **data))
+
+
+@router.post(
+    "/costs",
+    response={200: ReportedCostOut, 201: ReportedCostOut},
+    summary="报送境外费用 Report an overseas cost (warehouse / logistics partner)",
+)
+def cost_report(
+    request: HttpRequest,
+    payload: Form[CostReportIn],
+    document: File[UploadedFile | None] = None,
+) -> Status[Any]:
+    cost, created = services.cost_report(
+        actor=api_caller(request), document=document, **payload.dict()
+    )
+    return Status(201 if created else 200, _cost_out(cost))
+
+
+def _cost_out(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "currency": c.currency,
+        "amount": c.amount,
+        "incurred_on": c.incurred_on,
+        "payee": c.payee,
+        "reference": c.reference,
+        "has_document": bool(c.document),
+        "enterprise_uscc": c.enterprise.uscc,
+        "excluded": c.excluded_at is not None,
+    }
+
+
+@router.get(
+    "/reports", response=PartnerReportsOut, summary="本机构报送的记录 What this partner reported"
+)
+def partner_reports(request: HttpRequest) -> Any:
+    user = api_caller(request)
+    return {
+        "costs": [_cost_out(c) for c in selectors.reported_costs_for(user=user)[:500]],
+        "proceeds": [
+            {
+                "id": r.pk,
+                "currency": r.currency,
+                "amount": r.amount,
+                "received_on": r.received_on,
+                "reference": r.reference,
+                "enterprise_uscc": r.enterprise.uscc,
+                "excluded": r.excluded_at is not None,
+            }
+            for r in selectors.reported_proceeds_for(user=user)[:500]
+        ],
+    }
 
 
 @router.get("/tax/checklist", response=ChecklistOut, summary="无票免税与核定征收 Checklist")

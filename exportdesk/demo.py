@@ -1,7 +1,10 @@
 """Demo export desk for enterprise A: three overseas costs in USD (warehousing, logistics, tax,
 each with a PDF), two proceeds receipts and one netting statement over the last three months,
-relative to today. Idempotent: nothing is added once enterprise A has a statement. Call after
-the registry demo (user ``enterprise_a``) and the code tables (currencies)."""
+relative to today; and the partner reports: A authorises the demo warehouse partner
+(``warehouse``) to report overseas costs and the demo bank (``bank``) to report proceeds, and each
+pushes one entry. Idempotent: the enterprise's entries are added only until A has a statement,
+the partner part only until A has a report authorisation. Call after the registry demo (user
+``enterprise_a``), the demo partners and the code tables (currencies)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from exportdesk import services
-from exportdesk.models import NettingStatement
+from exportdesk.models import NettingStatement, ReportScope
 
 DEMO_PDF = b"%PDF-1.4\n% demo overseas cost invoice\n%%EOF\n"
 COSTS = [
@@ -31,14 +34,14 @@ def load_demo() -> int:
     user = User.objects.filter(username="enterprise_a", is_active=True).first()
     if user is None or user.enterprise_id is None:
         return 0
-    if NettingStatement.objects.filter(enterprise_id=user.enterprise_id).exists():
-        return 0
     from codes.models import Currency
 
     if not Currency.objects.filter(iso_alpha="USD").exists():
         return 0
     today = timezone.localdate()
-    created = 0
+    created = _partner_reports(user, today)
+    if NettingStatement.objects.filter(enterprise_id=user.enterprise_id).exists():
+        return created
     for kind, amount, days, payee, note in COSTS:
         services.cost_add(
             actor=user,
@@ -66,3 +69,40 @@ def load_demo() -> int:
         actor=user, currency="USD", month_from=f"{first:%Y-%m}", month_to=f"{today:%Y-%m}"
     )
     return created + 1
+
+
+def _partner_reports(user: User, today: dt.date) -> int:
+    """The demo warehouse and bank authorised by enterprise A, one report each."""
+    from credit.models import Consent
+
+    eid = user.enterprise_id or 0
+    if Consent.objects.filter(enterprise_id=eid, application__isnull=True).exists():
+        return 0
+    warehouse = User.objects.filter(username="warehouse", is_active=True).first()
+    bank = User.objects.filter(username="bank", is_active=True).first()
+    if warehouse is None or bank is None:
+        return 0
+    uscc = user.enterprise.uscc if user.enterprise else ""
+    services.authorisation_grant(actor=user, partner=warehouse, scope=ReportScope.COSTS, days=365)
+    services.authorisation_grant(actor=user, partner=bank, scope=ReportScope.PROCEEDS, days=365)
+    services.cost_report(
+        actor=warehouse,
+        enterprise=uscc,
+        idempotency_key="DEMO-WH-001",
+        kind="warehousing",
+        currency="USD",
+        amount="640.00",
+        incurred_on=today - dt.timedelta(days=15),
+        payee=warehouse.organisation or "示例海外仓",
+        reference="WH-DEMO-001",
+    )
+    services.proceeds_report(
+        actor=bank,
+        enterprise=uscc,
+        idempotency_key="DEMO-BK-001",
+        currency="USD",
+        amount="5200.00",
+        received_on=today - dt.timedelta(days=5),
+        reference="DEMO-FX-003",
+    )
+    return 4

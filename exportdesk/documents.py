@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from exportdesk.models import NettingStatement
 
 
+def source_label(name: str) -> str:
+    """``X报送`` for a partner-reported line, ``企业录入`` for the enterprise's own."""
+    return _("%(org)s报送") % {"org": name} if name else _("企业录入")
+
+
 def summary_rows(s: NettingStatement) -> list[tuple[str, Any]]:
     return [
         (_("放行出口额（%(c)s）") % {"c": s.currency}, s.export_value),
@@ -47,7 +52,11 @@ def statement_xlsx(s: NettingStatement) -> bytes:
         ws.append(safe_row([label, value]))
     ws.append(safe_row([_("放行出口额（人民币，全部币种）"), s.export_value_cny]))
     costs = wb.create_sheet(_("境外费用"))
-    costs.append(safe_row([_("日期"), _("费用类型"), _("收款方"), _("说明"), _("金额"), "SHA-256"]))
+    costs.append(
+        safe_row(
+            [_("日期"), _("费用类型"), _("收款方"), _("说明"), _("金额"), "SHA-256", _("来源")]
+        )
+    )
     kinds = dict(CostKind.choices)
     for c in s.detail.get("costs", []):
         costs.append(
@@ -59,13 +68,15 @@ def statement_xlsx(s: NettingStatement) -> bytes:
                     c["description"],
                     c["amount"],
                     c["sha256"],
+                    source_label(c.get("source", "")),
                 ]
             )
         )
     proceeds = wb.create_sheet(_("收汇"))
-    proceeds.append(safe_row([_("日期"), _("收汇银行"), _("银行业务编号"), _("金额")]))
+    proceeds.append(safe_row([_("日期"), _("收汇银行"), _("银行业务编号"), _("金额"), _("来源")]))
     for p in s.detail.get("proceeds", []):
-        proceeds.append(safe_row([p["date"], p["bank"], p["reference"], p["amount"]]))
+        source = source_label(p.get("source", ""))
+        proceeds.append(safe_row([p["date"], p["bank"], p["reference"], p["amount"], source]))
     return workbook_bytes(wb)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleFormMixin
 from exportdesk import netting
-from exportdesk.models import CostKind, ReturnReason
+from exportdesk.models import AUTHORISATION_DAYS, CostKind, ReportScope, ReturnReason
 
 
 def _amount() -> forms.DecimalField:
@@ -67,3 +67,31 @@ class ReturnForm(AccessibleFormMixin, forms.Form):
 class SaleForm(AccessibleFormMixin, forms.Form):
     declaration_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
     sold_on = forms.DateField(label=_("销售确认日期"), widget=forms.DateInput({"type": "date"}))
+
+
+def _reporting_partners() -> Any:
+    from accounts.models import User
+
+    return User.objects.filter(
+        is_active=True, role="partner", partner_kind__in=("warehouse", "logistics", "bank")
+    ).order_by("organisation", "username")
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.organisation or obj.get_username()}（{obj.get_partner_kind_display()}）"
+
+
+class AuthorisationForm(AccessibleFormMixin, forms.Form):
+    partner = PartnerChoiceField(label=_("合作机构"), queryset=None)
+    scope = forms.ChoiceField(label=_("授权事项"), choices=ReportScope.choices)
+    days = forms.TypedChoiceField(
+        label=_("授权期限"),
+        coerce=int,
+        choices=[(d, _("%(d)s 天") % {"d": d}) for d in AUTHORISATION_DAYS],
+        initial=365,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = _reporting_partners()  # type: ignore[attr-defined]

@@ -21,6 +21,56 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
+class ReportScope(models.TextChoices):
+    """What an enterprise lets a partner report to its netting statement: the scopes of a
+    ``credit.Consent`` granted on the export desk (see docs/exportdesk.md)."""
+
+    COSTS = "report_costs", _("报送境外费用")
+    PROCEEDS = "report_proceeds", _("报送收汇")
+
+
+# the periods an enterprise may authorise a partner for (days)
+AUTHORISATION_DAYS = (30, 90, 180, 365)
+
+# the partner kinds that may hold each scope (accounts.PartnerKind values)
+REPORT_KINDS = {
+    ReportScope.COSTS: ("warehouse", "logistics"),
+    ReportScope.PROCEEDS: ("bank",),
+}
+
+
+class Reported(models.Model):
+    """What a partner-reported row carries: who reported it under which authorisation, its
+    idempotency key, and whether the enterprise left it out of its statements."""
+
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送机构用户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    consent = models.ForeignKey(
+        "credit.Consent",
+        verbose_name=_("报送授权"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_name = models.CharField(_("报送机构"), max_length=200, blank=True)
+    idempotency_key = models.CharField(_("幂等键"), max_length=100, blank=True)
+    excluded_at = models.DateTimeField(_("不计入说明时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def partner_reported(self) -> bool:
+        return self.reported_by_id is not None
+
+
 class CostKind(models.TextChoices):
     """The overseas costs 汇发〔2020〕11号 lets a CBEC enterprise net against its proceeds."""
 
@@ -34,8 +84,9 @@ def cost_document_upload_to(instance: OverseasCost, filename: str) -> str:
     return f"private/exportdesk/costs/{instance.enterprise_id}/{uuid.uuid4().hex}.pdf"
 
 
-class OverseasCost(models.Model):
-    """One overseas cost the enterprise paid, with its supporting PDF (invoice, bill)."""
+class OverseasCost(Reported):
+    """One overseas cost the enterprise paid, with its supporting PDF (invoice, bill): entered
+    by the enterprise, or pushed by its warehouse or logistics partner (optional PDF)."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="overseas_costs"
@@ -46,10 +97,13 @@ class OverseasCost(models.Model):
     incurred_on = models.DateField(_("发生日期"))
     payee = models.CharField(_("收款方"), max_length=200)
     description = models.CharField(_("说明"), max_length=300, blank=True)
-    document = models.FileField(_("凭证"), upload_to=cost_document_upload_to, max_length=300)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    reference = models.CharField(_("业务编号"), max_length=64, blank=True)
+    document = models.FileField(
+        _("凭证"), upload_to=cost_document_upload_to, max_length=300, blank=True
+    )
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -61,15 +115,21 @@ class OverseasCost(models.Model):
         verbose_name_plural = _("境外费用")
         indexes = [models.Index(fields=["enterprise", "currency", "incurred_on"])]
         constraints = [
-            models.CheckConstraint(name="exportdesk_cost_positive", condition=Q(amount__gt=0))
+            models.CheckConstraint(name="exportdesk_cost_positive", condition=Q(amount__gt=0)),
+            models.UniqueConstraint(
+                fields=["reported_by", "idempotency_key"],
+                condition=Q(reported_by__isnull=False),
+                name="exportdesk_cost_idempotent",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.currency} {self.amount}"
 
 
-class ProceedsReceipt(models.Model):
-    """Export proceeds the enterprise received into its account (收汇)."""
+class ProceedsReceipt(Reported):
+    """Export proceeds the enterprise received into its account (收汇): entered by the
+    enterprise, or reported by its bank partner."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="export_proceeds"
@@ -90,7 +150,12 @@ class ProceedsReceipt(models.Model):
         verbose_name_plural = _("收汇记录")
         indexes = [models.Index(fields=["enterprise", "currency", "received_on"])]
         constraints = [
-            models.CheckConstraint(name="exportdesk_proceeds_positive", condition=Q(amount__gt=0))
+            models.CheckConstraint(name="exportdesk_proceeds_positive", condition=Q(amount__gt=0)),
+            models.UniqueConstraint(
+                fields=["reported_by", "idempotency_key"],
+                condition=Q(reported_by__isnull=False),
+                name="exportdesk_proceeds_idempotent",
+            ),
         ]
 
     def __str__(self) -> str:

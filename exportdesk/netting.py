@@ -7,8 +7,10 @@ For an enterprise, a period of whole months and a currency:
   declared in that currency, in the currency (``LedgerLine.amount``), and the released export
   value of all currencies in CNY from the ledger's pre-aggregate (``LedgerAggregate``, the same
   table the credit trade profile reads: ``credit.profile.trade``);
-* overseas costs — what the enterprise entered, by kind, in that currency;
-* proceeds received — what it entered, in that currency;
+* overseas costs — what the enterprise entered or its warehouse / logistics partners reported,
+  by kind, in that currency;
+* proceeds received — what it entered or its bank partner reported, in that currency;
+  a partner-reported item the enterprise excluded (``excluded_at``) is left out;
 * net amount due = released export value − overseas costs; difference = proceeds − net due
   (negative: less received than the netted value; positive: more).
 """
@@ -138,12 +140,14 @@ def figures(enterprise_id: int, period: Period, currency: str) -> Figures:
         currency=currency,
         incurred_on__gte=period.first,
         incurred_on__lte=period.last,
+        excluded_at__isnull=True,
     ).order_by("incurred_on", "pk")
     receipts = ProceedsReceipt.objects.filter(
         enterprise_id=enterprise_id,
         currency=currency,
         received_on__gte=period.first,
         received_on__lte=period.last,
+        excluded_at__isnull=True,
     ).order_by("received_on", "pk")
     by_kind = {kind: ZERO for kind in CostKind.values}
     for c in costs:
@@ -163,6 +167,7 @@ def figures(enterprise_id: int, period: Period, currency: str) -> Figures:
                 "description": c.description,
                 "amount": str(money(c.amount)),
                 "sha256": c.sha256,
+                "source": c.source_name,
             }
             for c in costs
         ],
@@ -172,6 +177,7 @@ def figures(enterprise_id: int, period: Period, currency: str) -> Figures:
                 "bank": r.bank,
                 "reference": r.reference,
                 "amount": str(money(r.amount)),
+                "source": r.source_name,
             }
             for r in receipts
         ],

@@ -5,7 +5,9 @@
 * city reviewer, finance officer, administrator — the guidance pages and the statements issued,
   counted by county and currency (no enterprise's figures);
 * county officer — the same counts for its own county only;
-* partners and anyone else — nothing.
+* a warehouse, logistics or bank partner — the rows it reported itself (nothing else of any
+  enterprise); the enterprise sees them among its own, marked with their source;
+* anyone else — nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 
-from accounts.access import is_enterprise_user, is_officer, own_enterprise_id, scope_by_county
+from accounts.access import (
+    is_enterprise_user,
+    is_officer,
+    is_partner,
+    own_enterprise_id,
+    scope_by_county,
+)
 from codes.models import localized_name
 from exportdesk.models import NettingStatement, OverseasCost, ProceedsReceipt
 from exportdesk.money import money
@@ -67,6 +75,56 @@ def cost_get_for(*, user: AnyUser | None, pk: int) -> OverseasCost:
 
 def proceeds_list_for(*, user: AnyUser | None) -> QuerySet[ProceedsReceipt]:
     return _own(ProceedsReceipt.objects.all(), user)
+
+
+def reporting_partner_kind(user: AnyUser | None) -> str:
+    """``warehouse``, ``logistics`` or ``bank`` for a partner that can report, else ``""``."""
+    kind = str(getattr(user, "partner_kind", "")) if is_partner(user) else ""
+    return kind if kind in {"warehouse", "logistics", "bank"} else ""
+
+
+def reported_costs_for(*, user: AnyUser | None) -> QuerySet[OverseasCost]:
+    """The costs this partner reported (a partner reads what it pushed, nothing more)."""
+    if not reporting_partner_kind(user):
+        return OverseasCost.objects.none()
+    return OverseasCost.objects.filter(reported_by_id=getattr(user, "pk", None)).select_related(
+        "enterprise"
+    )
+
+
+def reported_proceeds_for(*, user: AnyUser | None) -> QuerySet[ProceedsReceipt]:
+    if not reporting_partner_kind(user):
+        return ProceedsReceipt.objects.none()
+    return ProceedsReceipt.objects.filter(reported_by_id=getattr(user, "pk", None)).select_related(
+        "enterprise"
+    )
+
+
+def authorisation_list_for(*, user: AnyUser | None) -> QuerySet[Any]:
+    """The report authorisations (``credit.Consent`` with a report scope, no application) the
+    caller's enterprise gave; none for anyone else."""
+    from credit.models import Consent
+
+    eid = own_enterprise_id(user) if is_enterprise_user(user) else None
+    if not eid:
+        return Consent.objects.none()
+    return Consent.objects.filter(enterprise_id=eid, application__isnull=True).select_related(
+        "partner"
+    )
+
+
+def authorisation_get_for(*, user: AnyUser | None, pk: int) -> Any:
+    found = authorisation_list_for(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def proceeds_get_for(*, user: AnyUser | None, pk: int) -> ProceedsReceipt:
+    found = proceeds_list_for(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def statement_list_for(*, user: AnyUser | None) -> QuerySet[NettingStatement]:

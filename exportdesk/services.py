@@ -19,12 +19,15 @@ from applications import evidence as ev
 from audit.services import audit_record, snapshot
 from exportdesk import netting, selectors
 from exportdesk.models import (
+    AUTHORISATION_DAYS,
+    REPORT_KINDS,
     CostKind,
     GoodsReturn,
     InvoiceDeclaration,
     NettingStatement,
     OverseasCost,
     ProceedsReceipt,
+    ReportScope,
     ReturnReason,
     SaleConfirmation,
 )
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from accounts.models import User
+    from credit.models import Consent
     from enterprises.models import Enterprise
 
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -283,3 +287,239 @@ def sale_confirm(*, actor: User, declaration_id: int, sold_on: dt.date) -> SaleC
     )
     audit_record(actor=actor, action="exportdesk.sale_confirm", obj=record, after=snapshot(record))
     return record
+
+
+# ------------------------------------------------------------------ partner reports
+
+
+def _notify(enterprise_id: int, message: str) -> None:
+    """In-app message to each active user of the enterprise (``applications.Notification``)."""
+    from accounts.models import User
+    from applications.models import Notification
+
+    users = User.objects.filter(enterprise_id=enterprise_id, is_active=True)
+    Notification.objects.bulk_create([Notification(user=u, message=message) for u in users])
+
+
+@transaction.atomic
+def authorisation_grant(*, actor: User, partner: User, scope: str, days: int) -> Consent:
+    """The enterprise lets a warehouse or logistics partner (costs) or a bank partner (proceeds)
+    report to its netting statement: a ``credit.Consent`` with the report scope, for ``days``."""
+    from accounts.access import is_partner
+    from credit.models import Consent
+
+    enterprise = _own_enterprise(actor)
+    if scope not in ReportScope.values:
+        raise ValidationError({"scope": [_("请选择授权事项。")]})
+    if not (
+        is_partner(partner)
+        and partner.is_active
+        and partner.partner_kind in REPORT_KINDS[ReportScope(scope)]
+    ):
+        raise ValidationError({"partner": [_("该机构不能报送此类数据。")]})
+    if int(days) not in AUTHORISATION_DAYS:
+        raise ValidationError({"days": [_("请选择授权期限。")]})
+    now = timezone.now()
+    consent = Consent.objects.create(
+        enterprise=enterprise,
+        partner=partner,
+        organisation=(partner.organisation or partner.get_username())[:200],
+        scopes=[scope],
+        purpose=str(_("向本企业的轧差结算说明报送数据（汇发〔2020〕11号）")),
+        granted_by=actor,
+        granted_at=now,
+        expires_at=now + dt.timedelta(days=int(days)),
+    )
+    audit_record(
+        actor=actor,
+        action="exportdesk.authorisation_grant",
+        obj=consent,
+        after=snapshot(consent, fields=["partner", "scopes", "expires_at"]),
+    )
+    return consent
+
+
+def authorisation_revoke(*, actor: User, consent: Consent) -> Consent:
+    """Revoke at once, through credit's own revocation (the same row, the same rule)."""
+    from credit.services import consent_revoke
+
+    return consent_revoke(actor=actor, consent=consent)
+
+
+def _report_consent(actor: User, enterprise_uscc: str, scope: ReportScope) -> Consent:
+    """The partner's active authorisation by that enterprise for that scope, locked; refused
+    (403) otherwise: no authorisation, revoked, expired, another enterprise, wrong kind."""
+    from accounts.access import is_partner
+    from credit.models import Consent
+
+    refused = PermissionDenied(_("贵机构没有该企业的有效报送授权。"))
+    if not is_partner(actor) or actor.partner_kind not in REPORT_KINDS[scope]:
+        raise refused
+    rows = (
+        Consent.objects.select_for_update(of=("self",))
+        .filter(
+            Consent.active_q(),
+            partner=actor,
+            enterprise__uscc=str(enterprise_uscc or "").strip()[:18],
+            application__isnull=True,
+        )
+        .select_related("enterprise")
+        .order_by("-granted_at", "-pk")
+    )
+    # scopes is a JSON list; SQLite has no JSON "contains", so the few rows are checked here
+    consent = next((c for c in rows if scope.value in (c.scopes or [])), None)
+    if consent is None:
+        raise refused
+    return consent
+
+
+def _key(value: Any) -> str:
+    key = str(value or "").strip()
+    if not key or len(key) > 100:
+        raise ValidationError({"idempotency_key": [_("请填写幂等键（不超过 100 个字符）。")]})
+    return key
+
+
+def _record_push(actor: User, consent: Consent, obj: Any, action: str, what: str) -> None:
+    from credit.models import ConsentAccess
+
+    ConsentAccess.objects.create(
+        consent=consent, user=actor, username=actor.get_username(), what=what[:200], channel="api"
+    )
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        after=snapshot(obj, fields=["enterprise", "currency", "amount", "reference"]),
+    )
+    _notify(
+        consent.enterprise_id,
+        _("%(org)s向贵企业的轧差结算报送了%(what)s。")
+        % {"org": consent.organisation, "what": what},
+    )
+
+
+@transaction.atomic
+def cost_report(
+    *,
+    actor: User,
+    enterprise: str,
+    idempotency_key: str,
+    kind: str,
+    currency: str,
+    amount: Any,
+    incurred_on: dt.date,
+    payee: str,
+    reference: str = "",
+    document: UploadedFile | None = None,
+) -> tuple[OverseasCost, bool]:
+    """A warehouse or logistics partner pushes an overseas cost of an enterprise that authorised
+    it. Returns (cost, created): a retry with the same key returns the stored row, storing
+    nothing."""
+    consent = _report_consent(actor, enterprise, ReportScope.COSTS)
+    key = _key(idempotency_key)
+    existing = OverseasCost.objects.filter(reported_by=actor, idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    if kind not in CostKind.values:
+        raise ValidationError({"kind": [_("请选择费用类型。")]})
+    cost = OverseasCost(
+        enterprise=consent.enterprise,
+        kind=kind,
+        currency=_currency(currency),
+        amount=_amount(amount),
+        incurred_on=_date(incurred_on, "incurred_on"),
+        payee=_text(payee, "payee", 200),
+        reference=_text(reference, "reference", 64, required=False),
+        created_by=actor,
+        reported_by=actor,
+        consent=consent,
+        source_name=consent.organisation,
+        idempotency_key=key,
+    )
+    stored = ""
+    if document is not None:
+        info = ev.checked_pdf(
+            document, field="document", limit=document_max_bytes(), size=document.size
+        )
+        cost.original_name = (document.name or "").strip()[:255] or "document.pdf"
+        cost.size, cost.sha256 = info.size, info.sha256
+        cost.document.save("upload.pdf", document, save=False)
+        stored = cost.document.name
+    try:
+        cost.save()
+        _record_push(
+            actor,
+            consent,
+            cost,
+            "exportdesk.cost_report",
+            f"{cost.get_kind_display()} {cost.currency} {cost.amount}",
+        )
+    except Exception:
+        if stored:
+            cost.document.storage.delete(stored)
+        raise
+    return cost, True
+
+
+@transaction.atomic
+def proceeds_report(
+    *,
+    actor: User,
+    enterprise: str,
+    idempotency_key: str,
+    currency: str,
+    amount: Any,
+    received_on: dt.date,
+    reference: str = "",
+) -> tuple[ProceedsReceipt, bool]:
+    """The bank partner reports proceeds an enterprise that authorised it received. Returns
+    (receipt, created); a retry with the same key stores nothing."""
+    consent = _report_consent(actor, enterprise, ReportScope.PROCEEDS)
+    key = _key(idempotency_key)
+    existing = ProceedsReceipt.objects.filter(reported_by=actor, idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    receipt = ProceedsReceipt.objects.create(
+        enterprise=consent.enterprise,
+        currency=_currency(currency),
+        amount=_amount(amount),
+        received_on=_date(received_on, "received_on"),
+        bank=consent.organisation,
+        reference=_text(reference, "reference", 64, required=False),
+        created_by=actor,
+        reported_by=actor,
+        consent=consent,
+        source_name=consent.organisation,
+        idempotency_key=key,
+    )
+    _record_push(
+        actor,
+        consent,
+        receipt,
+        "exportdesk.proceeds_report",
+        _("收汇 %(c)s %(a)s") % {"c": receipt.currency, "a": receipt.amount},
+    )
+    return receipt, True
+
+
+@transaction.atomic
+def reported_exclude(*, actor: User, item: OverseasCost | ProceedsReceipt, excluded: bool) -> None:
+    """The enterprise leaves a partner-reported item out of its statements (or takes it back);
+    it cannot edit it."""
+    enterprise = _own_enterprise(actor)
+    locked = type(item).objects.select_for_update().filter(pk=item.pk).first()
+    if locked is None or locked.enterprise_id != enterprise.pk:
+        raise PermissionDenied(_("只能处理本企业的记录。"))
+    if locked.reported_by_id is None:
+        raise ValidationError(_("只有合作机构报送的记录可以不计入说明。"))
+    before = snapshot(locked, fields=["excluded_at"])
+    locked.excluded_at = timezone.now() if excluded else None
+    locked.save(update_fields=["excluded_at"])
+    audit_record(
+        actor=actor,
+        action="exportdesk.reported_exclude" if excluded else "exportdesk.reported_include",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, fields=["excluded_at"]),
+    )

@@ -17,6 +17,23 @@ urlpatterns = [
     path("tax/", views.tax_checklist, name="tax"),
     path("returns/", views.returns, name="returns"),
     path("overseas/", views.overseas, name="overseas"),
+    path("authorisations/", views.authorisations, name="authorisations"),
+    path(
+        "authorisations/<int:pk>/revoke/", views.authorisation_revoke, name="authorisation_revoke"
+    ),
+    path(
+        "costs/<int:pk>/exclude/",
+        views.reported_exclude,
+        {"what": "cost"},
+        name="cost_exclude",
+    ),
+    path(
+        "proceeds/<int:pk>/exclude/",
+        views.reported_exclude,
+        {"what": "proceeds"},
+        name="proceeds_exclude",
+    ),
+    path("reports/", views.partner_reports, name="reports"),
     path("guide/", views.guide, name="guide"),
     path("overview/", views.overview, name="overview"),
 ]

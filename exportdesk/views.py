@@ -10,13 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.excel import excel_response
 from core.forms import form_status, submit
@@ -24,6 +24,7 @@ from core.http import AuthedHttpRequest
 from core.lists import paginate
 from exportdesk import documents, selectors, services, tax
 from exportdesk.forms import (
+    AuthorisationForm,
     CostForm,
     InvoiceForm,
     ProceedsForm,
@@ -31,12 +32,13 @@ from exportdesk.forms import (
     SaleForm,
     StatementForm,
 )
+from exportdesk.models import CostKind
 from exportdesk.rules import rules
 
 # the labels of the menu entries core/navigation.py shows enterprises and officers (their
 # translations live in this app's catalogue)
 MAX_FLAGGED = 10_000  # recorded returns judged for the "late returns only" filter
-MENU_LABELS = (gettext_lazy("出口服务"), gettext_lazy("出口服务指引"))
+MENU_LABELS = (gettext_lazy("出口服务"), gettext_lazy("出口服务指引"), gettext_lazy("报送记录"))
 
 
 def _require(ok: bool, message: str) -> None:
@@ -146,7 +148,12 @@ def statement_detail(request: AuthedHttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "exportdesk/statement.html",
-        {"s": s, "rows": documents.summary_rows(s), "rules": rules()},
+        {
+            "s": s,
+            "rows": documents.summary_rows(s),
+            "rules": rules(),
+            "kinds": dict(CostKind.choices),
+        },
     )
 
 
@@ -284,4 +291,84 @@ def overview(request: AuthedHttpRequest) -> HttpResponse:
     _require(selectors.can_see_overview(request.user), _("只有政府部门用户可以查看出口服务统计。"))
     return render(
         request, "exportdesk/overview.html", {"data": selectors.overview_for(user=request.user)}
+    )
+
+
+# ------------------------------------------------------------------ partner reports
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authorisations(request: AuthedHttpRequest) -> HttpResponse:
+    """The enterprise's report authorisations: grant one to a named partner, see each, revoke."""
+    _enterprise_only(request)
+    form = AuthorisationForm(request.POST or None)
+    if submit(request, form, lambda data: services.authorisation_grant(actor=request.user, **data)):
+        messages.success(request, _("已授权该机构向本企业的轧差结算报送数据。"))
+        return redirect("exportdesk:authorisations")
+    return render(
+        request,
+        "exportdesk/authorisations.html",
+        {"form": form, "consents": selectors.authorisation_list_for(user=request.user)[:200]},
+        status=form_status(request),
+    )
+
+
+@login_required
+@require_POST
+def authorisation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    _enterprise_only(request)
+    consent = selectors.authorisation_get_for(user=request.user, pk=pk)
+    try:
+        services.authorisation_revoke(actor=request.user, consent=consent)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("授权已撤回，该机构不能再报送。"))
+    return redirect("exportdesk:authorisations")
+
+
+@login_required
+@require_POST
+def reported_exclude(request: AuthedHttpRequest, what: str, pk: int) -> HttpResponse:
+    """Leave a partner-reported cost or proceeds entry out of statements, or take it back."""
+    _enterprise_only(request)
+    if what == "cost":
+        item: Any = selectors.cost_get_for(user=request.user, pk=pk)
+    else:
+        item = selectors.proceeds_get_for(user=request.user, pk=pk)
+    excluded = request.POST.get("excluded") == "1"
+    try:
+        services.reported_exclude(actor=request.user, item=item, excluded=excluded)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("该记录不再计入新出具的说明。") if excluded else _("该记录重新计入说明。")
+        )
+    return redirect("exportdesk:index")
+
+
+@login_required
+def partner_reports(request: AuthedHttpRequest) -> HttpResponse:
+    """A warehouse, logistics or bank partner's own reports, and where it may report."""
+    _require(
+        bool(selectors.reporting_partner_kind(request.user)),
+        _("只有海外仓、物流企业和银行可以报送。"),
+    )
+    from credit.models import Consent
+
+    active = (
+        Consent.objects.filter(Consent.active_q(), partner=request.user, application__isnull=True)
+        .select_related("enterprise")
+        .order_by("enterprise__name")
+    )
+    return render(
+        request,
+        "exportdesk/partner_reports.html",
+        {
+            "costs": selectors.reported_costs_for(user=request.user)[:200],
+            "proceeds": selectors.reported_proceeds_for(user=request.user)[:200],
+            "active": active[:200],
+        },
     )

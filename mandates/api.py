@@ -106,7 +106,7 @@ class ApplyIn(Schema):
     days: int = Field(description="授权期限（天）/ consent period, as the credit page offers")
 
 
-class ApplicationOut(Schema):
+class MandateApplicationOut(Schema):
     id: int
     status: str
     product_id: int
@@ -129,7 +129,7 @@ def product_list(request: HttpRequest) -> Any:
 
 @router.post(
     "/enterprises/{uscc}/credit-applications",
-    response={201: ApplicationOut},
+    response={201: MandateApplicationOut},
     summary="代企业申请金融保险产品 / apply to a product for an authorising enterprise",
 )
 def credit_apply(request: HttpRequest, uscc: str, payload: ApplyIn) -> Status:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "credit",
     "exportdesk",
     "mandates",
+    "compliance",
     "ops",
 ]
 
@@ -297,3 +298,7 @@ LOGGING: dict[str, Any] = {
         "django_tasks_db": {"level": "INFO"},
     },
 }
+
+# Compliance desk: days (calendar days, not working days) an advisor or the city has to answer an
+# enterprise's question before it is flagged overdue (compliance/, docs/compliance.md).
+COMPLIANCE_RESPONSE_DAYS = int(os.environ.get("DDT_COMPLIANCE_RESPONSE_DAYS", "3"))

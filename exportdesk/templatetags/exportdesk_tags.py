@@ -15,3 +15,22 @@ register = template.Library()
 @register.filter
 def zh(value: Any) -> SafeString:
     return format_html('<span lang="zh-CN">{}</span>', value)
+
+
+@register.filter
+def source(value: Any) -> str:
+    """Who put a cost or proceeds line on the statement: the reporting partner's name (a model
+    row or a frozen ``detail`` line), or the enterprise itself."""
+    from exportdesk.documents import source_label
+
+    name = value.get("source", "") if isinstance(value, dict) else getattr(value, "source_name", "")
+    return source_label(name)
+
+
+@register.filter
+def report_scopes(scopes: Any) -> str:
+    """The labels of a report authorisation's scopes."""
+    from exportdesk.models import ReportScope
+
+    labels = dict(ReportScope.choices)
+    return "；".join(str(labels.get(s, s)) for s in scopes or [])
