@@ -12,7 +12,6 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from accounts.auth import api_caller
-from codes.models import Country
 from compliance import selectors, services
 from compliance.filters import ArticleFilterSet, QuestionFilterSet
 from compliance.models import ANSWER_MAX, QUESTION_MAX
@@ -98,9 +97,7 @@ def question_list(request: HttpRequest, filters: Query[QuestionQuery]) -> Any:  
 
 @router.post("/questions", response={201: QuestionOut}, summary="提出咨询 / ask")
 def question_ask(request: HttpRequest, payload: AskIn) -> Status:
-    country = None
-    if payload.country:
-        country = Country.objects.filter(customs_code=payload.country).first()
+    country = selectors.country_by_code(payload.country or "")
     question = services.question_ask(
         actor=api_caller(request), topic=payload.topic, text=payload.text, country=country
     )

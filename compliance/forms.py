@@ -62,6 +62,11 @@ class AskForm(AccessibleFormMixin, forms.Form):
         label=_("问题"), max_length=QUESTION_MAX, widget=forms.Textarea(attrs={"rows": 5})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # its own ids: the questions page also has the list filters' topic field
+        kwargs.setdefault("auto_id", "ask_%s")
+        super().__init__(*args, **kwargs)
+
 
 class AnswerForm(AccessibleFormMixin, forms.Form):
     answer = forms.CharField(

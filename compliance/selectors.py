@@ -39,6 +39,7 @@ from compliance.models import (
 
 if TYPE_CHECKING:
     from accounts.access import AnyUser
+    from codes.models import Country
     from events.models import Event
 
 
@@ -74,8 +75,7 @@ def article_list_for(
     if is_city_reviewer(user):
         visible |= Q(by_city=True)
     qs = Article.objects.filter(visible).select_related("author").prefetch_related("countries")
-    qs = ArticleFilterSet.apply(qs, filters)
-    return qs.distinct()
+    return ArticleFilterSet.apply(qs, filters)
 
 
 def article_get_for(*, user: AnyUser | None, pk: int) -> Article:
@@ -112,6 +112,13 @@ def advisors_for(topic: str) -> QuerySet[User]:
     ).distinct()
 
 
+def country_by_code(code: str) -> Country | None:
+    """The country (region) with customs code ``code``, or None."""
+    from codes.models import Country
+
+    return Country.objects.filter(customs_code=str(code)[:3]).first() if code else None
+
+
 def question_list_for(
     *, user: AnyUser | None, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Question]:
@@ -127,7 +134,7 @@ def question_list_for(
     qs = QuestionFilterSet.apply(qs, filters)
     if (filters or {}).get("overdue"):
         qs = qs.filter(status=QuestionStatus.OPEN, due_at__lt=timezone.now())
-    return qs.distinct()
+    return qs  # one row per question: routed_to is matched against one user
 
 
 def question_get_for(*, user: AnyUser | None, pk: int) -> Question:

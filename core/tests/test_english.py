@@ -63,6 +63,7 @@ ROLES = (
     "logistics",
     "warehouse",
     "jingmaotong",
+    "advisor",
     "enterprise_a",
 )
 
@@ -370,6 +371,8 @@ PARAMS: dict[str, Callable[[Any], Iterator[dict[str, Any]]]] = {
         .values_list("number", flat=True)[:2]
     ),
     "mandates:detail": _first("mandates.Mandate"),
+    "compliance:article": _first("compliance.Article"),
+    "compliance:question": _first("compliance.Question"),
     "core:guide_detail": lambda user: iter([{"year": 2026}]),
     "core:guide_yaml": lambda user: iter([{"year": 2026}]),
     "core:guide_checklist": lambda user: iter([{"year": 2026}]),
