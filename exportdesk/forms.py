@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleFormMixin
@@ -88,10 +89,13 @@ class AuthorisationForm(AccessibleFormMixin, forms.Form):
     days = forms.TypedChoiceField(
         label=_("授权期限"),
         coerce=int,
-        choices=[(d, _("%(d)s 天") % {"d": d}) for d in AUTHORISATION_DAYS],
+        choices=[(d, str(d)) for d in AUTHORISATION_DAYS],
         initial=365,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = _reporting_partners()  # type: ignore[attr-defined]
+        self.fields["days"].choices = [  # type: ignore[attr-defined]
+            (d, gettext("%(d)s 天") % {"d": d}) for d in AUTHORISATION_DAYS
+        ]

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,6 +98,8 @@ def cost_add(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def cost_document(request: AuthedHttpRequest, pk: int) -> FileResponse:
     cost = selectors.cost_get_for(user=request.user, pk=pk)
+    if not cost.document:  # a partner may report a cost without its PDF
+        raise Http404
     response = FileResponse(
         cost.document.open("rb"),
         as_attachment=True,

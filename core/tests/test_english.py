@@ -364,6 +364,8 @@ PARAMS: dict[str, Callable[[Any], Iterator[dict[str, Any]]]] = {
         {**kwargs, "action": "accept"} for kwargs in _first("credit.CreditApplication")(user)
     ),
     "exportdesk:cost_document": _first("exportdesk.OverseasCost"),
+    "exportdesk:proceeds_exclude": _first("exportdesk.ProceedsReceipt"),
+    "exportdesk:authorisation_revoke": _first("credit.Consent", application__isnull=True),
     "exportdesk:statement": lambda user: (
         {"number": n}
         for n in apps.get_model("exportdesk.NettingStatement")
