@@ -176,3 +176,95 @@ def test_enterprise_nets_costs_and_opens_the_tax_helpers(
     expect(row).to_contain_text("2027-05-12")
     expect(row).to_have_attribute("data-state", "open")
     assert _fits(page) <= 375
+
+
+def _push_cost(base_url: str, token: str, uscc: str, key: str) -> int:
+    """The warehouse partner's system pushes a cost through the API with its bearer token."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    body = urllib.parse.urlencode(
+        {
+            "enterprise": uscc,
+            "idempotency_key": key,
+            "kind": "warehousing",
+            "currency": "USD",
+            "amount": "640.00",
+            "incurred_on": "2026-11-25",
+            "payee": "美国新泽西海外仓",
+            "reference": "WH-2026-11",
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - the live test server
+        f"{base_url}/api/v1/exportdesk/costs",
+        data=body,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_enterprise_authorises_its_warehouse_which_pushes_a_cost_until_revoked(
+    people: dict[str, Any],
+    make_user: Callable[..., Any],
+    page: Any,
+    login: Callable[[str], Any],
+    shoot: Callable[[str], Path],
+) -> None:
+    from accounts.services import api_token_create
+    from exportdesk.models import OverseasCost
+
+    warehouse = make_user(
+        "haiwaicang", "partner", partner_kind="warehouse", organisation="新泽西海外仓公司"
+    )
+    _token, raw = api_token_create(actor=warehouse, user=warehouse, name="push", scope="write")
+    uscc = people["qiye"].enterprise.uscc
+
+    login("qiye")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{page.base_url}/exportdesk/")
+    # before any authorisation the push is refused
+    assert _push_cost(page.base_url, raw, uscc, "WH-0") == 403
+
+    # the enterprise authorises its warehouse partner by clicks
+    page.get_by_test_id("authorisations").click()
+    page.select_option("select[name=partner]", str(warehouse.pk))
+    page.select_option("select[name=scope]", "report_costs")
+    page.select_option("select[name=days]", "90")
+    assert _fits(page) <= 375
+    page.get_by_test_id("authorise").click()
+    table = page.get_by_test_id("authorisations")
+    expect(table).to_contain_text("新泽西海外仓公司")
+    expect(table.get_by_test_id("consent-state")).to_have_text("有效")
+
+    # the partner pushes a cost; a retry with the same key stores nothing
+    assert _push_cost(page.base_url, raw, uscc, "WH-1") == 201
+    assert _push_cost(page.base_url, raw, uscc, "WH-1") == 200
+    assert OverseasCost.objects.filter(reported_by=warehouse).count() == 1
+
+    # the enterprise sees it, marked with its source, and on the statement
+    page.goto(f"{page.base_url}/exportdesk/")
+    expect(page.get_by_test_id("costs")).to_contain_text("新泽西海外仓公司报送")
+    page.select_option("#id_currency", "USD")
+    page.fill("input[name=month_from]", "2026-11")
+    page.fill("input[name=month_to]", "2026-11")
+    page.get_by_test_id("statement-issue").click()
+    expect(page.get_by_test_id("statement-figures")).to_contain_text("9,360.00")  # 10,000 − 640
+    expect(page.get_by_test_id("statement-costs")).to_contain_text("新泽西海外仓公司报送")
+    assert _fits(page) <= 375
+    shoot("exportdesk-partner-cost")
+
+    # the enterprise revokes; the next push is refused and stores nothing
+    page.goto(f"{page.base_url}/exportdesk/authorisations/")
+    page.get_by_test_id("authorisations").locator("button").click()
+    expect(page.get_by_test_id("consent-state")).to_have_text("已撤回")
+    assert _push_cost(page.base_url, raw, uscc, "WH-2") == 403
+    assert OverseasCost.objects.filter(reported_by=warehouse).count() == 1
