@@ -61,3 +61,11 @@ def test_only_enterprises_ask(world: SimpleNamespace, ask: Callable[..., Any]) -
         )
         assert response.status_code == 403
     assert Question.objects.count() == 0
+
+
+def test_bad_input_is_a_client_error(world: SimpleNamespace) -> None:
+    client = login_client(world.ent_a)
+    bad_topic = _post(client, "/api/v1/compliance/questions", {"topic": "weather", "text": "问"})
+    too_long = _post(client, "/api/v1/compliance/questions", {"topic": "tax", "text": "问" * 2001})
+    assert bad_topic.status_code in (400, 422) and too_long.status_code == 422
+    assert Question.objects.count() == 0
