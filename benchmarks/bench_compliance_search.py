@@ -75,9 +75,7 @@ def _seed() -> None:
         organisation="基准测试协会",
     )
     rng = random.Random(19)
-    filler = [
-        "".join(rng.choice(COMMON) for _ in range(rng.randint(2, 6))) for _ in range(3000)
-    ]
+    filler = ["".join(rng.choice(COMMON) for _ in range(rng.randint(2, 6))) for _ in range(3000)]
     rows = []
     for i in range(ARTICLES):
         # filler words of common characters, and each compliance phrase in ~5% of articles;
