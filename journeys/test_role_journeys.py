@@ -37,6 +37,7 @@ from time_machine import TimeMachineFixture
 
 from core.testing import LATE_2026
 from demo.data import DEMO_PASSWORD
+from journeys.conftest import ARTIFACTS
 from journeys.steps import nav as _nav
 from journeys.steps import sign_out as _logout
 
@@ -205,7 +206,7 @@ def _fund_chain(
     _no_form_errors(ent)
     (app,) = Application.objects.exclude(pk__in=before)
     expect(ent.get_by_test_id(f"status-{app.pk}").first).to_have_text("待县区审核")
-    shoot("role-journey-enterprise-submitted")
+    ent.screenshot(path=str(ARTIFACTS / "role-journey-enterprise-submitted.png"), full_page=True)
 
     # 2. the county officer finds it among the applications to review and passes it
     _login(page, "county_donghai")
@@ -292,8 +293,8 @@ def _fund_chain(
     _login(ent, "enterprise_a")
     _nav(ent, "我的申报")
     expect(ent.get_by_test_id(f"status-{app.pk}").first).to_have_text("已拨付")
-    shoot("role-journey-finance")
-    ent.screenshot(path=str(tmp_path / "enterprise-paid.png"))
+    shoot("role-journey-finance")  # the finance officer's last page
+    ent.screenshot(path=str(ARTIFACTS / "role-journey-enterprise-paid.png"), full_page=True)
     ent.context.close()
 
 
