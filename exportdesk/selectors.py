@@ -113,6 +113,21 @@ def authorisation_list_for(*, user: AnyUser | None) -> QuerySet[Any]:
     )
 
 
+def partner_authorisations_for(*, user: AnyUser | None) -> QuerySet[Any]:
+    """The active report authorisations given to ``user`` (a reporting partner), by enterprise."""
+    from credit.models import Consent
+
+    if not reporting_partner_kind(user):
+        return Consent.objects.none()
+    return (
+        Consent.objects.filter(
+            Consent.active_q(), partner_id=getattr(user, "pk", None), application__isnull=True
+        )
+        .select_related("enterprise")
+        .order_by("enterprise__name")
+    )
+
+
 def authorisation_get_for(*, user: AnyUser | None, pk: int) -> Any:
     found = authorisation_list_for(user=user).filter(pk=pk).first()
     if found is None:

@@ -358,13 +358,7 @@ def partner_reports(request: AuthedHttpRequest) -> HttpResponse:
         bool(selectors.reporting_partner_kind(request.user)),
         _("只有海外仓、物流企业和银行可以报送。"),
     )
-    from credit.models import Consent
-
-    active = (
-        Consent.objects.filter(Consent.active_q(), partner=request.user, application__isnull=True)
-        .select_related("enterprise")
-        .order_by("enterprise__name")
-    )
+    active = selectors.partner_authorisations_for(user=request.user)
     return render(
         request,
         "exportdesk/partner_reports.html",

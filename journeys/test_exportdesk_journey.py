@@ -30,6 +30,10 @@ PDF = b"%PDF-1.4\n% overseas warehouse invoice\n%%EOF\n"
 
 @pytest.fixture
 def people(codes_loaded: None, make_user: Callable[..., Any]) -> dict[str, Any]:
+    from exportdesk.models import ReturnWindow
+    from exportdesk.windows import load_windows
+
+    load_windows(ReturnWindow)  # the live server's database was flushed by earlier journeys
     from codes.models import County
     from customs.models import Declaration, LedgerAggregate, LedgerLine
     from enterprises.services import enterprise_create

@@ -28,6 +28,15 @@ def _clock(time_machine: TimeMachineFixture) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _return_windows(db: None) -> None:
+    """The windows migration 0002 loads (gone after a transactional test's flush)."""
+    from exportdesk.models import ReturnWindow
+    from exportdesk.windows import load_windows
+
+    load_windows(ReturnWindow)
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
