@@ -56,9 +56,7 @@ class WarehouseFilterSet(FilterSet):
         )
         country = form.fields["country"]
         assert isinstance(country, forms.ChoiceField)
-        country.choices = [("", _("全部"))] + [
-            (c.customs_code, c.label_with_code) for c in used
-        ]
+        country.choices = [("", _("全部"))] + [(c.customs_code, c.label_with_code) for c in used]
 
 
 if TYPE_CHECKING:
