@@ -246,7 +246,9 @@ def audit_appended_last() -> Iterator[None]:
 
     Use it just inside the service's outermost transaction (``with transaction.atomic(),
     audit_appended_last():``). Entries recorded in the block are prepared as they come (content,
-    JSON, client address) and linked into the chain together when the block ends, so the chain
+    JSON, client address) and linked into the chain when the block ends (next to each other when
+    the head is free; entries left waiting are linked in the order they were stored, which
+    concurrent inserts may interleave), so the chain
     head's row lock — the one lock every audited write shares — is held only for one insert,
     one update and the commit, not while the rest of the service runs. The entries still commit
     or roll back with the change; an entry recorded in a savepoint that is rolled back is
