@@ -371,7 +371,8 @@ def application_create_and_submit(
         measure=payload.measure,
         **_fields(payload),
     )
-    return Status(201 if created else 200, _out(_fresh(request, app.pk)))
+    # the service's instance is the row as stored (and the caller's own): no re-read
+    return Status(201 if created else 200, _out(app))
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="站内消息 / notifications")

@@ -36,6 +36,7 @@ from applications.models import (
     Round,
     RoundStatus,
 )
+from core.queries import get_or_none
 from enterprises.models import IndustryBelt
 
 S = ApplicationStatus
@@ -60,7 +61,7 @@ def round_visible_qs(*, user: Any) -> QuerySet[Round]:
 
 
 def round_get_for(*, user: Any, pk: int) -> Round:
-    rnd = round_visible_qs(user=user).filter(pk=pk).first()
+    rnd = get_or_none(round_visible_qs(user=user), pk=pk)
     if rnd is None:
         raise Http404("not found")
     return rnd

@@ -31,9 +31,10 @@ from applications.models import (
     Round,
     RoundStatus,
 )
-from applications.workflow import transition
+from applications.workflow import transition, transition_inserted
 from audit.services import audit_appended_last, audit_record, snapshot
-from enterprises.models import IndustryBelt
+from core.queries import get_or_none
+from enterprises.models import Enterprise, IndustryBelt
 from entitlement.guide import GuideError, shipped_guide
 from entitlement.matter import matter_key
 from entitlement.measures import catalogue
@@ -358,12 +359,30 @@ def application_save_draft(
     A create with an ``idempotency_key`` already used by the enterprise returns that
     application unchanged (``created`` False): a double click or a retry makes one application.
     """
+    return _save_draft(
+        actor=actor,
+        round=round,
+        application=application,
+        idempotency_key=idempotency_key,
+        **fields,
+    )
+
+
+def _save_draft(
+    *,
+    actor: User,
+    round: Round | None = None,
+    application: Application | None = None,
+    idempotency_key: str = "",
+    **fields: Any,
+) -> tuple[Application, bool]:
+    """``application_save_draft`` inside the caller's transaction (no savepoint of its own)."""
     _require_enterprise_user(actor)
     key = check_idempotency_key(idempotency_key)
     enterprise = actor.enterprise
     assert enterprise is not None  # checked by _require_enterprise_user
     if application is None and key:
-        existing = Application.objects.filter(enterprise=enterprise, idempotency_key=key).first()
+        existing = get_or_none(Application.objects, enterprise=enterprise, idempotency_key=key)
         if existing is not None:
             return existing, False
     if application is not None:
@@ -404,6 +423,8 @@ def application_save_draft(
         status=S.DRAFT,
         **cleaned,
     )
+    if Enterprise.county.is_cached(enterprise):
+        app.county = enterprise.county  # read with the caller (the API's token look-up)
     try:
         with transaction.atomic():
             app.save()
@@ -471,13 +492,14 @@ def application_create_and_submit(
     if not check_idempotency_key(idempotency_key):
         raise ValidationError({"idempotency_key": [_("提交申报须提供幂等键（Idempotency-Key）。")]})
     with transaction.atomic(), audit_appended_last():
-        app, created = application_save_draft(
+        app, created = _save_draft(
             actor=actor, round=round, idempotency_key=idempotency_key, **fields
         )
         if created:
-            # validated a moment ago in this transaction: no second look-up and check
+            # inserted and validated a moment ago in this transaction: no second look-up,
+            # lock or check
             _check_complete(app)
-            app = transition(actor=actor, application=app, to=S.SUBMITTED)
+            app = transition_inserted(actor=actor, application=app, to=S.SUBMITTED)
         elif app.status == S.DRAFT:
             app = _submit(actor=actor, application=app)
     return app, created

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -265,6 +266,36 @@ def transition(
         .select_related("round", "enterprise")
         .get(pk=application.pk)
     )
+    _apply(actor=actor, locked=locked, to=to, comment=comment, changes=changes)
+    # the caller's instance reflects the change
+    if application is not locked:
+        application.status = locked.status
+        application.submitted_at = locked.submitted_at
+        for name, value in changes.items():
+            setattr(application, name, value)
+        application.updated_at = locked.updated_at
+    return application
+
+
+def transition_inserted(*, actor: User, application: Application, to: str) -> Application:
+    """``transition`` for an application inserted in the caller's still open transaction.
+
+    No other transaction can see (let alone change) a row before the insert commits, so the row
+    is not read back and locked again: the create-and-submit request of the deadline rush saves
+    that look-up. The checks are ``transition``'s."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block or application._state.adding:
+        raise transaction.TransactionManagementError(
+            "transition_inserted() needs the application saved in the open transaction"
+        )
+    _apply(actor=actor, locked=application, to=to, comment="", changes={})
+    return application
+
+
+def _apply(
+    *, actor: User, locked: Application, to: str, comment: str, changes: dict[str, Any]
+) -> None:
+    """Check and make the change on ``locked``, whose row the caller holds."""
     frm = locked.status
     comment = (comment or "").strip()
     if to not in S.values:
@@ -313,19 +344,16 @@ def transition(
         after={"status": to, "comment": comment, **changes},
     )
     _notify(application=locked, frm=frm, to=to, comment=comment)
-    _notify_officers(application=locked, frm=frm, to=to)
 
-    # the caller's instance reflects the change
-    application.status = locked.status
-    application.submitted_at = locked.submitted_at
-    for name, value in changes.items():
-        setattr(application, name, value)
-    application.updated_at = locked.updated_at
-    return application
+
+# Who is told that an application now waits for them: the county officers of its county when
+# the enterprise submits (or resubmits), the city reviewers when the county passes it on.
+COUNTY_HANDOFF = frozenset({S.SUBMITTED.value, S.COUNTY_REVIEW.value})
 
 
 def _notify(*, application: Application, frm: str, to: str, comment: str) -> None:
-    """In-app notification to each active user of the enterprise; email after commit."""
+    """In-app notifications: to each active user of the enterprise (and an email after commit),
+    and to the officers who must now review ``application``. One look-up finds them all."""
     from accounts.models import User
 
     message = _("您的申报 #%(pk)s（%(measure)s）状态由“%(frm)s”变更为“%(to)s”。") % {
@@ -336,9 +364,22 @@ def _notify(*, application: Application, frm: str, to: str, comment: str) -> Non
     }
     if comment:
         message += " " + _("意见：%(comment)s") % {"comment": comment}
-    users = User.objects.filter(enterprise_id=application.enterprise_id, is_active=True)
+    recipients = Q(enterprise_id=application.enterprise_id)
+    officer_message = ""
+    officers = _officers_to_tell(application=application, frm=frm, to=to)
+    if officers is not None:
+        recipients |= officers[0]
+        officer_message = officers[1]
+    users = User.objects.filter(recipients, is_active=True).values_list("pk", "enterprise_id")
     Notification.objects.bulk_create(
-        [Notification(user=u, application=application, message=message) for u in users]
+        [
+            Notification(
+                user_id=pk,
+                application=application,
+                message=message if enterprise_id == application.enterprise_id else officer_message,
+            )
+            for pk, enterprise_id in users
+        ]
     )
     email = application.enterprise.contact_email
     if email:
@@ -349,29 +390,19 @@ def _notify(*, application: Application, frm: str, to: str, comment: str) -> Non
         )
 
 
-# Who is told that an application now waits for them: the county officers of its county when
-# the enterprise submits (or resubmits), the city reviewers when the county passes it on.
-COUNTY_HANDOFF = frozenset({S.SUBMITTED.value, S.COUNTY_REVIEW.value})
-
-
-def _notify_officers(*, application: Application, frm: str, to: str) -> None:
-    """In-app notification to the officers who must now review ``application``."""
-    from accounts.models import User
-
-    officers = User.objects.filter(is_active=True)
+def _officers_to_tell(*, application: Application, frm: str, to: str) -> tuple[Q, str] | None:
+    """The officers who must now review ``application`` and what they are told, or None."""
     if to == S.SUBMITTED and application.county_id is not None:
-        officers = officers.filter(role=Role.COUNTY_OFFICER, county_id=application.county_id)
+        who = Q(role=Role.COUNTY_OFFICER, county_id=application.county_id)
         text = _("新的申报待县区审核：%(enterprise)s 提交了申报 #%(pk)s（%(measure)s）。")
     elif to == S.CITY_REVIEW and frm in COUNTY_HANDOFF:
-        officers = officers.filter(role=Role.CITY_REVIEWER)
+        who = Q(role=Role.CITY_REVIEWER)
         text = _("新的申报待市级审核：%(enterprise)s 的申报 #%(pk)s（%(measure)s）已通过县区审核。")
     else:
-        return
+        return None
     message = text % {
         "enterprise": application.enterprise.name,
         "pk": application.pk,
         "measure": measure_title(application.measure),
     }
-    Notification.objects.bulk_create(
-        [Notification(user=u, application=application, message=message) for u in officers]
-    )
+    return who, message

@@ -61,3 +61,66 @@ def test_a_refused_submission_leaves_no_entry(world: Any) -> None:
     assert AuditEntry.objects.count() == before
     assert not Application.objects.filter(idempotency_key="rush-key-0002").exists()
     assert audit_verify().ok
+
+
+def _token_client(user: Any) -> Any:
+    from django.test import Client
+
+    from accounts.services import api_token_create
+
+    _, raw = api_token_create(actor=user, user=user, name="rush")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_the_submit_request_reads_nothing_twice_and_answers_what_is_stored(world: Any) -> None:
+    """The deadline rush's request, statement by statement: the new application is not read
+    back (its insert holds it), the recipients of both notifications come from one look-up,
+    and the answer is the row as stored — the same as a later GET."""
+    client = _token_client(world.user_a)
+    body = {"round_id": world.round.pk, "measure": "a3.benchmark", "matter": "RUSH-API-1"}
+    client.get("/api/v1/applications/rounds")  # the token's "last used" written (once a minute)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/api/v1/applications/submit",
+            body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="rush-api-0001",
+        )
+    assert response.status_code == 201, response.content
+    sql = [q["sql"] for q in queries.captured_queries]
+    statements = [s for s in sql if not s.upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN"))]
+    tables = [s.split('"')[1] for s in statements if '"' in s]
+    assert "accounts_apitoken" in tables[0] and "UPDATE" not in " ".join(
+        s for s in statements if "accounts_apitoken" in s
+    ), "the token was used a moment ago: its row is not written again"
+    insert = next(
+        i
+        for i, s in enumerate(statements)
+        if s.startswith('INSERT INTO "applications_application"')
+    )
+    assert not any(
+        s.startswith("SELECT") and "applications_application" in s.split("FROM")[1].split()[0]
+        for s in statements[insert + 1 :]
+    ), "the new application is not read back"
+    assert sum(1 for s in statements if 'FROM "accounts_user"' in s) == 1
+    assert not any('FROM "enterprises_enterprise"' in s for s in statements), (
+        "the enterprise came with the token"
+    )
+    # token, lock-out, round (scope), idempotency, round (in the transaction), insert, event,
+    # update, event, recipients, notifications, chain head, entries, head update, waiting
+    assert len(statements) <= 15, statements
+    app = Application.objects.get(idempotency_key="rush-api-0001")
+    assert app.notifications.filter(user=world.user_a).count() == 1
+    assert app.notifications.filter(user=world.donghai).count() == 1
+    stored = client.get(f"/api/v1/applications/{app.pk}").json()
+    assert {k: stored[k] for k in response.json()} == response.json()
+
+
+def test_transition_inserted_needs_the_row_inserted_in_the_open_transaction(world: Any) -> None:
+    from django.db import transaction
+
+    from applications.workflow import transition_inserted
+
+    unsaved = Application(round=world.round, enterprise=world.a, measure="a3.benchmark")
+    with transaction.atomic(), pytest.raises(transaction.TransactionManagementError):
+        transition_inserted(actor=world.user_a, application=unsaved, to=ApplicationStatus.SUBMITTED)

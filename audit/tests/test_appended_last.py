@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from io import StringIO
@@ -206,3 +207,21 @@ def test_an_append_does_not_wait_for_the_chain_head_and_is_linked_after_the_hold
     assert entry.seq == 2 and entry.prev_hash == AuditEntry.objects.get(seq=1).hash
     result = audit_verify()
     assert result.ok and result.checked == 2 and result.waiting == 0
+
+
+def test_several_waiting_entries_are_linked_in_the_order_they_were_stored() -> None:
+    from audit.services import audit_link_waiting
+
+    first = _record(0)
+    waiting = [_record(n) for n in range(1, 5)]
+    AuditEntry.objects.filter(pk__in=[e.pk for e in waiting]).update(
+        seq=None, hash=None, prev_hash=""
+    )
+    ChainHead.objects.filter(pk=1).update(last_seq=1, last_hash=first.hash)
+    assert audit_link_waiting(wait=True) == 4
+    linked = list(AuditEntry.objects.order_by("seq"))
+    assert [e.pk for e in linked] == [first.pk, *(e.pk for e in waiting)]
+    assert [e.seq for e in linked] == [1, 2, 3, 4, 5]
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(linked))
+    assert audit_verify().ok and audit_verify().checked == 5
+    assert audit_link_waiting(wait=True) == 0  # nothing is linked twice

@@ -184,3 +184,27 @@ def test_multipart_without_boundary_is_a_json_400(
     body = _is_error(response, 400, "invalid")
     assert "Traceback" not in body["message"]
     assert not IngestRun.objects.exists()  # nothing started
+
+
+def test_last_use_is_written_at_most_once_a_minute(client: Client, users: dict[str, Any]) -> None:
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    user = users["city_reviewer"]
+    token, raw = api_token_create(actor=user, user=user, name="t")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert client.get(ME, headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == start
+    with time_machine.travel(start + dt.timedelta(seconds=59), tick=False):
+        assert client.get(ME, headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == start
+    later = start + dt.timedelta(seconds=61)
+    with time_machine.travel(later, tick=False):
+        assert client.get(ME, headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == later
