@@ -24,6 +24,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -39,12 +40,16 @@ def safe_cell(value: Any) -> Any:
     """``value`` as a cell that can never be a formula.
 
     Numbers, Decimals, dates, times and None are kept as they are (they are typed cells, never
-    formulas); text that would start a formula gets a leading ``'``; anything else (lazy
-    translations, model instances) becomes its text, guarded the same way.
+    formulas); text loses the control characters a worksheet cannot hold, and text that would
+    start a formula gets a leading ``'``; anything else (lazy translations, model instances)
+    becomes its text, treated the same way.
     """
     if value is None or isinstance(value, _PLAIN):
         return value
     text = value if isinstance(value, str) else str(value)
+    # Control characters cannot be stored in a worksheet (openpyxl refuses them): they are
+    # dropped first, so "\x1f=1" is guarded as the "=1" it would otherwise become.
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text

@@ -67,12 +67,19 @@ def test_other_objects_become_guarded_text() -> None:
 def test_no_guarded_text_starts_a_formula_and_openpyxl_writes_no_formula(text: str) -> None:
     value = safe_cell(text)
     assert not value.startswith(FORMULA_TRIGGERS)
-    assert value == text or value == "'" + text
+    kept = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)  # what a worksheet can hold
+    assert value == kept or value == "'" + kept
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append([re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value)])
+    ws.append([value])  # openpyxl would raise on a control character
     assert ws["A1"].data_type != "f"
+
+
+def test_a_control_character_cannot_hide_a_formula() -> None:
+    assert safe_cell("\x1f=0") == "'=0"
+    assert safe_cell("\x00\x08+SUM(A1)") == "'+SUM(A1)"
+    assert safe_cell("a\x1fb") == "ab"
 
 
 def test_excel_response_sets_type_name_and_no_store() -> None:
