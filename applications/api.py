@@ -367,6 +367,7 @@ def application_create_and_submit(
     app, created = services.application_create_and_submit(
         actor=api_caller(request),
         round=_round_for(request, payload.round_id),
+        round_read_now=True,
         idempotency_key=idempotency_key,
         measure=payload.measure,
         **_fields(payload),

@@ -374,9 +374,12 @@ def _save_draft(
     round: Round | None = None,
     application: Application | None = None,
     idempotency_key: str = "",
+    round_read_now: bool = False,
     **fields: Any,
 ) -> tuple[Application, bool]:
-    """``application_save_draft`` inside the caller's transaction (no savepoint of its own)."""
+    """``application_save_draft`` inside the caller's transaction (no savepoint of its own).
+    ``round_read_now``: the caller read ``round`` in this very request, so it is not read
+    again."""
     _require_enterprise_user(actor)
     key = check_idempotency_key(idempotency_key)
     enterprise = actor.enterprise
@@ -410,7 +413,8 @@ def _save_draft(
         return app, False
     if round is None:
         raise ValidationError({"round": [_("请选择申报批次。")]})
-    round = Round.objects.get(pk=round.pk)  # the caller's instance may be stale
+    if not round_read_now:
+        round = Round.objects.get(pk=round.pk)  # the caller's instance may be stale
     if not round_accepting(round):
         raise ValidationError({"round": [_("该批次当前不在申报期内，不能新建申报。")]})
     cleaned = clean_fields(rnd=round, enterprise=enterprise, **fields)
@@ -482,10 +486,17 @@ def _submit(*, actor: User, application: Application) -> Application:
 
 
 def application_create_and_submit(
-    *, actor: User, round: Round, idempotency_key: str, **fields: Any
+    *,
+    actor: User,
+    round: Round,
+    idempotency_key: str,
+    round_read_now: bool = False,
+    **fields: Any,
 ) -> tuple[Application, bool]:
     """One request that creates and submits (API clients, the form's submit button).
     The idempotency key is required: the same key returns the same application.
+    ``round_read_now``: the caller read ``round`` in this very request (the API does, through
+    the scoped selector), so it is not read a second time.
 
     One transaction; its two audit entries (create, transition) are linked into the chain
     together at its end, so the chain's lock is held only for that and the commit."""
@@ -493,7 +504,11 @@ def application_create_and_submit(
         raise ValidationError({"idempotency_key": [_("提交申报须提供幂等键（Idempotency-Key）。")]})
     with transaction.atomic(), audit_appended_last():
         app, created = _save_draft(
-            actor=actor, round=round, idempotency_key=idempotency_key, **fields
+            actor=actor,
+            round=round,
+            idempotency_key=idempotency_key,
+            round_read_now=round_read_now,
+            **fields,
         )
         if created:
             # inserted and validated a moment ago in this transaction: no second look-up,

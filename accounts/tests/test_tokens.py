@@ -129,6 +129,22 @@ def test_token_is_refused_from_an_address_where_its_user_is_locked(
     assert Client(REMOTE_ADDR="198.51.100.4").get(ME, headers=_auth(raw)).status_code == 200
 
 
+@override_settings(DDT_LOGIN_MAX_FAILURES=3)
+def test_failures_for_another_name_from_the_address_do_not_lock_the_token(
+    users: dict[str, Any],
+) -> None:
+    """The token's look-up asks only whether the address failed lately; the full check then
+    counts this user name's failures, as the log-in page does."""
+    user = users["finance_officer"]
+    _token, raw = services.api_token_create(actor=user, user=user, name="t")
+    shared = Client(REMOTE_ADDR="203.0.113.67")
+    for _ in range(3):
+        shared.post("/accounts/login/", {"username": "someone-else", "password": "guess-guess-1"})
+    assert shared.get(ME, headers=_auth(raw)).status_code == 200
+    shared.post("/accounts/login/", {"username": "FIN1", "password": "guess-guess-1"})
+    assert shared.get(ME, headers=_auth(raw)).status_code == 200  # 1 failure of 3
+
+
 def test_token_of_inactive_user_is_refused_and_not_marked_used(
     client: Client, users: dict[str, Any]
 ) -> None:
