@@ -106,9 +106,12 @@ def test_the_submit_request_reads_nothing_twice_and_answers_what_is_stored(world
     assert not any('FROM "enterprises_enterprise"' in s for s in statements), (
         "the enterprise came with the token"
     )
-    # token, lock-out, round (scope), idempotency, round (in the transaction), insert, event,
-    # update, event, recipients, notifications, chain head, entries, head update, waiting
-    assert len(statements) <= 15, statements
+    # token (with the lock-out's EXISTS), round, idempotency, insert, event, update, event,
+    # recipients, notifications, chain head, entries, head update (and, after a real commit,
+    # the look for waiting entries)
+    assert len(statements) <= 12, statements
+    assert not any('FROM "accounts_loginfailure"' in s.split("EXISTS")[0] for s in statements)
+    assert sum(1 for s in statements if 'FROM "applications_round"' in s) == 1
     app = Application.objects.get(idempotency_key="rush-api-0001")
     assert app.notifications.filter(user=world.user_a).count() == 1
     assert app.notifications.filter(user=world.donghai).count() == 1
