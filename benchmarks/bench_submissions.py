@@ -25,7 +25,10 @@ and p50/p95 latency next to the baseline and the load average, and stops the ser
 Environment: DDT_BENCH_SUBMISSIONS (500), DDT_BENCH_DUPLICATES (50), DDT_BENCH_CONCURRENCY (50),
 DDT_BENCH_WORKERS (2), DDT_BENCH_THREADS (threads per worker, 8), DDT_BENCH_ENTERPRISES (100),
 DDT_BENCH_SERVER (``gthread``, the production choice; ``uvicorn`` for the ASGI worker measured
-before 2026-12-07, with connections closed after each request as it needs).
+before 2026-12-07, with connections closed after each request as it needs), DDT_BENCH_KEEPALIVE
+(1: each client thread keeps its connection, as nginx keeps its upstream connections to
+gunicorn in deploy/; 0: a new connection per request, as the benchmark did before 2026-12-07
+afternoon).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ WORKERS = int(os.environ.get("DDT_BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("DDT_BENCH_THREADS", "8"))
 SERVER = os.environ.get("DDT_BENCH_SERVER", "gthread")
 ENTERPRISES = int(os.environ.get("DDT_BENCH_ENTERPRISES", "100"))
+KEEP_ALIVE = os.environ.get("DDT_BENCH_KEEPALIVE", "1") != "0"
 PASSWORD = "Bench-Pass-2026"  # noqa: S105 - throw-away benchmark database
 
 
@@ -300,6 +304,9 @@ def _stop_server(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
+_client = threading.local()  # each client thread's kept-alive connection
+
+
 def _request(
     port: int,
     method: str,
@@ -307,14 +314,29 @@ def _request(
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
 ) -> Result:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    """One request. With KEEP_ALIVE each client thread keeps its connection, as nginx keeps its
+    upstream connections to gunicorn (``keepalive`` in deploy/nginx-diandiantong.conf);
+    otherwise a new connection per request, as a client talking to gunicorn directly."""
+    reused = KEEP_ALIVE and getattr(_client, "conn", None) is not None
+    conn = _client.conn if reused else http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     start = time.perf_counter()
     try:
         conn.request(method, path, body=body, headers=headers or {})
         resp = conn.getresponse()
         raw = resp.read()
-    finally:
+    except (http.client.RemoteDisconnected, ConnectionError):
         conn.close()
+        _client.conn = None
+        if not reused:
+            raise
+        # the server closed the idle connection before the request reached it: send it again
+        # on a new one (a submission carries its idempotency key, so a repeat is harmless)
+        return _request(port, method, path, body, headers)
+    if KEEP_ALIVE and not resp.will_close:
+        _client.conn = conn
+    else:
+        conn.close()
+        _client.conn = None
     seconds = time.perf_counter() - start
     try:
         data = json.loads(raw) if raw else None
@@ -332,9 +354,14 @@ def _run(
     jobs: list[tuple[str, str, bytes | None, dict[str, str]]], port: int
 ) -> tuple[list[Result], float]:
     start = time.perf_counter()
+    cpu = time.process_time()
     with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
         results = list(pool.map(lambda j: _request(port, *j), jobs))
+    CLIENT_CPU.append((time.process_time() - cpu) / max(len(jobs), 1))
     return results, time.perf_counter() - start
+
+
+CLIENT_CPU: list[float] = []  # the benchmark client's own CPU per request, per _run
 
 
 def _row(name: str, results: list[Result], wall: float, base_p95: float | None) -> str:
@@ -430,7 +457,9 @@ def main() -> int:
     print(
         f"{_server_label()} · PostgreSQL · "
         f"{SUBMISSIONS} requests ({unique} distinct keys, {DUPLICATES} repeated) · "
-        f"concurrency {CONCURRENCY} · load average "
+        f"concurrency {CONCURRENCY} · "
+        f"{'connections kept alive' if KEEP_ALIVE else 'a new connection per request'} · "
+        "load average "
         f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (1 min; {os.cpu_count()} cores)"
     )
     print("| request                |     n |    ok |    req/s |  p50 ms |   p95 ms | p95/base |")
@@ -452,6 +481,11 @@ def main() -> int:
         f"their PostgreSQL sessions {db_cpu / len(submits) * 1000:.1f} ms — on {os.cpu_count()} "
         f"idle cores at most {os.cpu_count() or 1} / {(web_cpu + db_cpu) / len(submits):.4f} s "
         f"= {(os.cpu_count() or 1) * len(submits) / max(web_cpu + db_cpu, 1e-9):.0f} requests/s"
+    )
+    print(
+        "the benchmark process itself (its client threads and the sampler): "
+        f"{CLIENT_CPU[0] * 1000:.1f} ms CPU per /healthz, {CLIENT_CPU[1] * 1000:.1f} ms per "
+        "submission — on the same cores"
     )
     print(sampler.report())
     if failed:

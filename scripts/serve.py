@@ -242,6 +242,9 @@ def gunicorn_argv(
         "--worker-class=gthread",
         f"--threads={threads}",
         "--timeout=60",
+        # nginx keeps its upstream connections open (deploy/: keepalive, keepalive_timeout 60s);
+        # gunicorn must keep them longer, or a request sent as gunicorn closes one is lost (502)
+        "--keep-alive=75",
         "--graceful-timeout=20",
         "--max-requests=5000",
         "--max-requests-jitter=500",

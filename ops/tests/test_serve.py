@@ -178,3 +178,24 @@ def test_demo_runs_the_web_server_and_a_worker(tmp_path: Path, free_tcp_port: in
     assert "stopped / 已停止" in output
     with pytest.raises(OSError):  # runserver's reloader child is gone too: the port is free
         get(free_tcp_port, "/")
+
+
+def test_the_systemd_unit_starts_gunicorn_as_make_serve_does() -> None:
+    """deploy/ddt-web.service spells the command line out for systemd: the same options as
+    ``gunicorn_argv`` (the one ``make serve`` and the benchmark use), and a keep-alive longer
+    than nginx keeps its upstream connections (else a POST sent as gunicorn closes is lost)."""
+    import re
+
+    argv = load_serve().gunicorn_argv(host="h", port=1, workers=2, threads=8)
+    options = {a.split("=")[0] for a in argv if a.startswith("--")}
+    unit = (ROOT / "deploy" / "ddt-web.service").read_text(encoding="utf-8")
+    exec_start = unit.split("ExecStart=", 1)[1].split("\nExecReload", 1)[0]
+    assert options == set(re.findall(r"--[a-z-]+", exec_start))
+    for name in ("--keep-alive", "--timeout", "--graceful-timeout", "--max-requests"):
+        value = next(a.split("=")[1] for a in argv if a.startswith(name + "="))
+        assert re.search(rf"{name} {value}\b", exec_start), name
+    nginx = (ROOT / "deploy" / "nginx-diandiantong.conf").read_text(encoding="utf-8")
+    upstream_timeout = re.search(r"keepalive_timeout (\d+)s;", nginx)
+    assert upstream_timeout is not None
+    keep_alive = next(int(a.split("=")[1]) for a in argv if a.startswith("--keep-alive="))
+    assert int(upstream_timeout.group(1)) < keep_alive
