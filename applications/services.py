@@ -375,11 +375,13 @@ def _save_draft(
     application: Application | None = None,
     idempotency_key: str = "",
     round_read_now: bool = False,
+    unsaved_events: list[ApplicationEvent] | None = None,
     **fields: Any,
 ) -> tuple[Application, bool]:
     """``application_save_draft`` inside the caller's transaction (no savepoint of its own).
     ``round_read_now``: the caller read ``round`` in this very request, so it is not read
-    again."""
+    again. ``unsaved_events``: a new draft's event is added to it, for the caller to store
+    (with the submission's, in one insert), instead of being stored now."""
     _require_enterprise_user(actor)
     key = check_idempotency_key(idempotency_key)
     enterprise = actor.enterprise
@@ -436,7 +438,11 @@ def _save_draft(
         if not key:
             raise
         return Application.objects.get(enterprise=enterprise, idempotency_key=key), False
-    ApplicationEvent.objects.create(application=app, from_status="", to_status=S.DRAFT, actor=actor)
+    event = ApplicationEvent(application=app, from_status="", to_status=S.DRAFT, actor=actor)
+    if unsaved_events is None:
+        event.save()
+    else:
+        unsaved_events.append(event)
     audit_record(actor=actor, action="application.create", obj=app, after=snapshot(app))
     return app, True
 
@@ -503,18 +509,22 @@ def application_create_and_submit(
     if not check_idempotency_key(idempotency_key):
         raise ValidationError({"idempotency_key": [_("提交申报须提供幂等键（Idempotency-Key）。")]})
     with transaction.atomic(), audit_appended_last():
+        events: list[ApplicationEvent] = []
         app, created = _save_draft(
             actor=actor,
             round=round,
             idempotency_key=idempotency_key,
             round_read_now=round_read_now,
+            unsaved_events=events,
             **fields,
         )
         if created:
             # inserted and validated a moment ago in this transaction: no second look-up,
-            # lock or check
+            # lock or check; the draft's event is stored with the submission's
             _check_complete(app)
-            app = transition_inserted(actor=actor, application=app, to=S.SUBMITTED)
+            app = transition_inserted(
+                actor=actor, application=app, to=S.SUBMITTED, unsaved_events=events
+            )
         elif app.status == S.DRAFT:
             app = _submit(actor=actor, application=app)
     return app, created

@@ -12,7 +12,7 @@ The table is documented in docs/applications.md; keep the two in step.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -277,23 +277,43 @@ def transition(
     return application
 
 
-def transition_inserted(*, actor: User, application: Application, to: str) -> Application:
+def transition_inserted(
+    *,
+    actor: User,
+    application: Application,
+    to: str,
+    unsaved_events: Sequence[ApplicationEvent] = (),
+) -> Application:
     """``transition`` for an application inserted in the caller's still open transaction.
 
     No other transaction can see (let alone change) a row before the insert commits, so the row
     is not read back and locked again: the create-and-submit request of the deadline rush saves
-    that look-up. The checks are ``transition``'s."""
+    that look-up. The checks are ``transition``'s. ``unsaved_events`` (the creation's event)
+    are stored in one insert with the transition's."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block or application._state.adding:
         raise transaction.TransactionManagementError(
             "transition_inserted() needs the application saved in the open transaction"
         )
-    _apply(actor=actor, locked=application, to=to, comment="", changes={})
+    _apply(
+        actor=actor,
+        locked=application,
+        to=to,
+        comment="",
+        changes={},
+        unsaved_events=unsaved_events,
+    )
     return application
 
 
 def _apply(
-    *, actor: User, locked: Application, to: str, comment: str, changes: dict[str, Any]
+    *,
+    actor: User,
+    locked: Application,
+    to: str,
+    comment: str,
+    changes: dict[str, Any],
+    unsaved_events: Sequence[ApplicationEvent] = (),
 ) -> None:
     """Check and make the change on ``locked``, whose row the caller holds."""
     frm = locked.status
@@ -333,8 +353,13 @@ def _apply(
         update_fields.append(name)
     locked.save(update_fields=update_fields)
 
-    ApplicationEvent.objects.create(
-        application=locked, from_status=frm, to_status=to, actor=actor, comment=comment
+    ApplicationEvent.objects.bulk_create(
+        [
+            *unsaved_events,
+            ApplicationEvent(
+                application=locked, from_status=frm, to_status=to, actor=actor, comment=comment
+            ),
+        ]
     )
     audit_record(
         actor=actor,

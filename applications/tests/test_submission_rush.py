@@ -106,11 +106,22 @@ def test_the_submit_request_reads_nothing_twice_and_answers_what_is_stored(world
     assert not any('FROM "enterprises_enterprise"' in s for s in statements), (
         "the enterprise came with the token"
     )
-    # token (with the lock-out's EXISTS), round, idempotency, insert, event, update, event,
+    # token (with the lock-out's EXISTS), round, idempotency, insert, update, both events,
     # recipients, notifications, chain head, entries, head update (and, after a real commit,
     # the look for waiting entries)
-    assert len(statements) <= 12, statements
+    assert len(statements) <= 11, statements
+    assert (
+        sum(1 for s in statements if s.startswith('INSERT INTO "applications_applicationevent"'))
+        == 1
+    )
     assert not any('FROM "accounts_loginfailure"' in s.split("EXISTS")[0] for s in statements)
+    app_events = Application.objects.get(idempotency_key="rush-api-0001").events.order_by(
+        "at", "pk"
+    )
+    assert [(e.from_status, e.to_status) for e in app_events] == [
+        ("", ApplicationStatus.DRAFT),
+        (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED),
+    ]
     assert sum(1 for s in statements if 'FROM "applications_round"' in s) == 1
     app = Application.objects.get(idempotency_key="rush-api-0001")
     assert app.notifications.filter(user=world.user_a).count() == 1
