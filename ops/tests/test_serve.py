@@ -171,10 +171,12 @@ def test_demo_runs_the_web_server_and_a_worker(tmp_path: Path, free_tcp_port: in
     finally:
         proc.send_signal(signal.SIGINT)
         output = proc.communicate(timeout=40)[0]
-    pids = [
-        int(line.split("(pid ")[1].split(")")[0]) for line in output.splitlines() if "(pid " in line
-    ]
-    assert len(pids) == 2 and not any(alive(pid) for pid in pids)
+    started = [line for line in output.splitlines() if "(pid " in line]
+    pids = [int(line.split("(pid ")[1].split(")")[0]) for line in started]
+    # One web server and a worker; the supervisor restarts a worker that exits (a loaded CI
+    # machine saw that once), so there may be more worker pids: all must be gone after Ctrl-C.
+    assert sum(1 for line in started if line.startswith("[serve] started web ")) == 1, output
+    assert len(pids) >= 2 and not any(alive(pid) for pid in pids), output
     assert "stopped / 已停止" in output
     with pytest.raises(OSError):  # runserver's reloader child is gone too: the port is free
         get(free_tcp_port, "/")
