@@ -39,9 +39,9 @@ def request_token(request: HttpRequest) -> ApiToken | None:
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         now = timezone.now()
-        # the enterprise (and its county) of an enterprise user come with it: nearly every
-        # handler of theirs reads them
         client_ip = client_ip_from_request(request)
+        # the enterprise (and its county) of an enterprise user come with the token: nearly
+        # every handler of theirs reads them
         row = get_or_none(
             ApiToken.objects.select_related("user__enterprise__county").annotate(
                 failed_from_address=services.login_failed_recently_from(

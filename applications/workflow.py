@@ -268,12 +268,11 @@ def transition(
     )
     _apply(actor=actor, locked=locked, to=to, comment=comment, changes=changes)
     # the caller's instance reflects the change
-    if application is not locked:
-        application.status = locked.status
-        application.submitted_at = locked.submitted_at
-        for name, value in changes.items():
-            setattr(application, name, value)
-        application.updated_at = locked.updated_at
+    application.status = locked.status
+    application.submitted_at = locked.submitted_at
+    for name, value in changes.items():
+        setattr(application, name, value)
+    application.updated_at = locked.updated_at
     return application
 
 
